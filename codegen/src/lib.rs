@@ -1,0 +1,1 @@
+//! errcat codegen.
