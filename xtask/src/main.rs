@@ -1,1 +1,121 @@
-fn main() {}
+//! `cargo xtask`: the errcat maintainer command line.
+//!
+//! Exit codes: 0 when all is well, 1 when the catalog has problems or a check
+//! finds stale files, 2 for a usage error (clap's own).
+
+mod codegen;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+/// errcat maintainer commands: regenerate, check, add vendors and codes, explain codes.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about, long_about = None)]
+struct Cli {
+    /// The workspace root (the folder holding `catalog/`); found from the current folder by default.
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate the catalog and regenerate the Rust crate, the docs and the schema.
+    Codegen {
+        /// Write nothing; exit 1 listing every stale, missing or orphan file.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = match cli.root.clone().map_or_else(find_root, Ok) {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Command::Codegen { check } => run_codegen(&root, check),
+    }
+}
+
+/// Walks up from the current folder to the first one holding `catalog/` and `Cargo.toml`.
+fn find_root() -> Result<PathBuf, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    cwd.ancestors()
+        .find(|d| d.join("catalog").is_dir() && d.join("Cargo.toml").is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| "no errcat workspace (a folder with `catalog/` and `Cargo.toml`) here or above; pass --root".to_owned())
+}
+
+fn run_codegen(root: &Path, check: bool) -> ExitCode {
+    let started = Instant::now();
+    let catalog = match errcat_codegen::load_catalog(&root.join("catalog")) {
+        Ok(c) => c,
+        Err(problems) => {
+            eprint!("{}", problems.render());
+            return ExitCode::from(1);
+        }
+    };
+    let files = errcat_codegen::emit::all(&catalog);
+    let plan = match codegen::plan(root, &files) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot compare generated files: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let (vendors, codes) = (catalog.vendors.len(), catalog.code_count());
+    if check {
+        if plan.changes.is_empty() {
+            println!(
+                "codegen --check: {vendors} vendors, {codes} codes; {} files fresh in {:.1?}",
+                plan.unchanged,
+                started.elapsed()
+            );
+            return ExitCode::SUCCESS;
+        }
+        eprint!("{}", codegen::report(&plan));
+        return ExitCode::from(1);
+    }
+    match codegen::apply(root, &plan) {
+        Ok(a) => {
+            println!(
+                "codegen: {vendors} vendors, {codes} codes; {} written, {} unchanged, {} removed in {:.1?}",
+                a.written,
+                a.unchanged,
+                a.removed,
+                started.elapsed()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: writing failed, files not yet replaced are as they were: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// `cargo test` fails when any generated file is stale: the same plan as `--check`.
+    #[test]
+    fn generated_files_are_fresh() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let catalog = errcat_codegen::load_catalog(&root.join("catalog"))
+            .unwrap_or_else(|d| panic!("{}", d.render()));
+        let files = errcat_codegen::emit::all(&catalog);
+        let plan = super::codegen::plan(root, &files).unwrap();
+        assert!(plan.changes.is_empty(), "{}", super::codegen::report(&plan));
+    }
+}

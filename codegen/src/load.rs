@@ -1,0 +1,204 @@
+//! Loading: reads `catalog/*.yaml` into [`VendorFile`]s. The only module that knows the YAML parser.
+//!
+//! serde-saphyr rejects duplicate keys, reads YAML 1.1's `no` as a string
+//! rather than `false` (strict booleans), and reports every syntax or type
+//! error with its line and column, which become [`Diagnostic`]s here.
+
+use std::fs;
+use std::path::Path;
+
+use serde_saphyr::{DefaultMessageFormatter, Error as YamlError, MessageFormatter};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::VendorFile;
+
+/// A vendor file as read from disk, parsed.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The vendor id: the file stem.
+    pub id: String,
+    /// The path as shown in diagnostics: `catalog/<id>.yaml`.
+    pub path: String,
+    /// The file's text.
+    pub text: String,
+    /// The parsed contents.
+    pub file: VendorFile,
+}
+
+/// A catalog file's contents before parsing.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file name, e.g. `pentify.yaml`.
+    pub file_name: String,
+    /// The raw bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Reads every `*.yaml` file of `dir`, sorted by name. Other files are ignored.
+pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
+    let shown = display_dir(dir);
+    let entries = fs::read_dir(dir).map_err(|e| {
+        single(
+            &shown,
+            format!("cannot read the catalog folder: {e}"),
+            "run the command from the workspace root, where `catalog/` is",
+        )
+    })?;
+    let mut sources = Vec::new();
+    let mut problems = Diagnostics::new();
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                problems.push(Diagnostic::new(
+                    &shown,
+                    (1, 1),
+                    format!("cannot list the catalog folder: {e}"),
+                    "check the folder's permissions",
+                ));
+                continue;
+            }
+        };
+        let Some(file_name) = entry.file_name().to_str().map(str::to_owned) else {
+            problems.push(Diagnostic::new(
+                format!("{shown}/{}", entry.file_name().to_string_lossy()),
+                (1, 1),
+                "the file name is not valid UTF-8",
+                "rename the file to `<vendor-id>.yaml` with a lower-case ASCII id",
+            ));
+            continue;
+        };
+        if !file_name.ends_with(".yaml") {
+            continue;
+        }
+        match fs::read(entry.path()) {
+            Ok(bytes) => sources.push(Source { file_name, bytes }),
+            Err(e) => problems.push(Diagnostic::new(
+                format!("{shown}/{file_name}"),
+                (1, 1),
+                format!("cannot read the file: {e}"),
+                "check the file's permissions",
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    sources.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+    Ok(sources)
+}
+
+/// Parses one file. `dir` is the folder name shown in diagnostics (`catalog`).
+pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
+    let path = format!("{dir}/{}", source.file_name);
+    let id = source.file_name.trim_end_matches(".yaml").to_owned();
+    let text = match std::str::from_utf8(&source.bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &source.bytes[..e.valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let line = valid.matches('\n').count() + 1;
+            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err(single_at(
+                &path,
+                (line, column),
+                format!(
+                    "the file is not valid UTF-8 (byte {} is not)",
+                    e.valid_up_to()
+                ),
+                "save the file as UTF-8",
+            ));
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(single_at(
+            &path,
+            (1, 1),
+            "the file is empty",
+            "fill it in: `cargo xtask new-vendor <id> --name <Name>` writes a commented template",
+        ));
+    }
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+    };
+    match serde_saphyr::from_str_with_options::<VendorFile>(text, options) {
+        Ok(file) => Ok(Loaded {
+            id,
+            path,
+            text: text.to_owned(),
+            file,
+        }),
+        Err(e) => {
+            let mut ds = Diagnostics::new();
+            ds.add_source(&path, text);
+            ds.push(yaml_diagnostic(&path, &e));
+            Err(ds)
+        }
+    }
+}
+
+/// Converts a parser error into a diagnostic with a hint.
+fn yaml_diagnostic(path: &str, e: &YamlError) -> Diagnostic {
+    let e = e.without_snippet();
+    let (line, column) = e
+        .location()
+        .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+    let message: String = DefaultMessageFormatter
+        .format_message(e)
+        .chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_debug().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    let help = match e {
+        YamlError::SerdeUnknownField { .. } => {
+            "remove the field or correct its spelling; catalog/README.md lists every field"
+        }
+        YamlError::SerdeMissingField { .. } => {
+            "add the field; catalog/README.md explains each one with an example"
+        }
+        YamlError::SerdeUnknownVariant { .. } => "use one of the values listed above",
+        YamlError::SerdeInvalidType { .. }
+        | YamlError::SerdeInvalidValue { .. }
+        | YamlError::InvalidBooleanStrict { .. } => {
+            "write a value of the expected type; quote text that YAML would read otherwise"
+        }
+        YamlError::DuplicateMappingKey { .. } => "keep one of the two keys and delete the other",
+        YamlError::Budget { .. }
+        | YamlError::AliasReplayLimitExceeded { .. }
+        | YamlError::AliasExpansionLimitExceeded { .. }
+        | YamlError::AliasReplayStackDepthExceeded { .. } => {
+            "the document is too large or too deeply nested for a catalog; write it out plainly"
+        }
+        _ => "fix the YAML syntax here: check indentation (spaces, not tabs), quotes and colons",
+    };
+    Diagnostic::new(path, (line, column), message, help)
+}
+
+fn single(path: &str, message: String, help: &str) -> Diagnostics {
+    single_at(path, (1, 1), message, help)
+}
+
+fn single_at(
+    path: &str,
+    pos: (usize, usize),
+    message: impl Into<String>,
+    help: impl Into<String>,
+) -> Diagnostics {
+    let mut ds = Diagnostics::new();
+    ds.push(Diagnostic::new(path, pos, message, help));
+    ds
+}
+
+/// The folder as shown in diagnostics: its last component (`catalog`).
+pub fn display_dir(dir: &Path) -> String {
+    dir.file_name().map_or_else(
+        || dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}

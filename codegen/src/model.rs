@@ -1,0 +1,304 @@
+//! The catalog as written: serde types for one `catalog/<id>.yaml`, with spans.
+//!
+//! These types mirror the YAML exactly and reject unknown fields. They carry
+//! [`Spanned`] values wherever validation may need to point at a line, and they
+//! derive [`JsonSchema`] so `catalog/schema.json` is generated from the same
+//! definitions the loader uses. Every enum is externally tagged: spans do not
+//! survive `flatten`, `untagged` or internally tagged enums.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+pub use serde_saphyr::Spanned;
+
+/// One vendor's file: what its error reference says, and nothing it does not.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "errcat vendor catalog")]
+pub struct VendorFile {
+    /// The vendor's display name, e.g. `Pentify`.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// One sentence on the API and its errors, taken from the reference.
+    pub summary: String,
+    /// URL of the vendor's error reference this file was written from.
+    #[schemars(with = "String")]
+    pub source: Spanned<String>,
+    /// Where the code, message, request id and details sit in an error body.
+    pub envelope: Envelope,
+    /// Response headers the reference documents about rate limits.
+    #[serde(default)]
+    pub rate_limit_headers: Vec<HeaderDoc>,
+    /// The vendor's own retry guidance.
+    pub retry: RetryGuidance,
+    /// The vendor's SDK base classes, keyed by language (`typescript: PentifyError`).
+    #[serde(default)]
+    pub sdk: BTreeMap<String, String>,
+    /// The vendor's groups of errors, in the reference's order.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+    /// Every error the reference documents, in the reference's order.
+    pub errors: Vec<Entry>,
+}
+
+/// The shape of the vendor's JSON error body, as JSON pointers (RFC 6901).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// Pointer to the stable machine code, e.g. `/error/code`. Absent when the
+    /// vendor sends no stable code; its entries are then keyed by status.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub code: Option<Spanned<String>>,
+    /// Why there is no `code` pointer, or anything else about the code field.
+    #[serde(default)]
+    pub code_note: Option<String>,
+    /// Pointer to the human-readable message, e.g. `/error/message`.
+    #[schemars(with = "String")]
+    pub message: Spanned<String>,
+    /// Pointer to the request id in the body, e.g. `/error/request_id`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub request_id: Option<Spanned<String>>,
+    /// Response header that carries the request id, e.g. `x-request-id`.
+    #[serde(default)]
+    pub request_id_header: Option<String>,
+    /// Pointer to endpoint-specific details, e.g. `/error/details`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub details: Option<Spanned<String>>,
+    /// The reference's example envelope, as valid JSON. Every pointer above
+    /// must resolve in it.
+    #[schemars(with = "String")]
+    pub example: Spanned<String>,
+}
+
+/// A response header and what the reference says it carries.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderDoc {
+    /// The header name as the reference writes it.
+    pub name: String,
+    /// What it carries, when the reference says.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// The vendor's retry guidance. Fields the reference does not give are left
+/// out; errcat's documented defaults then apply and the docs say so.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetryGuidance {
+    /// Attempts in all, the first included ("give up after 5 attempts" is 5).
+    #[serde(default)]
+    #[schemars(with = "Option<u32>", range(min = 1))]
+    pub max_attempts: Option<Spanned<u32>>,
+    /// Exponential backoff between attempts.
+    #[serde(default)]
+    pub backoff: Option<BackoffSpec>,
+    /// The response header that carries the server's delay, e.g. `Retry-After`.
+    #[serde(default)]
+    pub delay_header: Option<String>,
+    /// Methods that are always safe to retry, e.g. `[GET, DELETE]`.
+    #[serde(default)]
+    pub safe_methods: Option<Vec<String>>,
+    /// The idempotency key that makes a mutating request safe to retry.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    /// The reference's retry guidance in its own words.
+    #[serde(default)]
+    pub guidance: Option<String>,
+}
+
+/// Exponential backoff: `initial * multiplier^(retry - 1)`, capped, with jitter.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackoffSpec {
+    /// Delay before the first retry, e.g. `500ms` or `1s`.
+    #[serde(default)]
+    #[schemars(with = "Option<Duration>")]
+    pub initial: Option<Spanned<String>>,
+    /// Factor applied to the delay after each retry, e.g. `2`.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub multiplier: Option<Spanned<f64>>,
+    /// The cap on any single delay, e.g. `30s`.
+    #[serde(default)]
+    #[schemars(with = "Option<Duration>")]
+    pub max: Option<Spanned<String>>,
+    /// Randomisation added to each delay.
+    #[serde(default)]
+    #[schemars(with = "Option<Jitter>")]
+    pub jitter: Option<Spanned<Jitter>>,
+}
+
+/// A duration written as an integer and a unit: `250ms`, `1s`, `30s`, `2m`.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+#[allow(dead_code)]
+pub struct Duration(#[schemars(pattern(r"^[0-9]+(ms|s|m)$"))] String);
+
+/// Randomisation of a delay.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Jitter {
+    /// Plus or minus this fraction of the delay: `0.25` is ±25%.
+    Proportional(f64),
+    /// Plus a uniformly drawn 0 up to this duration, e.g. `250ms`.
+    Additive(#[schemars(with = "Duration")] String),
+}
+
+/// One of the vendor's groups of errors.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    /// Lower snake case id that entries refer to, e.g. `authentication`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// The heading the reference gives the group.
+    pub name: String,
+}
+
+/// One documented error.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The code exactly as sent on the wire. For a vendor without stable codes,
+    /// the status as a string (`"429"`).
+    #[schemars(with = "String")]
+    pub code: Spanned<String>,
+    /// The HTTP status, or a list where the reference leaves it open.
+    #[schemars(with = "Status")]
+    pub status: Spanned<Status>,
+    /// The canonical cross-vendor kind.
+    pub kind: Kind,
+    /// What the error means, in the reference's words.
+    pub meaning: String,
+    /// The message template, with `{placeholder}`s as the reference writes them.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub message: Option<Spanned<String>>,
+    /// What the caller should do about it.
+    #[serde(default)]
+    pub resolution: Option<String>,
+    /// The id of the category the entry belongs to.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub category: Option<Spanned<String>>,
+    /// Whether and when a client may retry.
+    #[schemars(with = "RetryRule")]
+    pub retry: Spanned<RetryRule>,
+    /// Class or constant names the vendor's SDKs use for this code, by language.
+    #[serde(default)]
+    pub sdk: BTreeMap<String, String>,
+    /// Set when the vendor retired the code: says since when and what replaces it.
+    /// Codes are never deleted from the catalog.
+    #[serde(default)]
+    pub deprecated: Option<String>,
+    /// Every example response body the reference shows for this entry, verbatim.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+/// An HTTP status or a list of them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(
+    untagged,
+    expecting = "an HTTP status such as 404, or a list of them such as [500, 503]"
+)]
+pub enum Status {
+    /// The one documented status.
+    One(u16),
+    /// The statuses the reference leaves open.
+    Many(Vec<u16>),
+}
+
+impl Status {
+    /// The statuses as a slice.
+    pub fn as_slice(&self) -> &[u16] {
+        match self {
+            Status::One(s) => std::slice::from_ref(s),
+            Status::Many(v) => v,
+        }
+    }
+}
+
+/// A retry rule.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RetryRule {
+    /// Retrying the same request cannot help.
+    Never,
+    /// Retry with the vendor's exponential backoff.
+    Backoff,
+    /// Wait what the server's delay header says (needs `retry.delay_header`).
+    RetryAfter,
+    /// Retry with backoff only when the request is safe to repeat.
+    Idempotent,
+    /// Retry only after the user has done this first.
+    After(String),
+}
+
+/// An example response body.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// The reference's caption for the example.
+    pub title: String,
+    /// The status of the example, when the entry has several.
+    #[serde(default)]
+    #[schemars(with = "Option<u16>")]
+    pub status: Option<Spanned<u16>>,
+    /// The body, verbatim.
+    #[schemars(with = "String")]
+    pub body: Spanned<String>,
+}
+
+macro_rules! kinds {
+    ($($variant:ident => $id:literal, $grpc:literal, $doc:literal;)*) => {
+        /// The canonical, cross-vendor kind of an error: a closed set.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Kind {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Kind {
+            /// Every kind, in documentation order.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant,)*];
+
+            /// The id written in the catalog.
+            pub fn id(self) -> &'static str {
+                match self { $(Kind::$variant => $id,)* }
+            }
+
+            /// The `google.rpc.Code` equivalent.
+            pub fn grpc(self) -> &'static str {
+                match self { $(Kind::$variant => $grpc,)* }
+            }
+
+            /// One sentence on what the kind means.
+            pub fn doc(self) -> &'static str {
+                match self { $(Kind::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+kinds! {
+    InvalidRequest => "invalid_request", "INVALID_ARGUMENT", "The request is malformed or semantically invalid; fix it before sending it again.";
+    Unauthenticated => "unauthenticated", "UNAUTHENTICATED", "The credentials are missing, malformed, expired or revoked.";
+    PermissionDenied => "permission_denied", "PERMISSION_DENIED", "The caller is known but not allowed to do this.";
+    NotFound => "not_found", "NOT_FOUND", "The resource does not exist or is not visible to the caller.";
+    Conflict => "conflict", "ABORTED", "The resource's current state conflicts with the request.";
+    FailedPrecondition => "failed_precondition", "FAILED_PRECONDITION", "Something must be done first (verify, wait for completion, re-enable).";
+    PaymentRequired => "payment_required", "FAILED_PRECONDITION", "The account's balance does not cover the operation.";
+    PayloadTooLarge => "payload_too_large", "INVALID_ARGUMENT", "The request body exceeds the size limit.";
+    UnsupportedMediaType => "unsupported_media_type", "INVALID_ARGUMENT", "The content type or file type is not supported.";
+    RateLimited => "rate_limited", "RESOURCE_EXHAUSTED", "Too many requests in a short window: retry soon.";
+    QuotaExhausted => "quota_exhausted", "RESOURCE_EXHAUSTED", "A budget or quota is used up until a reset or a purchase: do not retry soon.";
+    Internal => "internal", "INTERNAL", "The server failed.";
+    Unavailable => "unavailable", "UNAVAILABLE", "The service or a dependency is temporarily unavailable.";
+    Timeout => "timeout", "DEADLINE_EXCEEDED", "The server or a gateway timed out.";
+}

@@ -1,0 +1,694 @@
+//! Validation: checks a loaded vendor file and lowers it to the IR, reporting every problem at once.
+//!
+//! Each check names the line and column of the value it rejects and says how
+//! to fix it. The IR is built in the same pass, from the values the checks
+//! have already parsed, so nothing is parsed twice; it is returned only when
+//! the file has no problem at all.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::ir::{self, Given};
+use crate::load::Loaded;
+use crate::model::{self, Spanned};
+use crate::names;
+
+/// The largest duration accepted, in milliseconds (one day).
+const MAX_DURATION_MS: u64 = 86_400_000;
+
+/// Checks one vendor file and lowers it to the IR.
+pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
+    let mut cx = Cx {
+        path: &loaded.path,
+        text: &loaded.text,
+        out: Diagnostics::new(),
+    };
+    let f = &loaded.file;
+
+    if let Err(msg) = names::check_vendor_id(&loaded.id) {
+        cx.at(
+            (1, 1),
+            msg,
+            "rename the file: lower-case ASCII letters, digits and single `-`, starting with a letter",
+        );
+    }
+    if f.name.value.trim().is_empty() {
+        cx.err(
+            &f.name,
+            "`name` is empty",
+            "write the vendor's display name",
+        );
+    }
+    let src = f.source.value.as_str();
+    if !(src.starts_with("https://") || src.starts_with("http://")) {
+        cx.err(
+            &f.source,
+            format!("`source` is not a URL: `{src}`"),
+            "write the address of the vendor's error reference, starting with https://",
+        );
+    }
+
+    let envelope = cx.envelope(&f.envelope);
+    let retry = cx.retry(&f.retry);
+
+    let mut category_ids: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in f.categories.iter().enumerate() {
+        let id = c.id.value.as_str();
+        let snake = id.starts_with(|c: char| c.is_ascii_lowercase())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !snake {
+            cx.err(
+                &c.id,
+                format!("category id `{id}` is not lower snake case"),
+                "write it like `rate_limit`",
+            );
+        }
+        if let Some(&first) = category_ids.get(id) {
+            let first = pos(&f.categories[first].id);
+            cx.err(
+                &c.id,
+                format!(
+                    "duplicate category `{id}` (first at {}:{})",
+                    first.0, first.1
+                ),
+                "give each category its own id",
+            );
+        } else {
+            category_ids.insert(id, i);
+        }
+    }
+
+    let mut seen_codes: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut seen_variants: HashMap<String, (&str, (usize, usize))> = HashMap::new();
+    let mut codes = Vec::with_capacity(f.errors.len());
+    for e in &f.errors {
+        codes.push(cx.entry(
+            e,
+            &f.retry,
+            &envelope,
+            &category_ids,
+            &mut seen_codes,
+            &mut seen_variants,
+        ));
+    }
+    if f.errors.is_empty() {
+        cx.at(
+            (1, 1),
+            "the vendor has no `errors`",
+            "list every error the reference documents under `errors:`",
+        );
+    }
+
+    let (Some(envelope), true) = (envelope, cx.out.is_empty()) else {
+        cx.out.add_source(loaded.path.clone(), loaded.text.clone());
+        return Err(cx.out);
+    };
+    Ok(ir::Vendor {
+        id: loaded.id.clone(),
+        module: names::module(&loaded.id),
+        variant: names::variant(&loaded.id).unwrap_or_default(),
+        name: f.name.value.clone(),
+        summary: f.summary.clone(),
+        source: f.source.value.clone(),
+        envelope,
+        rate_limit_headers: f
+            .rate_limit_headers
+            .iter()
+            .map(|h| (h.name.clone(), h.description.clone().unwrap_or_default()))
+            .collect(),
+        retry,
+        sdk: f.sdk.clone(),
+        categories: f
+            .categories
+            .iter()
+            .map(|c| ir::Category {
+                id: c.id.value.clone(),
+                name: c.name.clone(),
+            })
+            .collect(),
+        codes: codes.into_iter().flatten().collect(),
+    })
+}
+
+/// Line and column of a spanned value.
+pub fn pos<T>(s: &Spanned<T>) -> (usize, usize) {
+    (s.referenced.line() as usize, s.referenced.column() as usize)
+}
+
+struct Cx<'a> {
+    path: &'a str,
+    text: &'a str,
+    out: Diagnostics,
+}
+
+impl Cx<'_> {
+    fn at(&mut self, pos: (usize, usize), msg: impl Into<String>, help: impl Into<String>) {
+        self.out.push(Diagnostic::new(self.path, pos, msg, help));
+    }
+
+    fn err<T>(&mut self, s: &Spanned<T>, msg: impl Into<String>, help: impl Into<String>) {
+        self.at(pos(s), msg, help);
+    }
+
+    /// Parses a JSON scalar from the catalog, pointing a syntax error at its line in the YAML.
+    fn json(&mut self, s: &Spanned<String>, what: &str) -> Option<Value> {
+        match serde_json::from_str::<Value>(&s.value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let at = self.json_position(s, e.line(), e.column());
+                self.at(
+                    at,
+                    format!("{what} is not valid JSON: {e}"),
+                    "write the body as JSON exactly as the reference shows it, completing any abbreviation",
+                );
+                None
+            }
+        }
+    }
+
+    /// Maps a line and column inside a block scalar (`|`) to the YAML file.
+    /// A block scalar's span starts at its first content line, whose
+    /// indentation every later line shares; any other scalar is reported at
+    /// its start.
+    fn json_position(&self, s: &Spanned<String>, line: usize, column: usize) -> (usize, usize) {
+        let (l, c) = pos(s);
+        let source_line = self.text.lines().nth(l.saturating_sub(1)).unwrap_or("");
+        let first = s.value.lines().next().unwrap_or("");
+        let rest: String = source_line.chars().skip(c.saturating_sub(1)).collect();
+        let is_block = !first.is_empty() && rest == first;
+        if is_block && line >= 1 {
+            (l + line - 1, c - 1 + column.max(1))
+        } else {
+            (l, c)
+        }
+    }
+
+    fn pointer(&mut self, p: &Spanned<String>, field: &str, example: Option<&Value>) {
+        let ptr = p.value.as_str();
+        if !(ptr.is_empty() || ptr.starts_with('/')) {
+            self.err(
+                p,
+                format!("`envelope.{field}` is not a JSON pointer: `{ptr}`"),
+                "write a JSON pointer (RFC 6901) such as `/error/code`",
+            );
+            return;
+        }
+        if let Some(example) = example
+            && example.pointer(ptr).is_none()
+        {
+            self.err(
+                p,
+                format!(
+                    "`envelope.{field}` pointer `{ptr}` does not resolve in `envelope.example`"
+                ),
+                "fix the pointer, or make the example show the field where the vendor sends it",
+            );
+        }
+    }
+
+    fn envelope(&mut self, e: &model::Envelope) -> Option<ir::Envelope> {
+        let before = self.out.len();
+        let example = self.json(&e.example, "`envelope.example`");
+        if example.is_some() && !example.as_ref().is_some_and(Value::is_object) {
+            self.err(
+                &e.example,
+                "`envelope.example` is not a JSON object",
+                "write the error body the reference shows",
+            );
+        }
+        let ex = example.as_ref();
+        if let Some(p) = &e.code {
+            self.pointer(p, "code", ex);
+        }
+        self.pointer(&e.message, "message", ex);
+        if let Some(p) = &e.request_id {
+            self.pointer(p, "request_id", ex);
+        }
+        if let Some(p) = &e.details {
+            self.pointer(p, "details", ex);
+        }
+        if let Some(h) = &e.request_id_header {
+            self.header_name(h, "envelope.request_id_header", pos(&e.example));
+        }
+        (self.out.len() == before).then(|| ir::Envelope {
+            code: e.code.as_ref().map(|s| s.value.clone()),
+            code_note: e.code_note.clone(),
+            message: e.message.value.clone(),
+            request_id: e.request_id.as_ref().map(|s| s.value.clone()),
+            request_id_header: e.request_id_header.clone(),
+            details: e.details.as_ref().map(|s| s.value.clone()),
+            example: e.example.value.clone(),
+        })
+    }
+
+    fn header_name(&mut self, name: &str, field: &str, at: (usize, usize)) {
+        let ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !ok {
+            self.at(
+                at,
+                format!("`{field}` is not an HTTP header name: `{name}`"),
+                "write a header name such as `Retry-After`",
+            );
+        }
+    }
+
+    fn duration(&mut self, s: &Spanned<String>, field: &str) -> Option<u64> {
+        let v = s.value.trim();
+        let parsed = parse_duration(v);
+        if parsed.is_none() {
+            self.err(
+                s,
+                format!("`{field}` is not a duration: `{v}`"),
+                "write a whole number and a unit: `250ms`, `1s`, `30s` or `2m` (at most one day)",
+            );
+        }
+        parsed
+    }
+
+    fn retry(&mut self, r: &model::RetryGuidance) -> ir::RetryPolicy {
+        if let Some(m) = &r.max_attempts
+            && m.value == 0
+        {
+            self.err(
+                m,
+                "`retry.max_attempts` is 0",
+                "count attempts in all, the first included: \"give up after 5 attempts\" is 5",
+            );
+        }
+        let b = r.backoff.as_ref();
+        let initial = b
+            .and_then(|b| b.initial.as_ref())
+            .and_then(|s| self.duration(s, "retry.backoff.initial"));
+        let max = b
+            .and_then(|b| b.max.as_ref())
+            .and_then(|s| self.duration(s, "retry.backoff.max"));
+        let multiplier = b.and_then(|b| b.multiplier.as_ref());
+        if let Some(m) = multiplier
+            && !(m.value.is_finite() && (1.0..=10.0).contains(&m.value))
+        {
+            self.err(
+                m,
+                format!("`retry.backoff.multiplier` {} is out of range", m.value),
+                "use a factor from 1 to 10; `2` doubles each delay",
+            );
+        }
+        if let (Some(i), Some(m), Some(s)) = (initial, max, b.and_then(|b| b.max.as_ref()))
+            && m < i
+        {
+            self.err(
+                s,
+                "`retry.backoff.max` is below `retry.backoff.initial`",
+                "make the cap at least the first delay",
+            );
+        }
+        let jitter = match b.and_then(|b| b.jitter.as_ref()) {
+            None => ir::Jitter::None,
+            Some(j) => match &j.value {
+                model::Jitter::Proportional(p) if p.is_finite() && (0.0..1.0).contains(p) => {
+                    ir::Jitter::Proportional(*p)
+                }
+                model::Jitter::Proportional(p) => {
+                    self.err(
+                        j,
+                        format!("`retry.backoff.jitter.proportional` {p} is out of range"),
+                        "write a fraction from 0 up to (not including) 1: `0.25` is ±25%",
+                    );
+                    ir::Jitter::None
+                }
+                model::Jitter::Additive(d) => match parse_duration(d.trim()) {
+                    Some(ms) => ir::Jitter::AdditiveMs(ms),
+                    None => {
+                        self.err(
+                            j,
+                            format!("`retry.backoff.jitter.additive` is not a duration: `{d}`"),
+                            "write a whole number and a unit, e.g. `250ms`",
+                        );
+                        ir::Jitter::None
+                    }
+                },
+            },
+        };
+        let at = r.max_attempts.as_ref().map_or((1, 1), pos);
+        if let Some(h) = &r.delay_header {
+            self.header_name(h, "retry.delay_header", at);
+        }
+        if let Some(ms) = &r.safe_methods {
+            for m in ms {
+                if m.is_empty() || !m.bytes().all(|b| b.is_ascii_uppercase()) {
+                    self.at(
+                        at,
+                        format!("`retry.safe_methods` has `{m}`, not an upper-case HTTP method"),
+                        "write methods as `GET`, `DELETE`",
+                    );
+                }
+            }
+        }
+        ir::RetryPolicy {
+            max_attempts: Given::or(
+                r.max_attempts.as_ref().map(|m| m.value),
+                ir::DEFAULT_MAX_ATTEMPTS,
+            ),
+            initial_ms: Given::or(initial, ir::DEFAULT_INITIAL_MS),
+            multiplier: Given::or(multiplier.map(|m| m.value), ir::DEFAULT_MULTIPLIER),
+            max_ms: Given::or(max, ir::DEFAULT_MAX_MS.max(initial.unwrap_or(0))),
+            jitter,
+            delay_header: r.delay_header.clone(),
+            safe_methods: Given::or(
+                r.safe_methods.clone(),
+                ir::DEFAULT_SAFE_METHODS
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect(),
+            ),
+            idempotency_key: r.idempotency_key.clone(),
+            guidance: r.guidance.clone(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn entry<'f>(
+        &mut self,
+        e: &'f model::Entry,
+        retry: &model::RetryGuidance,
+        envelope: &Option<ir::Envelope>,
+        categories: &HashMap<&str, usize>,
+        seen_codes: &mut HashMap<&'f str, (usize, usize)>,
+        seen_variants: &mut HashMap<String, (&'f str, (usize, usize))>,
+    ) -> Option<ir::Code> {
+        let before = self.out.len();
+        let code = e.code.value.as_str();
+        let at = pos(&e.code);
+
+        if let Some(first) = seen_codes.get(code) {
+            self.at(
+                at,
+                format!("duplicate code `{code}` (first at {}:{})", first.0, first.1),
+                "each code appears once: merge the two entries or delete one",
+            );
+        } else {
+            seen_codes.insert(code, at);
+        }
+        let variant = match names::variant(code) {
+            Ok(v) => {
+                match seen_variants.get(&v) {
+                    Some((other, first)) if *other != code => self.at(
+                        at,
+                        format!(
+                            "code `{code}` and code `{other}` (at {}:{}) both become the Rust name `{v}`",
+                            first.0, first.1
+                        ),
+                        "codes may not differ only in case or punctuation; check which one the vendor really sends",
+                    ),
+                    Some(_) => {}
+                    None => {
+                        seen_variants.insert(v.clone(), (code, at));
+                    }
+                }
+                v
+            }
+            Err(names::NameError::NoAlphanumeric) => {
+                self.at(
+                    at,
+                    format!("code `{code}` cannot become a Rust name: it has no ASCII letter or digit"),
+                    "write the code exactly as the vendor sends it; it must contain a letter or digit",
+                );
+                String::new()
+            }
+            Err(names::NameError::NotAscii(c)) => {
+                self.at(
+                    at,
+                    format!("code `{code}` has the non-ASCII character {c:?} (U+{:04X})", c as u32),
+                    "codes are ASCII; retype it (a look-alike letter from another alphabet is a common cause)",
+                );
+                String::new()
+            }
+        };
+
+        let statuses = e.status.value.as_slice().to_vec();
+        if statuses.is_empty() {
+            self.err(
+                &e.status,
+                "`status` is an empty list",
+                "write the documented status, e.g. `404`, or a list `[500, 503]`",
+            );
+        }
+        for s in &statuses {
+            if !(400..=599).contains(s) {
+                self.err(
+                    &e.status,
+                    format!("status {s} is not an HTTP error status (400 to 599)"),
+                    "write the status the reference documents for this error",
+                );
+            }
+        }
+        let mut sorted = statuses.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if sorted.len() != statuses.len() {
+            self.err(
+                &e.status,
+                "`status` lists a status twice",
+                "list each status once",
+            );
+        }
+        if envelope.as_ref().is_some_and(|env| env.code.is_none())
+            && (statuses.len() != 1 || statuses[0].to_string() != code)
+        {
+            self.at(
+                at,
+                format!("code `{code}` is not its status: this vendor has no `envelope.code`, so entries are keyed by status"),
+                "write the one status as the code, e.g. `code: \"429\"` with `status: 429`",
+            );
+        }
+
+        let mut placeholders = Vec::new();
+        if let Some(m) = &e.message {
+            match parse_placeholders(&m.value) {
+                Ok(p) => placeholders = p,
+                Err(why) => self.err(
+                    m,
+                    format!("malformed placeholder in `message`: {why}"),
+                    "write placeholders as `{name}` (letters, digits, `_`); write a literal brace as `{{` or `}}`",
+                ),
+            }
+        }
+
+        let category = match &e.category {
+            None => None,
+            Some(c) => match categories.get(c.value.as_str()) {
+                Some(&i) => Some(i),
+                None => {
+                    let mut known: Vec<&str> = categories.keys().copied().collect();
+                    known.sort_unstable();
+                    self.err(
+                        c,
+                        format!("unknown category `{}`", c.value),
+                        if known.is_empty() {
+                            "declare it under `categories:` with an `id` and a `name`".to_owned()
+                        } else {
+                            format!("use one of: {}", known.join(", "))
+                        },
+                    );
+                    None
+                }
+            },
+        };
+
+        let rule = match &e.retry.value {
+            model::RetryRule::Never => ir::Rule::Never,
+            model::RetryRule::Backoff => ir::Rule::Backoff,
+            model::RetryRule::Idempotent => ir::Rule::Idempotent,
+            model::RetryRule::RetryAfter => {
+                if retry.delay_header.is_none() {
+                    self.err(
+                        &e.retry,
+                        "`retry: retry_after` but the vendor names no delay header",
+                        "set `retry.delay_header` (e.g. `Retry-After`) if the reference documents one, else use `backoff`",
+                    );
+                }
+                ir::Rule::RetryAfter
+            }
+            model::RetryRule::After(action) => {
+                if action.trim().is_empty() {
+                    self.err(
+                        &e.retry,
+                        "`retry: {after: ...}` is empty",
+                        "say what the user must do before retrying, e.g. \"After top-up\"",
+                    );
+                }
+                ir::Rule::After(action.clone())
+            }
+        };
+
+        let mut examples = Vec::new();
+        for ex in &e.examples {
+            let status = match &ex.status {
+                Some(s) if !statuses.contains(&s.value) => {
+                    self.err(
+                        s,
+                        format!(
+                            "example status {} is not one of the entry's statuses",
+                            s.value
+                        ),
+                        "use one of the statuses listed in `status`",
+                    );
+                    s.value
+                }
+                Some(s) => s.value,
+                None if statuses.len() > 1 => {
+                    self.err(
+                        &ex.body,
+                        "the entry has several statuses but this example names none",
+                        "add `status:` to the example",
+                    );
+                    statuses[0]
+                }
+                None => statuses.first().copied().unwrap_or(0),
+            };
+            if let Some(body) = self.json(&ex.body, &format!("example `{}`", ex.title))
+                && let Some(ptr) = envelope.as_ref().and_then(|env| env.code.as_deref())
+                && let Some(sent) = body.pointer(ptr).and_then(Value::as_str)
+                && sent != code
+            {
+                self.err(
+                    &ex.body,
+                    format!("example `{}` carries code `{sent}`, not `{code}`", ex.title),
+                    "move the example to the entry of the code it shows",
+                );
+            }
+            examples.push(ir::Example {
+                title: ex.title.clone(),
+                status,
+                body: ex.body.value.clone(),
+            });
+        }
+
+        (self.out.len() == before).then(|| ir::Code {
+            code: code.to_owned(),
+            anchor: names::anchor(code),
+            variant,
+            statuses,
+            kind: e.kind,
+            meaning: e.meaning.clone(),
+            message: e.message.as_ref().map(|m| m.value.clone()),
+            placeholders,
+            resolution: e.resolution.clone(),
+            category,
+            retry: rule,
+            sdk: e.sdk.clone(),
+            deprecated: e.deprecated.clone(),
+            examples,
+        })
+    }
+}
+
+/// Parses `500ms`, `1s`, `30s`, `2m` into milliseconds; `None` when malformed or over a day.
+pub fn parse_duration(s: &str) -> Option<u64> {
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (digits, unit) = s.split_at(split);
+    if digits.is_empty() || digits.len() > 9 {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    let ms = match unit {
+        "ms" => n,
+        "s" => n.checked_mul(1_000)?,
+        "m" => n.checked_mul(60_000)?,
+        _ => return None,
+    };
+    (ms <= MAX_DURATION_MS).then_some(ms)
+}
+
+/// The `{placeholder}` names of a message template, in order of first use.
+pub fn parse_placeholders(template: &str) -> Result<Vec<String>, String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut chars = template.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' if chars.peek().is_some_and(|&(_, n)| n == '{') => {
+                chars.next();
+            }
+            '}' if chars.peek().is_some_and(|&(_, n)| n == '}') => {
+                chars.next();
+            }
+            '}' => return Err(format!("a `}}` at offset {i} closes nothing")),
+            '{' => {
+                let mut name = String::new();
+                let mut closed = false;
+                for (_, n) in chars.by_ref() {
+                    if n == '}' {
+                        closed = true;
+                        break;
+                    }
+                    name.push(n);
+                }
+                if !closed {
+                    return Err(format!("the `{{` at offset {i} is never closed"));
+                }
+                let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !valid {
+                    return Err(format!("`{{{name}}}` is not a placeholder name"));
+                }
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Some(500));
+        assert_eq!(parse_duration("1s"), Some(1_000));
+        assert_eq!(parse_duration("2m"), Some(120_000));
+        for bad in [
+            "",
+            "1",
+            "s",
+            "1.5s",
+            "-1s",
+            "1h",
+            "1 s",
+            "99999999999s",
+            "2000m",
+        ] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(
+            parse_placeholders("Field {field} must be of type {type}").unwrap(),
+            ["field", "type"]
+        );
+        assert_eq!(
+            parse_placeholders("Retry in {N} seconds. {N}").unwrap(),
+            ["N"]
+        );
+        assert_eq!(
+            parse_placeholders("literal {{ and }}").unwrap(),
+            Vec::<String>::new()
+        );
+        assert!(parse_placeholders("{}").is_err());
+        assert!(parse_placeholders("{open").is_err());
+        assert!(parse_placeholders("close}").is_err());
+        assert!(parse_placeholders("{a b}").is_err());
+        assert!(parse_placeholders("{1x}").is_err());
+    }
+}

@@ -1,0 +1,267 @@
+//! `cargo xtask codegen`: writes what changed, removes orphans, or with `--check` only compares.
+//!
+//! Write mode and check mode share [`plan`]: it compares every generated file
+//! with the disk and finds generated files that no longer have a source.
+//! [`apply`] then writes each changed file atomically (a temporary file in the
+//! same folder, renamed over the old one) and leaves unchanged files alone, so
+//! their modification times stay put and cargo does not rebuild.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use errcat_codegen::OutputFile;
+
+/// The folders whose files are generated, relative to the workspace root, and the extension of those files.
+pub const GENERATED_DIRS: &[(&str, &str)] =
+    &[("generated/src/gen", "rs"), ("generated/docs", "md")];
+
+/// The marker every generated file carries in its first lines.
+pub const MARKER: &str = "@generated";
+
+/// What has to happen to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The file is missing: create it.
+    Create(OutputFile),
+    /// The file differs: replace it. Holds the current bytes.
+    Update(OutputFile, String),
+    /// A generated file with no source any more: remove it.
+    Remove(String),
+}
+
+impl Change {
+    /// The path relative to the root.
+    pub fn path(&self) -> &str {
+        match self {
+            Change::Create(f) | Change::Update(f, _) => &f.path,
+            Change::Remove(p) => p,
+        }
+    }
+}
+
+/// The difference between the generated files and the disk.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Files to create, update or remove, sorted by path.
+    pub changes: Vec<Change>,
+    /// Files already up to date.
+    pub unchanged: usize,
+}
+
+/// Compares `files` with what is under `root`.
+pub fn plan(root: &Path, files: &[OutputFile]) -> io::Result<Plan> {
+    let mut plan = Plan::default();
+    for f in files {
+        let full = root.join(&f.path);
+        match fs::read(&full) {
+            Ok(bytes) if bytes == f.contents.as_bytes() => plan.unchanged += 1,
+            Ok(bytes) => plan.changes.push(Change::Update(
+                f.clone(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                plan.changes.push(Change::Create(f.clone()))
+            }
+            Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", f.path))),
+        }
+    }
+    for (dir, ext) in GENERATED_DIRS {
+        let entries = match fs::read_dir(root.join(dir)) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(io::Error::new(e.kind(), format!("{dir}: {e}"))),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                continue;
+            };
+            let path = format!("{dir}/{name}");
+            let is_file = entry.file_type()?.is_file();
+            if !is_file
+                || !name.ends_with(&format!(".{ext}"))
+                || files.iter().any(|f| f.path == path)
+            {
+                continue;
+            }
+            if is_generated(&entry.path()) {
+                plan.changes.push(Change::Remove(path));
+            }
+        }
+    }
+    plan.changes.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(plan)
+}
+
+/// True when the file's first lines carry the `@generated` marker.
+pub fn is_generated(path: &Path) -> bool {
+    let Ok(bytes) = fs::read(path) else {
+        return false;
+    };
+    let head = &bytes[..bytes.len().min(512)];
+    String::from_utf8_lossy(head)
+        .lines()
+        .take(3)
+        .any(|l| l.contains(MARKER))
+}
+
+/// How many files were written, left alone and removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Applied {
+    /// Created or replaced.
+    pub written: usize,
+    /// Already up to date.
+    pub unchanged: usize,
+    /// Orphans removed.
+    pub removed: usize,
+}
+
+/// Carries out `plan` under `root`: each write goes to a temporary file in the
+/// same folder and is renamed into place, so a reader never sees half a file
+/// and an error half-way leaves every not-yet-replaced file as it was.
+pub fn apply(root: &Path, plan: &Plan) -> io::Result<Applied> {
+    let mut applied = Applied {
+        unchanged: plan.unchanged,
+        ..Applied::default()
+    };
+    for change in &plan.changes {
+        match change {
+            Change::Create(f) | Change::Update(f, _) => {
+                write_atomic(&root.join(&f.path), f.contents.as_bytes())
+                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", f.path)))?;
+                applied.written += 1;
+            }
+            Change::Remove(p) => {
+                fs::remove_file(root.join(p))
+                    .map_err(|e| io::Error::new(e.kind(), format!("{p}: {e}")))?;
+                applied.removed += 1;
+            }
+        }
+    }
+    Ok(applied)
+}
+
+/// Writes `bytes` to `path` through a temporary sibling and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The `--check` report: every stale, missing or orphan file with a short diff.
+pub fn report(plan: &Plan) -> String {
+    let mut out = String::new();
+    for change in &plan.changes {
+        match change {
+            Change::Create(f) => {
+                let _ = writeln!(out, "missing: {} (would be created)", f.path);
+            }
+            Change::Update(f, old) => {
+                let _ = writeln!(out, "stale: {}", f.path);
+                out.push_str(&short_diff(&f.path, old, &f.contents, 20));
+            }
+            Change::Remove(p) => {
+                let _ = writeln!(
+                    out,
+                    "orphan: {p} (its vendor left the catalog; would be removed)"
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "error: {} generated file{} out of date; run `{}` to fix",
+        plan.changes.len(),
+        if plan.changes.len() == 1 {
+            " is"
+        } else {
+            "s are"
+        },
+        errcat_codegen::REGENERATE
+    );
+    out
+}
+
+/// A unified diff of the first differing region of `old` and `new`, at most `max_lines` changed lines.
+pub fn short_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a_mid, b_mid) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    let ctx = 3;
+    let start = prefix.saturating_sub(ctx);
+    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
+    let a_end = (prefix + a_mid.len() + ctx).min(a.len());
+    let b_end = (prefix + b_mid.len() + ctx).min(b.len());
+    let _ = writeln!(
+        out,
+        "@@ -{},{} +{},{} @@",
+        start + 1,
+        a_end - start,
+        start + 1,
+        b_end - start
+    );
+    for l in &a[start..prefix] {
+        let _ = writeln!(out, " {l}");
+    }
+    let mut shown = 0;
+    for l in a_mid {
+        if shown < max_lines {
+            let _ = writeln!(out, "-{l}");
+        }
+        shown += 1;
+    }
+    for l in b_mid {
+        if shown < max_lines {
+            let _ = writeln!(out, "+{l}");
+        }
+        shown += 1;
+    }
+    if shown > max_lines {
+        let _ = writeln!(out, "  ... {} more changed lines", shown - max_lines);
+    }
+    for l in &a[prefix + a_mid.len()..a_end] {
+        let _ = writeln!(out, " {l}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_diff_shows_the_changed_region_with_context() {
+        let old = "a\nb\nc\nd\ne\nf\ng\nh\n";
+        let new = "a\nb\nc\nd\nX\nf\ng\nh\n";
+        let d = short_diff("p", old, new, 20);
+        assert_eq!(
+            d,
+            "--- a/p\n+++ b/p\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+X\n f\n g\n h\n"
+        );
+    }
+
+    #[test]
+    fn short_diff_is_bounded() {
+        let old: String = (0..100).map(|i| format!("{i}\n")).collect();
+        let d = short_diff("p", &old, "", 5);
+        assert!(d.contains("... 95 more changed lines"), "{d}");
+    }
+}
