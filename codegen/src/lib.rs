@@ -58,5 +58,5 @@ pub fn load_catalog(catalog_dir: &Path) -> Result<ir::Catalog, Diagnostics> {
 
 /// Everything `cargo xtask codegen` writes, generated from `catalog_dir` alone.
 pub fn generate(catalog_dir: &Path) -> Result<Vec<OutputFile>, Diagnostics> {
-    load_catalog(catalog_dir).map(|catalog| emit::all(&catalog))
+    load_catalog(catalog_dir).and_then(|catalog| emit::all(&catalog))
 }

@@ -1,1 +1,33 @@
-//! errcat.
+//! Typed API error codes, retry rules and response parsing for every vendor in the errcat catalog.
+//!
+//! Each vendor has a module (`errcat::pentify`, `errcat::cert_ix`, ...) with
+//! an `ErrorCode` enum, the vendor's `BACKOFF` policy and an `Error` parsed
+//! from an HTTP response. [`parse`] handles any vendor's response alike.
+//!
+//! ```
+//! let body = br#"{"error":{"code":"rate_limited","message":"Slow down","request_id":"req_1"}}"#;
+//! let err = errcat::pentify::Error::from_response(429, &[("Retry-After", "2")], body);
+//! assert_eq!(err.code(), &errcat::pentify::ErrorCode::RateLimited);
+//! let decision = err.retry_decision(1, &errcat::Request::new("GET"));
+//! assert_eq!(decision.delay(), Some(std::time::Duration::from_secs(2)));
+//! ```
+//!
+//! The vendor modules are generated from `catalog/*.yaml` by `cargo xtask codegen`;
+//! everything that does not vary by vendor is written by hand in this crate.
+#![deny(missing_docs)]
+
+pub mod http;
+pub mod lookup;
+pub mod response;
+pub mod retry;
+pub mod vendor;
+
+#[rustfmt::skip]
+#[path = "gen/mod.rs"]
+mod generated;
+
+pub use generated::*;
+pub use response::{Envelope, RawError};
+pub use retry::{
+    Backoff, Decision, GiveUpReason, Jitter, Policy, Request, Retry, decide, jitter_sample,
+};

@@ -65,7 +65,13 @@ fn run_codegen(root: &Path, check: bool) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let files = errcat_codegen::emit::all(&catalog);
+    let files = match errcat_codegen::emit::all(&catalog) {
+        Ok(f) => f,
+        Err(problems) => {
+            eprint!("{}", problems.render());
+            return ExitCode::from(1);
+        }
+    };
     let plan = match codegen::plan(root, &files) {
         Ok(p) => p,
         Err(e) => {
@@ -114,7 +120,8 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let catalog = errcat_codegen::load_catalog(&root.join("catalog"))
             .unwrap_or_else(|d| panic!("{}", d.render()));
-        let files = errcat_codegen::emit::all(&catalog);
+        let files =
+            errcat_codegen::emit::all(&catalog).unwrap_or_else(|d| panic!("{}", d.render()));
         let plan = super::codegen::plan(root, &files).unwrap();
         assert!(plan.changes.is_empty(), "{}", super::codegen::report(&plan));
     }

@@ -1,0 +1,464 @@
+//! Extraction of the error fields from an HTTP error response, driven by the vendor's envelope described as data.
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+use crate::http;
+
+/// The largest body, in bytes, that is parsed as JSON; larger bodies only yield an excerpt.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// The number of bytes of the body that [`excerpt`] keeps at most, before the ellipsis.
+pub const EXCERPT_LEN: usize = 200;
+
+/// A UTF-8 byte order mark, which some servers put before a JSON body.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Where a vendor puts each error field: JSON pointers into the error body and a header name.
+///
+/// Pointers follow RFC 6901 as [`Value::pointer`] implements it: `""` is the whole body and
+/// a pointer that does not start with `/` matches nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct Envelope {
+    /// The pointer to the machine-readable error code, if the vendor has one.
+    pub code: Option<&'static str>,
+    /// The pointer to the human-readable message.
+    pub message: &'static str,
+    /// The pointer to the request id in the body, if the vendor puts it there.
+    pub request_id: Option<&'static str>,
+    /// The response header carrying the request id, if the vendor sends one.
+    pub request_id_header: Option<&'static str>,
+    /// The pointer to the structured details, if the vendor has them.
+    pub details: Option<&'static str>,
+}
+
+/// The fields of an error response, before they are mapped to a vendor's error code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The machine-readable error code, if the body has one.
+    pub code: Option<String>,
+    /// The human-readable message, or an excerpt of the body when it has none.
+    pub message: String,
+    /// The request id from the body or the request-id header.
+    pub request_id: Option<String>,
+    /// The structured details, of any JSON type.
+    pub details: Option<Value>,
+    /// The delay the server asked for in its delay header.
+    pub retry_after: Option<Duration>,
+}
+
+impl RawError {
+    /// Extracts the error fields from a response; it never fails and its work is bounded.
+    ///
+    /// `delay_header` names the header that carries the server's requested delay, such as
+    /// `Retry-After`. Delays given as dates are measured from the current time.
+    pub fn parse(
+        envelope: &Envelope,
+        delay_header: Option<&str>,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> RawError {
+        RawError::parse_at(
+            envelope,
+            delay_header,
+            status,
+            headers,
+            body,
+            SystemTime::now(),
+        )
+    }
+
+    /// Extracts the error fields from a response as [`RawError::parse`] does, taking `now` as the current time.
+    ///
+    /// The body is parsed as JSON only when it is at most [`MAX_BODY`] bytes (after an optional
+    /// UTF-8 byte order mark); nesting deeper than serde_json's recursion limit makes it
+    /// unparsable rather than overflowing the stack. The code is the string, or the decimal
+    /// text of the number, at the code pointer. The message is the string at the message
+    /// pointer, or else an [`excerpt`] of the body. The request id is the string at its
+    /// pointer, or else the request-id header. The details are whatever value is at their
+    /// pointer. The delay is the first delay header, parsed by [`http::parse_retry_after`].
+    pub fn parse_at(
+        envelope: &Envelope,
+        delay_header: Option<&str>,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        now: SystemTime,
+    ) -> RawError {
+        let body = body.strip_prefix(BOM).unwrap_or(body);
+        let json = if body.len() <= MAX_BODY {
+            serde_json::from_slice::<Value>(body).ok()
+        } else {
+            None
+        };
+        let at = |pointer: Option<&str>| {
+            json.as_ref()
+                .zip(pointer)
+                .and_then(|(json, pointer)| json.pointer(pointer))
+        };
+        let text_at =
+            |pointer: Option<&str>| at(pointer).and_then(Value::as_str).map(str::to_owned);
+        let code = at(envelope.code).and_then(|value| match value {
+            Value::String(text) => Some(text.clone()),
+            Value::Number(number) => Some(number.to_string()),
+            _ => None,
+        });
+        let message = text_at(Some(envelope.message)).unwrap_or_else(|| excerpt(body));
+        let request_id = text_at(envelope.request_id).or_else(|| {
+            envelope
+                .request_id_header
+                .and_then(|name| http::header(headers, name))
+                .map(str::to_owned)
+        });
+        let details = at(envelope.details).cloned();
+        let retry_after = delay_header
+            .and_then(|name| http::header(headers, name))
+            .and_then(|value| http::parse_retry_after(value, now));
+        RawError {
+            status,
+            code,
+            message,
+            request_id,
+            details,
+            retry_after,
+        }
+    }
+}
+
+/// Returns a short, single-line excerpt of a body for use as an error message.
+///
+/// It is the lossy UTF-8 decoding of at most the first [`EXCERPT_LEN`] bytes, cut back to a
+/// character boundary, with every run of whitespace collapsed to one space and the ends
+/// trimmed; `…` is appended when the body was longer.
+pub fn excerpt(body: &[u8]) -> String {
+    let cut = body.len() > EXCERPT_LEN;
+    let mut end = body.len().min(EXCERPT_LEN);
+    if cut {
+        // Step back over at most three UTF-8 continuation bytes to the start of a character.
+        for _ in 0..3 {
+            match body.get(end) {
+                Some(byte) if byte & 0b1100_0000 == 0b1000_0000 && end > 0 => end -= 1,
+                _ => break,
+            }
+        }
+    }
+    let prefix = body.get(..end).unwrap_or_default();
+    let text = String::from_utf8_lossy(prefix);
+    let mut collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cut {
+        collapsed.push('…');
+    }
+    collapsed
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Instant, UNIX_EPOCH};
+
+    use serde_json::json;
+
+    use super::*;
+
+    const PENTIFY: Envelope = Envelope {
+        code: Some("/error/code"),
+        message: "/error/message",
+        request_id: Some("/error/request_id"),
+        request_id_header: Some("X-Request-Id"),
+        details: Some("/error/details"),
+    };
+
+    const CERT_IX: Envelope = Envelope {
+        code: Some("/code"),
+        message: "/error",
+        request_id: None,
+        request_id_header: None,
+        details: None,
+    };
+
+    const NOW: u64 = 784_111_777;
+
+    fn parse(envelope: &Envelope, status: u16, headers: &[(&str, &str)], body: &[u8]) -> RawError {
+        RawError::parse_at(
+            envelope,
+            Some("Retry-After"),
+            status,
+            headers,
+            body,
+            UNIX_EPOCH + Duration::from_secs(NOW),
+        )
+    }
+
+    #[test]
+    fn pentify_body() {
+        let body = br#"{"error":{"code":"rate_limited","message":"Too many","request_id":"req_1","details":{"a":1}}}"#;
+        let headers = [("retry-after", "12"), ("X-Request-Id", "req_header")];
+        assert_eq!(
+            parse(&PENTIFY, 429, &headers, body),
+            RawError {
+                status: 429,
+                code: Some("rate_limited".to_owned()),
+                message: "Too many".to_owned(),
+                request_id: Some("req_1".to_owned()),
+                details: Some(json!({"a": 1})),
+                retry_after: Some(Duration::from_secs(12)),
+            }
+        );
+    }
+
+    #[test]
+    fn cert_ix_body() {
+        let body = br#"{"success":false,"error":"msg","code":"X"}"#;
+        let raw = parse(&CERT_IX, 401, &[("X-Request-Id", "ignored")], body);
+        assert_eq!(
+            raw,
+            RawError {
+                status: 401,
+                code: Some("X".to_owned()),
+                message: "msg".to_owned(),
+                request_id: None,
+                details: None,
+                retry_after: None,
+            }
+        );
+    }
+
+    #[test]
+    fn html_proxy_page() {
+        let body = b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
+        let headers = [("x-request-id", "req_from_proxy")];
+        let raw = parse(&PENTIFY, 502, &headers, body);
+        assert_eq!(raw.status, 502);
+        assert_eq!(raw.code, None);
+        assert_eq!(
+            raw.message,
+            "<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> </body> </html>"
+        );
+        assert_eq!(raw.request_id.as_deref(), Some("req_from_proxy"));
+        assert_eq!(raw.details, None);
+    }
+
+    #[test]
+    fn empty_body() {
+        let raw = parse(
+            &PENTIFY,
+            503,
+            &[("Retry-After", "Sun, 06 Nov 1994 08:50:07 GMT")],
+            b"",
+        );
+        assert_eq!(raw.code, None);
+        assert_eq!(raw.message, "");
+        assert_eq!(raw.request_id, None);
+        assert_eq!(raw.details, None);
+        assert_eq!(raw.retry_after, Some(Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn invalid_utf8_body() {
+        let body = b"bad \xff\xfe gateway \xc3";
+        let raw = parse(&PENTIFY, 502, &[], body);
+        assert_eq!(raw.code, None);
+        assert_eq!(raw.message, "bad \u{fffd}\u{fffd} gateway \u{fffd}");
+        let inside_json = b"{\"error\":{\"code\":\"x\xff\"}}";
+        let raw = parse(&PENTIFY, 400, &[], inside_json);
+        assert_eq!(raw.code, None);
+        assert!(raw.message.starts_with("{\"error\""));
+    }
+
+    #[test]
+    fn wrong_types_at_every_pointer() {
+        let body =
+            br#"{"error":{"code":true,"message":{"text":"x"},"request_id":42,"details":"plain"}}"#;
+        let raw = parse(&PENTIFY, 400, &[("X-Request-Id", "req_h")], body);
+        assert_eq!(raw.code, None);
+        assert_eq!(
+            raw.message,
+            r#"{"error":{"code":true,"message":{"text":"x"},"request_id":42,"details":"plain"}}"#
+        );
+        assert_eq!(raw.request_id.as_deref(), Some("req_h"));
+        assert_eq!(raw.details, Some(json!("plain")));
+
+        let nulls = br#"{"error":{"code":null,"message":null,"request_id":null,"details":null}}"#;
+        let raw = parse(&PENTIFY, 400, &[], nulls);
+        assert_eq!(raw.code, None);
+        assert!(raw.message.starts_with("{\"error\""));
+        assert_eq!(raw.request_id, None);
+        assert_eq!(raw.details, Some(Value::Null));
+
+        let arrays = br#"{"error":[1,2,3]}"#;
+        let raw = parse(&PENTIFY, 400, &[], arrays);
+        assert_eq!((raw.code, raw.details), (None, None));
+        assert_eq!(raw.message, r#"{"error":[1,2,3]}"#);
+
+        let top_level = br#""just a string""#;
+        let raw = parse(&CERT_IX, 400, &[], top_level);
+        assert_eq!(raw.code, None);
+        assert_eq!(raw.message, r#""just a string""#);
+    }
+
+    #[test]
+    fn numeric_codes_become_decimal_text() {
+        let raw = parse(&CERT_IX, 400, &[], br#"{"error":"bad","code":4012}"#);
+        assert_eq!(raw.code.as_deref(), Some("4012"));
+        let raw = parse(&CERT_IX, 400, &[], br#"{"error":"bad","code":-1.5}"#);
+        assert_eq!(raw.code.as_deref(), Some("-1.5"));
+        let raw = parse(&CERT_IX, 400, &[], br#"{"error":"bad","code":["X"]}"#);
+        assert_eq!(raw.code, None);
+    }
+
+    #[test]
+    fn details_of_any_type_are_cloned() {
+        let body = br#"{"error":{"message":"m","details":[{"field":"name"}]}}"#;
+        let raw = parse(&PENTIFY, 422, &[], body);
+        assert_eq!(raw.details, Some(json!([{"field": "name"}])));
+        assert_eq!(raw.code, None);
+        assert_eq!(raw.message, "m");
+    }
+
+    #[test]
+    fn pointer_edge_cases_follow_rfc_6901() {
+        let whole = Envelope {
+            code: Some("no-leading-slash"),
+            message: "",
+            request_id: Some("/a~1b"),
+            request_id_header: None,
+            details: Some("/m~0n"),
+        };
+        let raw = parse(&whole, 400, &[], br#"{"a/b":"rid","m~n":7}"#);
+        assert_eq!(raw.code, None);
+        assert_eq!(raw.message, r#"{"a/b":"rid","m~n":7}"#);
+        assert_eq!(raw.request_id.as_deref(), Some("rid"));
+        assert_eq!(raw.details, Some(json!(7)));
+        let raw = parse(&whole, 400, &[], br#""the whole body""#);
+        assert_eq!(raw.message, "the whole body");
+    }
+
+    #[test]
+    fn request_id_header_in_any_case() {
+        let body = br#"{"error":{"code":"c","message":"m"}}"#;
+        for name in ["x-request-id", "X-REQUEST-ID", "X-Request-Id"] {
+            let raw = parse(&PENTIFY, 500, &[(name, " req_9 ")], body);
+            assert_eq!(raw.request_id.as_deref(), Some("req_9"), "{name}");
+        }
+        let first = parse(
+            &PENTIFY,
+            500,
+            &[("X-Request-Id", "one"), ("x-request-id", "two")],
+            body,
+        );
+        assert_eq!(first.request_id.as_deref(), Some("one"));
+    }
+
+    #[test]
+    fn delay_header_uses_the_first_occurrence_and_may_be_absent() {
+        let headers = [("Retry-After", "3"), ("retry-after", "9")];
+        let raw = parse(&CERT_IX, 429, &headers, b"{}");
+        assert_eq!(raw.retry_after, Some(Duration::from_secs(3)));
+        let malformed = parse(&CERT_IX, 429, &[("Retry-After", "soon")], b"{}");
+        assert_eq!(malformed.retry_after, None);
+        let unnamed = RawError::parse(&CERT_IX, None, 429, &headers, b"{}");
+        assert_eq!(unnamed.retry_after, None);
+        let named = RawError::parse(&CERT_IX, Some("retry-after"), 429, &headers, b"{}");
+        assert_eq!(named.retry_after, Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped() {
+        let body = b"\xEF\xBB\xBF{\"error\":\"with bom\",\"code\":\"B\"}";
+        let raw = parse(&CERT_IX, 400, &[], body);
+        assert_eq!(raw.code.as_deref(), Some("B"));
+        assert_eq!(raw.message, "with bom");
+    }
+
+    #[test]
+    fn oversized_body_is_not_parsed() {
+        let mut body = br#"{"error":"big","code":"LARGE","pad":""#.to_vec();
+        body.resize(20 * 1024 * 1024, b'a');
+        body.extend_from_slice(br#""}"#);
+        let started = Instant::now();
+        let raw = parse(&CERT_IX, 413, &[], &body);
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(raw.code, None);
+        assert!(raw.message.ends_with('…'));
+        assert!(raw.message.len() <= EXCERPT_LEN + '…'.len_utf8());
+        assert!(raw.message.starts_with(r#"{"error":"big""#));
+    }
+
+    #[test]
+    fn body_at_the_size_limit_is_parsed() {
+        let prefix = br#"{"error":"edge","code":"E","pad":""#;
+        let mut body = prefix.to_vec();
+        body.resize(MAX_BODY - 2, b' ');
+        body.extend_from_slice(br#""}"#);
+        assert_eq!(body.len(), MAX_BODY);
+        assert_eq!(parse(&CERT_IX, 400, &[], &body).code.as_deref(), Some("E"));
+        body.insert(body.len() - 2, b' ');
+        assert_eq!(parse(&CERT_IX, 400, &[], &body).code, None);
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected_quickly() {
+        let body = vec![b'['; 100_000];
+        let started = Instant::now();
+        let raw = parse(&PENTIFY, 400, &[], &body);
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(raw.code, None);
+        assert_eq!(raw.message, format!("{}…", "[".repeat(EXCERPT_LEN)));
+        // With the whole body as details, a body that parsed would show up there.
+        let whole = Envelope {
+            code: None,
+            message: "/message",
+            request_id: None,
+            request_id_header: None,
+            details: Some(""),
+        };
+        assert_eq!(
+            parse(&whole, 400, &[], b"[[1]]").details,
+            Some(json!([[1]]))
+        );
+        let mut closed = vec![b'['; 50_000];
+        closed.extend(vec![b']'; 50_000]);
+        let started = Instant::now();
+        assert_eq!(parse(&whole, 400, &[], &closed).details, None);
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn excerpt_collapses_whitespace_and_trims() {
+        assert_eq!(excerpt(b"  a \n\t b  "), "a b");
+        assert_eq!(excerpt(b""), "");
+        assert_eq!(excerpt(b" \r\n "), "");
+        let exact = vec![b'x'; EXCERPT_LEN];
+        assert_eq!(excerpt(&exact), "x".repeat(EXCERPT_LEN));
+    }
+
+    #[test]
+    fn excerpt_cuts_at_a_character_boundary() {
+        let mut body = vec![b'a'; EXCERPT_LEN - 1];
+        body.extend_from_slice("€uro".as_bytes());
+        let text = excerpt(&body);
+        assert_eq!(text, format!("{}…", "a".repeat(EXCERPT_LEN - 1)));
+        assert!(!text.contains('\u{fffd}'));
+
+        let mut two = vec![b'a'; EXCERPT_LEN - 1];
+        two.extend_from_slice("é and more".as_bytes());
+        assert_eq!(excerpt(&two), format!("{}…", "a".repeat(EXCERPT_LEN - 1)));
+
+        let mut fits = vec![b'a'; EXCERPT_LEN - 3];
+        fits.extend_from_slice("€!".as_bytes());
+        assert_eq!(excerpt(&fits), format!("{}€…", "a".repeat(EXCERPT_LEN - 3)));
+    }
+
+    #[test]
+    fn excerpt_of_binary_garbage_is_bounded() {
+        let garbage = vec![0x80u8; 10_000];
+        let text = excerpt(&garbage);
+        assert!(text.ends_with('…'));
+        assert!(text.chars().count() <= EXCERPT_LEN + 1);
+        let all_bytes: Vec<u8> = (0..=255).cycle().take(5_000).collect();
+        assert!(excerpt(&all_bytes).chars().count() <= EXCERPT_LEN + 1);
+    }
+}
