@@ -1,5 +1,6 @@
 //! Emitters: turn the IR into files.
 
+pub mod docs;
 pub mod rust;
 pub mod schema;
 
@@ -10,6 +11,7 @@ use crate::{Diagnostic, Diagnostics, OutputFile};
 pub fn all(catalog: &Catalog) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut files = vec![schema::schema_file()];
     files.extend(rust::files(catalog).map_err(internal)?);
+    files.extend(docs::files(catalog));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
