@@ -30,19 +30,26 @@ pub struct OutputFile {
 
 /// Loads and validates every vendor of `catalog_dir`, reporting all problems of all files.
 pub fn load_catalog(catalog_dir: &Path) -> Result<ir::Catalog, Diagnostics> {
-    let shown = load::display_dir(catalog_dir);
     let sources = load::read_dir(catalog_dir)?;
+    catalog_from_sources(&load::display_dir(catalog_dir), &sources)
+}
+
+/// Parses and validates files already read; `shown` is the folder name used in diagnostics.
+pub fn catalog_from_sources(
+    shown: &str,
+    sources: &[load::Source],
+) -> Result<ir::Catalog, Diagnostics> {
     let mut problems = Diagnostics::new();
     let mut vendors = Vec::with_capacity(sources.len());
-    for source in &sources {
-        match load::parse(&shown, source).and_then(|loaded| validate::vendor(&loaded)) {
+    for source in sources {
+        match load::parse(shown, source).and_then(|loaded| validate::vendor(&loaded)) {
             Ok(v) => vendors.push(v),
             Err(ds) => problems.extend(ds),
         }
     }
     if sources.is_empty() {
         problems.push(Diagnostic::new(
-            &shown,
+            shown,
             (1, 1),
             "the catalog has no vendor file",
             "add `<vendor-id>.yaml`, e.g. with `cargo xtask new-vendor <id> --name <Name>`",

@@ -7,7 +7,8 @@
 use std::fs;
 use std::path::Path;
 
-use serde_saphyr::{DefaultMessageFormatter, Error as YamlError, MessageFormatter};
+use serde::de::IgnoredAny;
+use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::VendorFile;
@@ -122,7 +123,13 @@ pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
         strict_booleans: true,
         with_snippet: false,
     };
-    match serde_saphyr::from_str_with_options::<VendorFile>(text, options) {
+    // Parse the whole document before deserialising it: the deserialiser
+    // streams, so a key indented by one space too few ends its mapping early
+    // and is reported as a missing field before the parser reaches the
+    // indentation error that explains it.
+    let parsed = serde_saphyr::from_str_with_options::<IgnoredAny>(text, options.clone())
+        .and_then(|_| serde_saphyr::from_str_with_options::<VendorFile>(text, options));
+    match parsed {
         Ok(file) => Ok(Loaded {
             id,
             path,
@@ -144,7 +151,9 @@ fn yaml_diagnostic(path: &str, e: &YamlError) -> Diagnostic {
     let (line, column) = e
         .location()
         .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
-    let message: String = DefaultMessageFormatter
+    // The user-facing wording: the default one gives advice to the program's
+    // author, such as which parser option would accept a duplicate key.
+    let message: String = UserMessageFormatter
         .format_message(e)
         .chars()
         .flat_map(|c| {
@@ -165,6 +174,10 @@ fn yaml_diagnostic(path: &str, e: &YamlError) -> Diagnostic {
         YamlError::SerdeUnknownVariant { .. } => "use one of the values listed above",
         YamlError::SerdeInvalidType { .. }
         | YamlError::SerdeInvalidValue { .. }
+        | YamlError::InvalidScalar { .. }
+        | YamlError::NullIntoString { .. }
+        | YamlError::Unexpected { .. }
+        | YamlError::Message { .. }
         | YamlError::InvalidBooleanStrict { .. } => {
             "write a value of the expected type; quote text that YAML would read otherwise"
         }

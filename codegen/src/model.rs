@@ -21,7 +21,8 @@ pub struct VendorFile {
     #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// One sentence on the API and its errors, taken from the reference.
-    pub summary: String,
+    #[schemars(with = "String")]
+    pub summary: Spanned<String>,
     /// URL of the vendor's error reference this file was written from.
     #[schemars(with = "String")]
     pub source: Spanned<String>,
@@ -30,8 +31,10 @@ pub struct VendorFile {
     /// Response headers the reference documents about rate limits.
     #[serde(default)]
     pub rate_limit_headers: Vec<HeaderDoc>,
-    /// The vendor's own retry guidance.
-    pub retry: RetryGuidance,
+    /// The vendor's own retry guidance. It may be left empty when the
+    /// reference gives none; errcat's defaults then apply.
+    #[serde(default)]
+    pub retry: Option<RetryGuidance>,
     /// The vendor's SDK base classes, keyed by language (`typescript: PentifyError`).
     #[serde(default)]
     pub sdk: BTreeMap<String, String>,
@@ -87,7 +90,7 @@ pub struct HeaderDoc {
 
 /// The vendor's retry guidance. Fields the reference does not give are left
 /// out; errcat's documented defaults then apply and the docs say so.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetryGuidance {
     /// Attempts in all, the first included ("give up after 5 attempts" is 5).

@@ -34,6 +34,21 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
             "rename the file: lower-case ASCII letters, digits and single `-`, starting with a letter",
         );
     }
+    // What `cargo xtask new-vendor` writes where text must be filled in.
+    const PLACEHOLDER: &str = "FILL-IN";
+    for (field, value, at) in [
+        ("name", f.name.value.as_str(), pos(&f.name)),
+        ("summary", f.summary.value.as_str(), pos(&f.summary)),
+        ("source", f.source.value.as_str(), pos(&f.source)),
+    ] {
+        if value.contains(PLACEHOLDER) {
+            cx.at(
+                at,
+                format!("`{field}` still holds the placeholder {PLACEHOLDER}"),
+                "replace it with what the vendor's reference says",
+            );
+        }
+    }
     if f.name.value.trim().is_empty() {
         cx.err(
             &f.name,
@@ -51,7 +66,9 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
     }
 
     let envelope = cx.envelope(&f.envelope);
-    let retry = cx.retry(&f.retry);
+    let no_guidance = model::RetryGuidance::default();
+    let retry_spec = f.retry.as_ref().unwrap_or(&no_guidance);
+    let retry = cx.retry(retry_spec);
 
     let mut category_ids: HashMap<&str, usize> = HashMap::new();
     for (i, c) in f.categories.iter().enumerate() {
@@ -88,7 +105,7 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
     for e in &f.errors {
         codes.push(cx.entry(
             e,
-            &f.retry,
+            retry_spec,
             &envelope,
             &category_ids,
             &mut seen_codes,
@@ -112,7 +129,7 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
         module: names::module(&loaded.id),
         variant: names::variant(&loaded.id).unwrap_or_default(),
         name: f.name.value.clone(),
-        summary: f.summary.clone(),
+        summary: f.summary.value.clone(),
         source: f.source.value.clone(),
         envelope,
         rate_limit_headers: f

@@ -3,7 +3,10 @@
 //! Exit codes: 0 when all is well, 1 when the catalog has problems or a check
 //! finds stale files, 2 for a usage error (clap's own).
 
+mod add_code;
 mod codegen;
+mod explain;
+mod new_vendor;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,6 +33,52 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Write `catalog/<ID>.yaml` with every section present and commented, ready to fill in.
+    NewVendor {
+        /// The vendor id: lower-case letters, digits and `-`, starting with a letter.
+        id: String,
+        /// The vendor's display name.
+        #[arg(long)]
+        name: String,
+        /// The address of the vendor's error reference.
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Append a code to a vendor's file, keeping every other byte, then regenerate.
+    AddCode {
+        /// The vendor id, e.g. `pentify`.
+        vendor: String,
+        /// The code exactly as the vendor sends it.
+        code: String,
+        /// The HTTP status.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(400..=599))]
+        status: u16,
+        /// The canonical kind, e.g. `rate_limited` (catalog/README.md lists them).
+        #[arg(long, value_parser = kind_ids())]
+        kind: String,
+        /// What the code means, in the reference's words.
+        #[arg(long)]
+        meaning: String,
+        /// never, backoff, retry_after, idempotent, or after:<what the user must do first>.
+        #[arg(long, default_value = "never")]
+        retry: String,
+        /// The message template, with `{placeholders}`.
+        #[arg(long)]
+        message: Option<String>,
+        /// What the caller should do.
+        #[arg(long)]
+        resolution: Option<String>,
+    },
+    /// Print everything the catalog knows about a code: `explain <VENDOR> <CODE>` or `explain <CODE>`.
+    Explain {
+        /// The vendor id, then the code; or only the code, to search every vendor.
+        #[arg(num_args = 1..=2, required = true, value_names = ["VENDOR", "CODE"])]
+        args: Vec<String>,
+    },
+}
+
+fn kind_ids() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(errcat_codegen::ir::Kind::ALL.iter().map(|k| k.id()))
 }
 
 fn main() -> ExitCode {
@@ -43,6 +92,80 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Codegen { check } => run_codegen(&root, check),
+        Command::NewVendor { id, name, source } => {
+            match new_vendor::run(&root, &id, &name, source.as_deref()) {
+                Ok(msg) => {
+                    println!("{msg}");
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::AddCode {
+            vendor,
+            code,
+            status,
+            kind,
+            meaning,
+            retry,
+            message,
+            resolution,
+        } => {
+            let new = add_code::NewCode {
+                vendor,
+                code,
+                status,
+                kind,
+                meaning,
+                retry,
+                message,
+                resolution,
+            };
+            match add_code::run(&root, &new) {
+                Ok(_) => {
+                    println!("added `{}` to catalog/{}.yaml", new.code, new.vendor);
+                    run_codegen(&root, false)
+                }
+                Err(add_code::Refusal::Usage(msg)) => {
+                    eprintln!("error: {msg}; nothing was written");
+                    ExitCode::from(1)
+                }
+                Err(add_code::Refusal::Invalid(problems)) => {
+                    eprint!("{}", problems.render());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Explain { args } => {
+            let (vendor, code) = match args.as_slice() {
+                [code] => (None, code.as_str()),
+                [vendor, code] => (Some(vendor.as_str()), code.as_str()),
+                _ => {
+                    eprintln!("error: usage: cargo xtask explain [VENDOR] CODE");
+                    return ExitCode::from(2);
+                }
+            };
+            let catalog = match errcat_codegen::load_catalog(&root.join("catalog")) {
+                Ok(c) => c,
+                Err(problems) => {
+                    eprint!("{}", problems.render());
+                    return ExitCode::from(1);
+                }
+            };
+            match explain::run(&catalog, vendor, code) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    ExitCode::from(1)
+                }
+            }
+        }
     }
 }
 
