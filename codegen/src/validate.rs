@@ -113,8 +113,9 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
         ));
     }
     if f.errors.is_empty() {
+        let line = loaded.text.lines().position(|l| l.starts_with("errors:")).map_or(1, |i| i + 1);
         cx.at(
-            (1, 1),
+            (line, 1),
             "the vendor has no `errors`",
             "list every error the reference documents under `errors:`",
         );
@@ -237,7 +238,9 @@ impl Cx<'_> {
                 "write the error body the reference shows",
             );
         }
-        let ex = example.as_ref();
+        // Pointers cannot resolve in an example that is not an object, which is
+        // already reported: checking them too would only repeat that problem.
+        let ex = example.as_ref().filter(|v| v.is_object());
         if let Some(p) = &e.code {
             self.pointer(p, "code", ex);
         }
@@ -544,6 +547,17 @@ impl Cx<'_> {
             }
         };
 
+        if let Some(note) = &e.deprecated {
+            let word = note.trim().to_ascii_lowercase();
+            if ["", "no", "n", "false", "off", "yes", "y", "true", "on"].contains(&word.as_str()) {
+                self.at(
+                    at,
+                    format!("code `{code}` has `deprecated: {note}`, which marks it deprecated"),
+                    "`deprecated` takes a note saying since when and what replaces the code; delete the line if the code is current",
+                );
+            }
+        }
+
         let mut examples = Vec::new();
         for ex in &e.examples {
             let status = match &ex.status {
@@ -644,6 +658,9 @@ pub fn parse_placeholders(template: &str) -> Result<Vec<String>, String> {
                         closed = true;
                         break;
                     }
+                    if n == '{' {
+                        break;
+                    }
                     name.push(n);
                 }
                 if !closed {
@@ -704,6 +721,10 @@ mod tests {
         );
         assert!(parse_placeholders("{}").is_err());
         assert!(parse_placeholders("{open").is_err());
+        assert_eq!(
+            parse_placeholders("No {kind with id {id}."),
+            Err("the `{` at offset 3 is never closed".to_owned())
+        );
         assert!(parse_placeholders("close}").is_err());
         assert!(parse_placeholders("{a b}").is_err());
         assert!(parse_placeholders("{1x}").is_err());

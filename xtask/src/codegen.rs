@@ -193,7 +193,10 @@ pub fn report(plan: &Plan) -> String {
     out
 }
 
-/// A unified diff of the first differing region of `old` and `new`, at most `max_lines` changed lines.
+/// A unified diff of `old` and `new` with three lines of context, showing at
+/// most `max_lines` changed lines. Lines are matched by a longest common
+/// subsequence over the region between the common prefix and suffix; a region
+/// too large for that is shown as one block.
 pub fn short_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String {
     let a: Vec<&str> = old.lines().collect();
     let b: Vec<&str> = new.lines().collect();
@@ -205,40 +208,83 @@ pub fn short_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String 
         .take_while(|(x, y)| x == y)
         .count();
     let (a_mid, b_mid) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+
+    // The edit script: (old index, new index, tag) with tag ' ', '-' or '+'.
+    let mut ops: Vec<(usize, usize, char)> = (0..prefix).map(|i| (i, i, ' ')).collect();
+    if a_mid.len().saturating_mul(b_mid.len()) <= 4_000_000 {
+        let (n, m) = (a_mid.len(), b_mid.len());
+        let mut lcs = vec![0u32; (n + 1) * (m + 1)];
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                lcs[i * (m + 1) + j] = if a_mid[i] == b_mid[j] {
+                    lcs[(i + 1) * (m + 1) + j + 1] + 1
+                } else {
+                    lcs[(i + 1) * (m + 1) + j].max(lcs[i * (m + 1) + j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < n || j < m {
+            if i < n && j < m && a_mid[i] == b_mid[j] {
+                ops.push((prefix + i, prefix + j, ' '));
+                i += 1;
+                j += 1;
+            } else if i < n && (j == m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) {
+                ops.push((prefix + i, prefix + j, '-'));
+                i += 1;
+            } else {
+                ops.push((prefix + i, prefix + j, '+'));
+                j += 1;
+            }
+        }
+    } else {
+        ops.extend((0..a_mid.len()).map(|i| (prefix + i, prefix, '-')));
+        ops.extend((0..b_mid.len()).map(|j| (prefix + a_mid.len(), prefix + j, '+')));
+    }
+    let (a_end, b_end) = (a.len() - suffix, b.len() - suffix);
+    ops.extend((0..suffix).map(|k| (a_end + k, b_end + k, ' ')));
+
+    // Group changes into hunks with three lines of context around each.
     let ctx = 3;
-    let start = prefix.saturating_sub(ctx);
+    let changed: Vec<usize> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.2 != ' ')
+        .map(|(i, _)| i)
+        .collect();
     let mut out = format!("--- a/{path}\n+++ b/{path}\n");
-    let a_end = (prefix + a_mid.len() + ctx).min(a.len());
-    let b_end = (prefix + b_mid.len() + ctx).min(b.len());
-    let _ = writeln!(
-        out,
-        "@@ -{},{} +{},{} @@",
-        start + 1,
-        a_end - start,
-        start + 1,
-        b_end - start
-    );
-    for l in &a[start..prefix] {
-        let _ = writeln!(out, " {l}");
-    }
     let mut shown = 0;
-    for l in a_mid {
-        if shown < max_lines {
-            let _ = writeln!(out, "-{l}");
+    let mut k = 0;
+    while k < changed.len() {
+        let start = changed[k].saturating_sub(ctx);
+        let mut end = changed[k];
+        while k < changed.len() && changed[k] <= end + 2 * ctx {
+            end = changed[k];
+            k += 1;
         }
-        shown += 1;
-    }
-    for l in b_mid {
-        if shown < max_lines {
-            let _ = writeln!(out, "+{l}");
+        let end = (end + ctx + 1).min(ops.len());
+        let hunk = &ops[start..end];
+        let old_count = hunk.iter().filter(|o| o.2 != '+').count();
+        let new_count = hunk.iter().filter(|o| o.2 != '-').count();
+        let _ = writeln!(
+            out,
+            "@@ -{},{old_count} +{},{new_count} @@",
+            hunk[0].0 + 1,
+            hunk[0].1 + 1
+        );
+        for &(i, j, tag) in hunk {
+            if tag != ' ' {
+                shown += 1;
+                if shown > max_lines {
+                    continue;
+                }
+            }
+            let line = if tag == '+' { b[j] } else { a[i] };
+            let _ = writeln!(out, "{tag}{line}");
         }
-        shown += 1;
     }
     if shown > max_lines {
         let _ = writeln!(out, "  ... {} more changed lines", shown - max_lines);
-    }
-    for l in &a[prefix + a_mid.len()..a_end] {
-        let _ = writeln!(out, " {l}");
     }
     out
 }
@@ -263,5 +309,24 @@ mod tests {
         let old: String = (0..100).map(|i| format!("{i}\n")).collect();
         let d = short_diff("p", &old, "", 5);
         assert!(d.contains("... 95 more changed lines"), "{d}");
+    }
+
+    #[test]
+    fn short_diff_keeps_separate_changes_in_separate_hunks() {
+        let old: String = (0..40).map(|i| format!("{i}\n")).collect();
+        let new: String = (0..40)
+            .map(|i| match i {
+                5 => "five\n".to_owned(),
+                30 => "thirty\n".to_owned(),
+                i => format!("{i}\n"),
+            })
+            .collect();
+        let d = short_diff("p", &old, &new, 20);
+        assert_eq!(d.matches("@@ -").count(), 2, "{d}");
+        assert!(
+            d.contains("@@ -3,7 +3,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n"),
+            "{d}"
+        );
+        assert!(!d.contains(" 15\n"), "{d}");
     }
 }
