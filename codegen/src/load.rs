@@ -70,6 +70,16 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
             continue;
         };
         if !file_name.ends_with(".yaml") {
+            let lower = file_name.to_ascii_lowercase();
+            if lower.ends_with(".yml") || lower.ends_with(".yaml") {
+                let stem = &file_name[..file_name.rfind('.').unwrap_or(file_name.len())];
+                problems.push(Diagnostic::new(
+                    format!("{shown}/{file_name}"),
+                    (1, 1),
+                    "a catalog file must end in `.yaml`; this one would be ignored",
+                    format!("rename it to `{}.yaml`", stem.to_ascii_lowercase()),
+                ));
+            }
             continue;
         }
         match fs::read(entry.path()) {
@@ -92,7 +102,11 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
 /// Parses one file. `dir` is the folder name shown in diagnostics (`catalog`).
 pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
     let path = format!("{dir}/{}", source.file_name);
-    let id = source.file_name.trim_end_matches(".yaml").to_owned();
+    let id = source
+        .file_name
+        .strip_suffix(".yaml")
+        .unwrap_or(&source.file_name)
+        .to_owned();
     let text = match std::str::from_utf8(&source.bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -111,11 +125,14 @@ pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
             ));
         }
     };
-    if text.trim().is_empty() {
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
         return Err(single_at(
             &path,
             (1, 1),
-            "the file is empty",
+            "the file is empty (it has at most comments)",
             "fill it in: `cargo xtask new-vendor <id> --name <Name>` writes a commented template",
         ));
     }
@@ -139,16 +156,16 @@ pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
         Err(e) => {
             let mut ds = Diagnostics::new();
             ds.add_source(&path, text);
-            ds.push(yaml_diagnostic(&path, &e));
+            ds.push(yaml_diagnostic(&path, text, &e));
             Err(ds)
         }
     }
 }
 
 /// Converts a parser error into a diagnostic with a hint.
-fn yaml_diagnostic(path: &str, e: &YamlError) -> Diagnostic {
+fn yaml_diagnostic(path: &str, text: &str, e: &YamlError) -> Diagnostic {
     let e = e.without_snippet();
-    let (line, column) = e
+    let (mut line, mut column) = e
         .location()
         .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
     // The user-facing wording: the default one gives advice to the program's
@@ -164,6 +181,14 @@ fn yaml_diagnostic(path: &str, e: &YamlError) -> Diagnostic {
             }
         })
         .collect();
+    // The parser reports a tab met while reading a plain scalar at the start
+    // of that scalar, and a tab in block indentation just after it: point at
+    // the tab itself, on the reported line or one of the following ones.
+    if (message.contains("found a tab") || message.contains("tabs disallowed"))
+        && let Some((l, c)) = indenting_tab(text, line)
+    {
+        (line, column) = (l, c);
+    }
     let help = match e {
         YamlError::SerdeUnknownField { .. } => {
             "remove the field or correct its spelling; catalog/README.md lists every field"
@@ -191,6 +216,17 @@ fn yaml_diagnostic(path: &str, e: &YamlError) -> Diagnostic {
         _ => "fix the YAML syntax here: check indentation (spaces, not tabs), quotes and colons",
     };
     Diagnostic::new(path, (line, column), message, help)
+}
+
+/// The first tab in the indentation of line `from` (1-based) or a later one, as line and column.
+fn indenting_tab(text: &str, from: usize) -> Option<(usize, usize)> {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find_map(|(i, l)| {
+            let indent = &l[..l.len() - l.trim_start_matches([' ', '\t']).len()];
+            indent.find('\t').map(|c| (i + 1, c + 1))
+        })
 }
 
 fn single(path: &str, message: String, help: &str) -> Diagnostics {

@@ -66,7 +66,8 @@ pub struct Envelope {
     pub request_id: Option<Spanned<String>>,
     /// Response header that carries the request id, e.g. `x-request-id`.
     #[serde(default)]
-    pub request_id_header: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub request_id_header: Option<Spanned<String>>,
     /// Pointer to endpoint-specific details, e.g. `/error/details`.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -102,10 +103,12 @@ pub struct RetryGuidance {
     pub backoff: Option<BackoffSpec>,
     /// The response header that carries the server's delay, e.g. `Retry-After`.
     #[serde(default)]
-    pub delay_header: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub delay_header: Option<Spanned<String>>,
     /// Methods that are always safe to retry, e.g. `[GET, DELETE]`.
     #[serde(default)]
-    pub safe_methods: Option<Vec<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
+    pub safe_methods: Option<Vec<Spanned<String>>>,
     /// The idempotency key that makes a mutating request safe to retry.
     #[serde(default)]
     pub idempotency_key: Option<String>,
@@ -208,7 +211,7 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(
     untagged,
-    expecting = "an HTTP status such as 404, or a list of them such as [500, 503]"
+    expecting = "`status` must be an HTTP status such as 404, or a list of statuses such as [500, 503]"
 )]
 pub enum Status {
     /// The one documented status.

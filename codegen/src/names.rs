@@ -17,9 +17,12 @@ const RESERVED_VARIANTS: &[&str] = &["Self", "Unknown"];
 /// Module names the `errcat` crate root already uses, which a vendor cannot take.
 pub const RESERVED_MODULES: &[&str] = &[
     "gen",
+    "generated",
     "http",
+    "lookup",
     "response",
     "retry",
+    "vendor",
     "std",
     "core",
     "alloc",

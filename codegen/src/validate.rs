@@ -113,7 +113,11 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
         ));
     }
     if f.errors.is_empty() {
-        let line = loaded.text.lines().position(|l| l.starts_with("errors:")).map_or(1, |i| i + 1);
+        let line = loaded
+            .text
+            .lines()
+            .position(|l| l.starts_with("errors:"))
+            .map_or(1, |i| i + 1);
         cx.at(
             (line, 1),
             "the vendor has no `errors`",
@@ -252,14 +256,14 @@ impl Cx<'_> {
             self.pointer(p, "details", ex);
         }
         if let Some(h) = &e.request_id_header {
-            self.header_name(h, "envelope.request_id_header", pos(&e.example));
+            self.header_name(&h.value, "envelope.request_id_header", pos(h));
         }
         (self.out.len() == before).then(|| ir::Envelope {
             code: e.code.as_ref().map(|s| s.value.clone()),
             code_note: e.code_note.clone(),
             message: e.message.value.clone(),
             request_id: e.request_id.as_ref().map(|s| s.value.clone()),
-            request_id_header: e.request_id_header.clone(),
+            request_id_header: e.request_id_header.as_ref().map(|h| h.value.clone()),
             details: e.details.as_ref().map(|s| s.value.clone()),
             example: e.example.value.clone(),
         })
@@ -355,16 +359,18 @@ impl Cx<'_> {
                 },
             },
         };
-        let at = r.max_attempts.as_ref().map_or((1, 1), pos);
         if let Some(h) = &r.delay_header {
-            self.header_name(h, "retry.delay_header", at);
+            self.header_name(&h.value, "retry.delay_header", pos(h));
         }
         if let Some(ms) = &r.safe_methods {
             for m in ms {
-                if m.is_empty() || !m.bytes().all(|b| b.is_ascii_uppercase()) {
-                    self.at(
-                        at,
-                        format!("`retry.safe_methods` has `{m}`, not an upper-case HTTP method"),
+                if m.value.is_empty() || !m.value.bytes().all(|b| b.is_ascii_uppercase()) {
+                    self.err(
+                        m,
+                        format!(
+                            "`retry.safe_methods` has `{}`, not an upper-case HTTP method",
+                            m.value
+                        ),
                         "write methods as `GET`, `DELETE`",
                     );
                 }
@@ -379,9 +385,11 @@ impl Cx<'_> {
             multiplier: Given::or(multiplier.map(|m| m.value), ir::DEFAULT_MULTIPLIER),
             max_ms: Given::or(max, ir::DEFAULT_MAX_MS.max(initial.unwrap_or(0))),
             jitter,
-            delay_header: r.delay_header.clone(),
+            delay_header: r.delay_header.as_ref().map(|h| h.value.clone()),
             safe_methods: Given::or(
-                r.safe_methods.clone(),
+                r.safe_methods
+                    .as_ref()
+                    .map(|ms| ms.iter().map(|m| m.value.clone()).collect()),
                 ir::DEFAULT_SAFE_METHODS
                     .iter()
                     .map(|s| (*s).to_owned())
@@ -585,14 +593,20 @@ impl Cx<'_> {
             };
             if let Some(body) = self.json(&ex.body, &format!("example `{}`", ex.title))
                 && let Some(ptr) = envelope.as_ref().and_then(|env| env.code.as_deref())
-                && let Some(sent) = body.pointer(ptr).and_then(Value::as_str)
-                && sent != code
             {
-                self.err(
-                    &ex.body,
-                    format!("example `{}` carries code `{sent}`, not `{code}`", ex.title),
-                    "move the example to the entry of the code it shows",
-                );
+                match body.pointer(ptr).and_then(Value::as_str) {
+                    Some(sent) if sent == code => {}
+                    Some(sent) => self.err(
+                        &ex.body,
+                        format!("example `{}` carries code `{sent}`, not `{code}`", ex.title),
+                        "move the example to the entry of the code it shows",
+                    ),
+                    None => self.err(
+                        &ex.body,
+                        format!("example `{}` has no code string at `{ptr}`", ex.title),
+                        "copy the body verbatim from the reference; it must carry the code where `envelope.code` points",
+                    ),
+                }
             }
             examples.push(ir::Example {
                 title: ex.title.clone(),

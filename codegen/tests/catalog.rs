@@ -1,0 +1,202 @@
+//! The real catalog: it loads without a diagnostic, and the IR holds what the five references say.
+//!
+//! These are facts read from the vendors' references when the catalog was
+//! written. A change here is a change to the catalog and should be checked
+//! against the reference, not only made to pass.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use errcat_codegen::ir::{Catalog, Code, Kind, Rule, Vendor};
+use serde_json::Value;
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog");
+        match errcat_codegen::load_catalog(&dir) {
+            Ok(catalog) => catalog,
+            Err(ds) => panic!("the catalog has problems:\n{}", ds.render()),
+        }
+    })
+}
+
+fn vendor(id: &str) -> &'static Vendor {
+    catalog()
+        .vendors
+        .iter()
+        .find(|v| v.id == id)
+        .unwrap_or_else(|| panic!("no vendor `{id}` in the catalog"))
+}
+
+fn code<'a>(v: &'a Vendor, code: &str) -> &'a Code {
+    v.codes
+        .iter()
+        .find(|c| c.code == code)
+        .unwrap_or_else(|| panic!("no code `{code}` in {}", v.id))
+}
+
+#[test]
+fn the_catalog_loads_without_a_diagnostic() {
+    let ids: Vec<&str> = catalog().vendors.iter().map(|v| v.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["cert-ix", "defendis", "inkog", "pentify", "vantaprism"]
+    );
+}
+
+#[test]
+fn each_vendor_has_its_documented_number_of_codes() {
+    let counts: Vec<(&str, usize)> = catalog()
+        .vendors
+        .iter()
+        .map(|v| (v.id.as_str(), v.codes.len()))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("cert-ix", 36),
+            ("defendis", 10),
+            ("inkog", 7),
+            ("pentify", 11),
+            ("vantaprism", 13),
+        ]
+    );
+    assert_eq!(catalog().code_count(), 77);
+}
+
+#[test]
+fn cert_ix_has_eight_categories_and_every_code_has_one() {
+    let v = vendor("cert-ix");
+    let ids: Vec<&str> = v.categories.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "authentication",
+            "authorization",
+            "scan",
+            "template",
+            "webhook",
+            "rate_limit",
+            "validation",
+            "server",
+        ]
+    );
+    for c in &v.codes {
+        let i = c
+            .category
+            .unwrap_or_else(|| panic!("{} has no category", c.code));
+        assert!(i < v.categories.len(), "{}: category {i}", c.code);
+    }
+    let used: BTreeSet<usize> = v.codes.iter().filter_map(|c| c.category).collect();
+    assert_eq!(used.len(), 8, "every category has at least one code");
+}
+
+#[test]
+fn cert_ix_server_errors_have_their_open_statuses() {
+    let v = vendor("cert-ix");
+    assert_eq!(code(v, "DATABASE_ERROR").statuses, [500, 503]);
+    assert_eq!(code(v, "KAFKA_ERROR").statuses, [500, 503]);
+}
+
+#[test]
+fn cert_ix_tells_a_rate_limit_from_an_exhausted_quota() {
+    let v = vendor("cert-ix");
+    let quota = code(v, "QUOTA_EXCEEDED");
+    assert_eq!(quota.kind, Kind::QuotaExhausted);
+    assert!(
+        matches!(&quota.retry, Rule::After(what) if !what.is_empty()),
+        "{:?}",
+        quota.retry
+    );
+    let rate = code(v, "RATE_LIMIT_EXCEEDED");
+    assert_eq!(rate.kind, Kind::RateLimited);
+    assert_eq!(rate.retry, Rule::RetryAfter);
+}
+
+#[test]
+fn rate_limits_and_exhausted_quotas_never_share_a_kind() {
+    // Every kind the catalog gives a rate limit or a quota, across vendors.
+    let mut rate_kinds = BTreeSet::new();
+    let mut quota_kinds = BTreeSet::new();
+    for v in &catalog().vendors {
+        for c in &v.codes {
+            let name = c.code.to_ascii_lowercase();
+            if c.kind == Kind::RateLimited || name.contains("rate_limit") {
+                rate_kinds.insert(c.kind);
+            }
+            if c.kind == Kind::QuotaExhausted || name.contains("quota") {
+                quota_kinds.insert(c.kind);
+            }
+        }
+    }
+    assert_eq!(rate_kinds, BTreeSet::from([Kind::RateLimited]));
+    assert_eq!(quota_kinds, BTreeSet::from([Kind::QuotaExhausted]));
+    assert_ne!(Kind::RateLimited.id(), Kind::QuotaExhausted.id());
+}
+
+#[test]
+fn defendis_is_keyed_by_status() {
+    let v = vendor("defendis");
+    assert!(v.keyed_by_status());
+    assert_eq!(v.envelope.code, None);
+    assert_eq!(
+        v.envelope.request_id_header.as_deref(),
+        Some("x-request-id")
+    );
+    let statuses: Vec<u16> = v.codes.iter().flat_map(|c| c.statuses.clone()).collect();
+    let mut sorted = statuses.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [400, 401, 403, 404, 409, 429, 500, 502, 503, 504]);
+    for c in &v.codes {
+        assert_eq!(c.statuses.len(), 1, "{}", c.code);
+        assert_eq!(c.code, c.statuses[0].to_string());
+    }
+}
+
+#[test]
+fn attempt_limits_count_the_first_attempt() {
+    let pentify = &vendor("pentify").retry.max_attempts;
+    assert_eq!((pentify.value, pentify.documented), (5, true));
+    let defendis = &vendor("defendis").retry.max_attempts;
+    assert_eq!((defendis.value, defendis.documented), (6, true));
+}
+
+#[test]
+fn examples_are_counted() {
+    let count = |v: &Vendor| v.codes.iter().map(|c| c.examples.len()).sum::<usize>();
+    assert_eq!(count(vendor("inkog")), 4);
+    assert_eq!(count(vendor("defendis")), 5);
+    assert_eq!(
+        code(vendor("vantaprism"), "VALIDATION_ERROR")
+            .examples
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn every_example_is_json_and_carries_its_code() {
+    for v in &catalog().vendors {
+        let envelope: Value = serde_json::from_str(&v.envelope.example)
+            .unwrap_or_else(|e| panic!("{}: envelope example: {e}", v.id));
+        assert!(envelope.is_object(), "{}: envelope example", v.id);
+        for c in &v.codes {
+            for ex in &c.examples {
+                let what = format!("{} {} example `{}`", v.id, c.code, ex.title);
+                let body: Value = serde_json::from_str(&ex.body)
+                    .unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
+                assert!(body.is_object(), "{what}: not an object");
+                assert!(c.statuses.contains(&ex.status), "{what}: status");
+                if let Some(ptr) = &v.envelope.code {
+                    assert_eq!(
+                        body.pointer(ptr).and_then(Value::as_str),
+                        Some(c.code.as_str()),
+                        "{what}: code at `{ptr}`"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! What the catalog tests share: loading files from a throw-away catalog folder.
+
+use std::fs;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use errcat_codegen::Diagnostics;
+use errcat_codegen::ir::Catalog;
+
+/// A `catalog/` folder under the system's temporary folder, removed on drop.
+pub struct TempCatalog {
+    root: PathBuf,
+}
+
+impl TempCatalog {
+    /// Creates an empty folder; `label` only makes its name easier to recognise.
+    pub fn new(label: &str) -> TempCatalog {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let root = std::env::temp_dir().join(format!(
+            "errcat-test-{}-{}-{label}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        // A folder left by an earlier run that had the same process id is stale.
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("catalog")).expect("create the temporary catalog folder");
+        TempCatalog { root }
+    }
+
+    /// The `catalog/` folder itself.
+    pub fn dir(&self) -> PathBuf {
+        self.root.join("catalog")
+    }
+}
+
+impl Drop for TempCatalog {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+/// Loads a catalog made of `files`, each a file name and its contents.
+pub fn load(label: &str, files: &[(&str, &[u8])]) -> Result<Catalog, Diagnostics> {
+    let tmp = TempCatalog::new(label);
+    for (name, contents) in files {
+        fs::write(tmp.dir().join(name), contents).expect("write a file into the catalog");
+    }
+    errcat_codegen::load_catalog(&tmp.dir())
+}
