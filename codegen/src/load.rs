@@ -140,12 +140,18 @@ pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
         strict_booleans: true,
         with_snippet: false,
     };
-    // Parse the whole document before deserialising it: the deserialiser
-    // streams, so a key indented by one space too few ends its mapping early
-    // and is reported as a missing field before the parser reaches the
-    // indentation error that explains it.
-    let parsed = serde_saphyr::from_str_with_options::<IgnoredAny>(text, options.clone())
-        .and_then(|_| serde_saphyr::from_str_with_options::<VendorFile>(text, options));
+    // The deserialiser streams, so a key indented one space too few ends its
+    // mapping early and is reported as, say, a missing field before the parser
+    // reaches the indentation error that explains it. When deserialising
+    // fails, the document is parsed alone, and a syntax error found that way
+    // is the one reported.
+    let parsed =
+        serde_saphyr::from_str_with_options::<VendorFile>(text, options.clone()).map_err(|typed| {
+            match serde_saphyr::from_str_with_options::<IgnoredAny>(text, options) {
+                Err(syntax) => syntax,
+                Ok(_) => typed,
+            }
+        });
     match parsed {
         Ok(file) => Ok(Loaded {
             id,

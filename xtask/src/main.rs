@@ -4,9 +4,11 @@
 //! finds stale files, 2 for a usage error (clap's own).
 
 mod add_code;
+mod bench;
 mod codegen;
 mod explain;
 mod new_vendor;
+mod synth;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,6 +70,38 @@ enum Command {
         /// What the caller should do.
         #[arg(long)]
         resolution: Option<String>,
+    },
+    /// Write a valid synthetic catalog of any size under `<OUT>/catalog/`, for benchmarks.
+    Synth {
+        /// The number of vendors.
+        #[arg(long, default_value_t = 1)]
+        vendors: usize,
+        /// The number of codes over all vendors.
+        #[arg(long)]
+        codes: usize,
+        /// The folder to write into; use it as `cargo xtask --root <OUT> codegen`.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Measure codegen and --check by stage, against loading the YAML alone, over catalogs of several sizes.
+    Bench {
+        /// Catalogs to measure: `real`, or `<vendors>x<codes>` for a synthetic one.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "real,1x1000,10x10000,100x100000"
+        )]
+        sizes: Vec<String>,
+        /// Runs per measurement; the median is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// One measurement of `bench`, in its own process.
+    #[command(hide = true)]
+    BenchRun {
+        /// What to measure.
+        #[arg(long, value_enum)]
+        mode: bench::Mode,
     },
     /// Print everything the catalog knows about a code: `explain <VENDOR> <CODE>` or `explain <CODE>`.
     Explain {
@@ -139,6 +173,40 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Synth {
+            vendors,
+            codes,
+            out,
+        } => match synth::run(&out, vendors, codes) {
+            Ok(msg) => {
+                println!("{msg}");
+                ExitCode::SUCCESS
+            }
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Bench { sizes, runs } => match bench::run(&root, &sizes, runs) {
+            Ok(report) => {
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(1)
+            }
+        },
+        Command::BenchRun { mode } => match bench::run_one(&root, mode) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(msg) => {
+                eprintln!("{msg}");
+                ExitCode::from(1)
+            }
+        },
         Command::Explain { args } => {
             let (vendor, code) = match args.as_slice() {
                 [code] => (None, code.as_str()),

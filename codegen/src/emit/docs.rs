@@ -25,14 +25,19 @@ pub fn header() -> String {
 
 /// Every page.
 pub fn files(catalog: &Catalog) -> Vec<OutputFile> {
-    let mut out = vec![
+    let mut out = cross_vendor_pages(catalog);
+    out.extend(catalog.vendors.iter().map(vendor_page));
+    out
+}
+
+/// The pages that span vendors: the index, `SUMMARY.md`, kinds and the retry matrix.
+pub fn cross_vendor_pages(catalog: &Catalog) -> Vec<OutputFile> {
+    vec![
         page("README.md", index(catalog)),
         page("SUMMARY.md", summary(catalog)),
         page("kinds.md", kinds(catalog)),
         page("retry.md", retry_matrix(catalog)),
-    ];
-    out.extend(catalog.vendors.iter().map(vendor_page));
-    out
+    ]
 }
 
 /// One vendor's page.
@@ -48,13 +53,31 @@ fn page(name: &str, body: String) -> OutputFile {
 }
 
 /// Catalog text for inline use: markdown punctuation escaped, line breaks as `<br>`.
+///
+/// The text may start a line, so leading white space is dropped and a leading
+/// list marker (`-`, `+`, `1.`, `1)`) is escaped. A `{` next to another is
+/// escaped too: mdBook reads `{{#include ...}}` anywhere in a page.
 pub fn inline(text: &str) -> String {
+    let text = text.trim_start_matches([' ', '\t']);
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match text.as_bytes().get(digits) {
+        Some(b'-' | b'+') if digits == 0 => Some(0),
+        Some(b'.' | b')') if (1..=9).contains(&digits) => Some(digits),
+        _ => None,
+    };
     let mut out = String::with_capacity(text.len() + 8);
     let mut lines = text.split('\n').peekable();
+    let mut first = true;
     while let Some(line) = lines.next() {
-        for c in line.chars() {
+        let mut prev = '\n';
+        for (i, c) in line.char_indices() {
+            let brace_pair = c == '{' && (prev == '{' || line[i + 1..].starts_with('{'));
             match c {
                 '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '&' | '~' | '!' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                _ if brace_pair || (first && marker == Some(i)) => {
                     out.push('\\');
                     out.push(c);
                 }
@@ -62,7 +85,9 @@ pub fn inline(text: &str) -> String {
                 c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
                 c => out.push(c),
             }
+            prev = c;
         }
+        first = false;
         if lines.peek().is_some() {
             out.push_str("<br>");
         }
@@ -72,8 +97,12 @@ pub fn inline(text: &str) -> String {
 
 /// A code span holding `text`, safe inside a table cell: line breaks become
 /// spaces, `|` is escaped (GFM reads an escaped pipe inside a span as a pipe),
-/// and the fence outgrows any backtick run inside.
+/// and the fence outgrows any backtick run inside. Text holding `{{` is
+/// written with [`inline`] instead, as mdBook would read a directive in a span.
 pub fn code(text: &str) -> String {
+    if text.contains("{{") {
+        return inline(text);
+    }
     let flat: String = text
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
@@ -90,6 +119,23 @@ pub fn code(text: &str) -> String {
 
 fn longest_backtick_run(text: &str) -> usize {
     text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// A URL as it can stand in an autolink (`<https://...>`): the characters that
+/// would end one (space, `<`, `>` and control characters) percent-encoded.
+fn autolink(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c == ' ' || c == '<' || c == '>' || c.is_control() {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A fenced code block holding `text` verbatim.
@@ -301,7 +347,7 @@ fn vendor(v: &Vendor) -> String {
         "# {}\n\n{}\n\nSource: <{}>\n\n",
         inline(&v.name),
         inline(&v.summary),
-        v.source
+        autolink(&v.source)
     );
 
     s.push_str("## Error envelope\n\n");
@@ -639,7 +685,7 @@ fn retry_matrix(catalog: &Catalog) -> String {
         let methods: Vec<String> = v.retry.safe_methods.value.iter().map(|m| code(m)).collect();
         let mut safe = methods.join(", ");
         if let Some(k) = &v.retry.idempotency_key {
-            let _ = write!(safe, "; others with `{}`", inline(k));
+            let _ = write!(safe, "; others with {}", code(k));
         }
         s.push_str(&row(&[
             format!("[{}]({}.md)", inline(&v.name), v.id),

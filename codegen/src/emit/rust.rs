@@ -4,6 +4,8 @@
 //! The generated code is tables and thin glue; parsing responses and deciding
 //! retries is hand-written once in the `errcat` crate.
 
+use std::time::{Duration, Instant};
+
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
@@ -18,23 +20,41 @@ pub const MATCH_LIMIT: usize = 512;
 
 /// Every generated Rust file: `gen/mod.rs` and one module per vendor.
 pub fn files(catalog: &Catalog) -> Result<Vec<OutputFile>, String> {
-    let mut out = Vec::with_capacity(catalog.vendors.len() + 1);
-    out.push(OutputFile {
-        path: format!("{DIR}/mod.rs"),
-        contents: render("from catalog/", root(catalog))?,
-    });
+    let mut out = vec![root_file(catalog)?];
     for v in &catalog.vendors {
         out.push(vendor_file(v)?);
     }
     Ok(out)
 }
 
+/// `gen/mod.rs`: the vendor modules, `Vendor`, `ErrorKind`, `ApiError` and `parse`.
+pub fn root_file(catalog: &Catalog) -> Result<OutputFile, String> {
+    Ok(OutputFile {
+        path: format!("{DIR}/mod.rs"),
+        contents: render("from catalog/", root(catalog))?,
+    })
+}
+
 /// One vendor's module file.
 pub fn vendor_file(v: &Vendor) -> Result<OutputFile, String> {
-    Ok(OutputFile {
-        path: format!("{DIR}/{}.rs", v.module),
-        contents: render(&format!("from catalog/{}.yaml", v.id), vendor(v))?,
-    })
+    vendor_file_timed(v).map(|(file, _, _)| file)
+}
+
+/// One vendor's module file, with the time spent building items and formatting them.
+pub fn vendor_file_timed(v: &Vendor) -> Result<(OutputFile, Duration, Duration), String> {
+    let start = Instant::now();
+    let tokens = vendor(v);
+    let built = start.elapsed();
+    let start = Instant::now();
+    let contents = render(&format!("from catalog/{}.yaml", v.id), tokens)?;
+    Ok((
+        OutputFile {
+            path: format!("{DIR}/{}.rs", v.module),
+            contents,
+        },
+        built,
+        start.elapsed(),
+    ))
 }
 
 /// Formats `tokens` as a file with the `@generated` header.
