@@ -117,6 +117,23 @@ fn kind_ids() -> clap::builder::PossibleValuesParser {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Synth {
+        vendors,
+        codes,
+        out,
+    } = &cli.command
+    {
+        return match synth::run(out, *vendors, *codes) {
+            Ok(msg) => {
+                println!("{msg}");
+                ExitCode::SUCCESS
+            }
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let root = match cli.root.clone().map_or_else(find_root, Ok) {
         Ok(r) => r,
         Err(msg) => {
@@ -173,20 +190,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Synth {
-            vendors,
-            codes,
-            out,
-        } => match synth::run(&out, vendors, codes) {
-            Ok(msg) => {
-                println!("{msg}");
-                ExitCode::SUCCESS
-            }
-            Err(msg) => {
-                eprintln!("error: {msg}");
-                ExitCode::from(1)
-            }
-        },
+        // Handled above: it needs no workspace.
+        Command::Synth { .. } => ExitCode::SUCCESS,
         Command::Bench { sizes, runs } => match bench::run(&root, &sizes, runs) {
             Ok(report) => {
                 print!("{report}");

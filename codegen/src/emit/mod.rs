@@ -1,5 +1,6 @@
 //! Emitters: turn the IR into files.
 
+mod ast;
 pub mod docs;
 pub mod rust;
 pub mod schema;
