@@ -1,0 +1,256 @@
+//! Each vendor module's codes, lookups, policy and envelope, checked against the catalog entry by entry.
+
+mod support;
+
+use std::time::Duration;
+
+use errcat_codegen::ir;
+
+/// Asserts at compile time that `T` is an error type an SDK can box and send across threads.
+fn is_error<T: std::error::Error + Send + Sync + 'static>() {}
+
+/// The crate's jitter for the catalog's.
+fn jitter(catalog: ir::Jitter) -> errcat::Jitter {
+    match catalog {
+        ir::Jitter::None => errcat::Jitter::None,
+        ir::Jitter::Proportional(fraction) => errcat::Jitter::Proportional(fraction),
+        ir::Jitter::AdditiveMs(ms) => errcat::Jitter::Additive(Duration::from_millis(ms)),
+    }
+}
+
+macro_rules! vendor_modules {
+    ($($m:ident),* $(,)?) => {
+        /// Every module the tests cover, by module name.
+        const MODULES: &[&str] = &[$(stringify!($m)),*];
+
+        $(
+            mod $m {
+                use std::convert::Infallible;
+                use std::time::Duration;
+
+                use errcat::$m::{BACKOFF, ENVELOPE, Error, ErrorCode, POLICY};
+                use errcat::vendor::VendorCode;
+
+                use crate::support;
+
+                fn catalog_vendor() -> errcat_codegen::ir::Vendor {
+                    let catalog = support::catalog();
+                    let v = catalog
+                        .vendors
+                        .iter()
+                        .find(|v| v.module == stringify!($m))
+                        .unwrap_or_else(|| panic!("no vendor with module {}", stringify!($m)));
+                    v.clone()
+                }
+
+                #[test]
+                fn module_is_its_vendors() {
+                    let v = catalog_vendor();
+                    assert_eq!(<ErrorCode as VendorCode>::VENDOR, support::runtime_vendor(&v));
+                    assert_eq!(<ErrorCode as VendorCode>::VENDOR.id(), v.id);
+                    assert_eq!(<ErrorCode as VendorCode>::VENDOR.name(), v.name);
+                    super::is_error::<Error>();
+                }
+
+                #[test]
+                fn all_is_the_catalogs_codes_in_order() {
+                    let v = catalog_vendor();
+                    let wire: Vec<&str> = ErrorCode::ALL.iter().map(ErrorCode::as_str).collect();
+                    let listed: Vec<&str> = v.codes.iter().map(|c| c.code.as_str()).collect();
+                    assert_eq!(wire, listed);
+                }
+
+                #[test]
+                fn every_code_round_trips_and_matches_its_entry() {
+                    let v = catalog_vendor();
+                    assert_eq!(ErrorCode::ALL.len(), v.codes.len());
+                    for (c, entry) in ErrorCode::ALL.iter().zip(&v.codes) {
+                        let what = format!("{} {}", v.id, entry.code);
+                        assert_eq!(c.as_str(), entry.code, "{what}");
+                        assert_eq!(&ErrorCode::from_code(c.as_str()), c, "{what}");
+                        assert_eq!(c.to_string(), c.as_str(), "{what}");
+                        let parsed: Result<ErrorCode, Infallible> = c.as_str().parse();
+                        assert_eq!(parsed, Ok(c.clone()), "{what}");
+                        assert!(c.is_known(), "{what}");
+
+                        assert_eq!(c.statuses(), entry.statuses.as_slice(), "{what}");
+                        let single = match entry.statuses.as_slice() {
+                            [one] => Some(*one),
+                            _ => None,
+                        };
+                        assert_eq!(c.status(), single, "{what}");
+                        assert_eq!(c.kind().id(), entry.kind.id(), "{what}");
+                        assert_eq!(c.kind().grpc_code(), entry.kind.grpc(), "{what}");
+                        assert_eq!(c.meaning(), entry.meaning, "{what}");
+                        assert_eq!(c.message_template(), entry.message.as_deref(), "{what}");
+                        assert!(
+                            support::same_rule(&entry.retry, c.retry()),
+                            "{what}: retry {:?}, the catalog says {:?}",
+                            c.retry(),
+                            entry.retry
+                        );
+                        let info = VendorCode::info(c).unwrap_or_else(|| panic!("{what}: no row"));
+                        assert_eq!(info.code, entry.code, "{what}");
+                    }
+                }
+
+                #[test]
+                fn unknown_codes_are_kept_verbatim() {
+                    let v = catalog_vendor();
+                    let mut strangers = vec![
+                        "SOMETHING_NEW".to_owned(),
+                        String::new(),
+                        "ünïcödé ✓".to_owned(),
+                    ];
+                    for entry in &v.codes {
+                        // Wire strings are exact: padding or another case is a different code.
+                        strangers.push(format!(" {}", entry.code));
+                        strangers.push(format!("{}\n", entry.code));
+                        if entry.code.to_lowercase() != entry.code {
+                            strangers.push(entry.code.to_lowercase());
+                        } else if entry.code.to_uppercase() != entry.code {
+                            strangers.push(entry.code.to_uppercase());
+                        }
+                    }
+                    for stranger in &strangers {
+                        let c = ErrorCode::from_code(stranger);
+                        assert_eq!(c, ErrorCode::Unknown(stranger.clone()), "{stranger:?}");
+                        assert_eq!(c.as_str(), stranger);
+                        assert_eq!(c.to_string(), *stranger);
+                        assert_eq!(stranger.parse::<ErrorCode>(), Ok(c.clone()));
+                        assert_eq!(c.kind(), errcat::ErrorKind::Unknown);
+                        assert!(!c.is_known());
+                        assert_eq!(c.statuses(), &[] as &[u16]);
+                        assert_eq!(c.status(), None);
+                        assert_eq!(c.retry(), errcat::Retry::Never);
+                        assert_eq!(c.meaning(), errcat::vendor::UNKNOWN_MEANING);
+                        assert_eq!(c.message_template(), None);
+                        assert!(VendorCode::info(&c).is_none());
+                    }
+                }
+
+                #[test]
+                fn status_alone_gives_the_one_code_documented_for_it() {
+                    let v = catalog_vendor();
+                    for status in (0..=1_000).chain([u16::MAX]) {
+                        let c = <ErrorCode as VendorCode>::from_status_only(status);
+                        assert_eq!(
+                            c.as_str(),
+                            support::code_for_status(&v, status),
+                            "{} HTTP {status}",
+                            v.id
+                        );
+                    }
+                }
+
+                #[test]
+                fn policy_and_envelope_are_the_catalogs() {
+                    let v = catalog_vendor();
+                    let retry = &v.retry;
+                    assert_eq!(BACKOFF.initial(), Duration::from_millis(retry.initial_ms.value));
+                    assert_eq!(BACKOFF.multiplier(), retry.multiplier.value);
+                    assert_eq!(BACKOFF.max(), Some(Duration::from_millis(retry.max_ms.value)));
+                    assert_eq!(BACKOFF.jitter(), super::jitter(retry.jitter));
+                    assert_eq!(BACKOFF.max_attempts(), retry.max_attempts.value);
+                    assert_eq!(POLICY.backoff, BACKOFF);
+                    assert_eq!(POLICY.delay_header, retry.delay_header.as_deref());
+                    let safe: Vec<&str> = retry.safe_methods.value.iter().map(String::as_str).collect();
+                    assert_eq!(POLICY.safe_methods, safe.as_slice());
+                    assert_eq!(POLICY.idempotency_key, retry.idempotency_key.as_deref());
+
+                    let envelope = &v.envelope;
+                    assert_eq!(ENVELOPE.code, envelope.code.as_deref());
+                    assert_eq!(ENVELOPE.message, envelope.message);
+                    assert_eq!(ENVELOPE.request_id, envelope.request_id.as_deref());
+                    assert_eq!(ENVELOPE.request_id_header, envelope.request_id_header.as_deref());
+                    assert_eq!(ENVELOPE.details, envelope.details.as_deref());
+                }
+            }
+        )*
+    };
+}
+
+vendor_modules!(cert_ix, defendis, inkog, pentify, vantaprism);
+
+#[test]
+fn every_catalog_vendor_has_a_module_here_and_in_the_crate() {
+    let catalog = support::catalog();
+    let modules: Vec<&str> = catalog.vendors.iter().map(|v| v.module.as_str()).collect();
+    assert_eq!(modules, MODULES);
+    let ids: Vec<&str> = catalog.vendors.iter().map(|v| v.id.as_str()).collect();
+    let crate_ids: Vec<&str> = errcat::Vendor::ALL.iter().map(|v| v.id()).collect();
+    assert_eq!(crate_ids, ids);
+    for (vendor, v) in errcat::Vendor::ALL.iter().zip(&catalog.vendors) {
+        assert_eq!(errcat::Vendor::from_id(&v.id), Some(*vendor));
+        assert_eq!(vendor.name(), v.name);
+        assert_eq!(vendor.to_string(), v.name);
+        let module_vendor = support::with_module!(*vendor, m => {
+            <m::ErrorCode as errcat::vendor::VendorCode>::VENDOR
+        });
+        assert_eq!(module_vendor, *vendor);
+    }
+    assert_eq!(errcat::Vendor::from_id("no-such-vendor"), None);
+    assert_eq!(errcat::Vendor::from_id("Pentify"), None);
+}
+
+#[test]
+fn kinds_are_the_catalogs_plus_unknown() {
+    let ids: Vec<&str> = errcat::ErrorKind::ALL.iter().map(|k| k.id()).collect();
+    let mut expected: Vec<&str> = ir::Kind::ALL.iter().map(|k| k.id()).collect();
+    expected.push("unknown");
+    assert_eq!(ids, expected);
+    for (kind, catalog_kind) in errcat::ErrorKind::ALL.iter().zip(ir::Kind::ALL) {
+        assert_eq!(kind.grpc_code(), catalog_kind.grpc(), "{kind}");
+    }
+    for kind in errcat::ErrorKind::ALL {
+        assert!(!kind.grpc_code().is_empty(), "{kind:?}");
+        assert!(
+            kind.grpc_code()
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'_'),
+            "{kind:?}: {}",
+            kind.grpc_code()
+        );
+        assert_eq!(kind.to_string(), kind.id());
+    }
+    assert_eq!(errcat::ErrorKind::Unknown.grpc_code(), "UNKNOWN");
+}
+
+#[test]
+fn defendis_codes_are_its_statuses() {
+    use errcat::defendis::ErrorCode;
+    assert_eq!(ErrorCode::from_status(429), ErrorCode::Code429);
+    assert_eq!(ErrorCode::from_status(429).status(), Some(429));
+    assert_eq!(
+        ErrorCode::from_status(418),
+        ErrorCode::Unknown("418".to_owned())
+    );
+    assert_eq!(ErrorCode::from_status(418).as_str(), "418");
+    for c in ErrorCode::ALL {
+        let status = c
+            .status()
+            .unwrap_or_else(|| panic!("{c} has no single status"));
+        assert_eq!(&ErrorCode::from_status(status), c);
+        assert_eq!(c.as_str(), status.to_string());
+    }
+}
+
+#[test]
+fn errors_are_std_errors_that_cross_threads() {
+    is_error::<errcat::ApiError>();
+    is_error::<errcat::pentify::Error>();
+    is_error::<errcat::cert_ix::Error>();
+    is_error::<errcat::inkog::Error>();
+    is_error::<errcat::defendis::Error>();
+    is_error::<errcat::vantaprism::Error>();
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(errcat::parse(
+        errcat::Vendor::Pentify,
+        404,
+        &[],
+        br#"{"error":{"code":"not_found","message":"No such scan."}}"#,
+    ));
+    assert_eq!(
+        boxed.to_string(),
+        "Pentify not_found (HTTP 404): No such scan."
+    );
+}

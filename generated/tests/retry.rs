@@ -1,0 +1,676 @@
+//! Retry decisions, attempt by attempt, for errors parsed from realistic bodies, against each reference's guidance.
+
+mod support;
+
+use std::time::Duration;
+
+use errcat::{Decision, GiveUpReason, Request};
+use errcat_codegen::ir;
+use support::with_module;
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+fn secs(seconds: u64) -> Duration {
+    Duration::from_secs(seconds)
+}
+
+fn retry(after: Duration) -> Decision {
+    Decision::Retry { after }
+}
+
+fn give_up(reason: GiveUpReason) -> Decision {
+    Decision::GiveUp { reason }
+}
+
+fn get() -> Request {
+    Request::new("GET")
+}
+
+fn post() -> Request {
+    Request::new("POST")
+}
+
+mod pentify {
+    use super::*;
+    use errcat::pentify::{BACKOFF, Error, ErrorCode};
+
+    fn error(status: u16, code: &str, headers: &[(&str, &str)]) -> Error {
+        let body = format!(
+            r#"{{"error":{{"code":"{code}","message":"Something about {code}.","details":{{}},"request_id":"req_01HFY3QX"}}}}"#
+        );
+        let e = Error::from_response(status, headers, body.as_bytes());
+        assert_eq!(e.code().as_str(), code);
+        assert!(e.code().is_known(), "{code}");
+        e
+    }
+
+    #[test]
+    fn server_error_on_get_doubles_from_one_second_then_gives_up_at_five() {
+        let e = error(500, "server_error", &[]);
+        assert_eq!(e.code(), &ErrorCode::ServerError);
+        for (attempt, expected) in (1..=4).zip([1, 2, 4, 8]) {
+            let base = secs(expected);
+            assert_eq!(
+                e.retry_decision_with(attempt, &get(), 0.5),
+                retry(base),
+                "attempt {attempt}"
+            );
+            // Jitter ±25%: the lowest sample gives exactly 75%, the highest just under 125%.
+            assert_eq!(
+                e.retry_decision_with(attempt, &get(), 0.0),
+                retry(base.mul_f64(0.75)),
+                "attempt {attempt}"
+            );
+            let high = e
+                .retry_decision_with(attempt, &get(), 0.999)
+                .delay()
+                .unwrap_or_else(|| panic!("attempt {attempt}: not retried"));
+            assert!(
+                high > base.mul_f64(1.24) && high <= base.mul_f64(1.25),
+                "attempt {attempt}: {high:?}"
+            );
+        }
+        let exhausted = give_up(GiveUpReason::AttemptsExhausted { max_attempts: 5 });
+        for attempt in [5, 6, 100, u32::MAX] {
+            assert_eq!(
+                e.retry_decision_with(attempt, &get(), 0.5),
+                exhausted,
+                "{attempt}"
+            );
+        }
+        // DELETE is as safe as GET; attempt 0 counts as the first.
+        assert_eq!(
+            e.retry_decision_with(2, &Request::new("delete"), 0.5),
+            retry(secs(2))
+        );
+        assert_eq!(e.retry_decision_with(0, &get(), 0.5), retry(secs(1)));
+    }
+
+    #[test]
+    fn server_error_on_post_needs_the_idempotency_key() {
+        for code in ["server_error", "engine_unavailable"] {
+            let status = if code == "server_error" { 500 } else { 503 };
+            let e = error(status, code, &[]);
+            for attempt in 1..=4 {
+                assert_eq!(
+                    e.retry_decision_with(attempt, &post(), 0.5),
+                    give_up(GiveUpReason::NotIdempotent),
+                    "{code} attempt {attempt}"
+                );
+                assert_eq!(
+                    e.retry_decision_with(attempt, &Request::new("PATCH"), 0.5),
+                    give_up(GiveUpReason::NotIdempotent),
+                    "{code} attempt {attempt}"
+                );
+                assert_eq!(
+                    e.retry_decision_with(attempt, &post().with_idempotency_key(), 0.5),
+                    retry(secs(1 << (attempt - 1))),
+                    "{code} attempt {attempt}"
+                );
+            }
+            assert_eq!(
+                e.retry_decision_with(5, &post().with_idempotency_key(), 0.5),
+                give_up(GiveUpReason::AttemptsExhausted { max_attempts: 5 })
+            );
+        }
+    }
+
+    #[test]
+    fn the_status_not_the_code_decides_whether_a_post_is_safe() {
+        // A gateway may relay Pentify's body under its own 5xx status.
+        for status in [502, 504, 599] {
+            let e = error(status, "server_error", &[]);
+            assert_eq!(
+                e.retry_decision_with(1, &post(), 0.5),
+                give_up(GiveUpReason::NotIdempotent),
+                "{status}"
+            );
+            assert_eq!(
+                e.retry_decision_with(1, &get(), 0.5),
+                retry(secs(1)),
+                "{status}"
+            );
+        }
+        let e = error(503, "rate_limited", &[("Retry-After", "2")]);
+        assert_eq!(
+            e.retry_decision_with(1, &post(), 0.5),
+            give_up(GiveUpReason::NotIdempotent)
+        );
+        assert_eq!(e.retry_decision_with(1, &get(), 0.5), retry(secs(2)));
+    }
+
+    #[test]
+    fn rate_limited_waits_what_retry_after_says_up_to_thirty_seconds() {
+        let e = error(429, "rate_limited", &[("Retry-After", "7")]);
+        assert_eq!(e.retry_after(), Some(secs(7)));
+        for attempt in 1..=4 {
+            for jitter in [0.0, 0.5, 0.999] {
+                assert_eq!(
+                    e.retry_decision_with(attempt, &get(), jitter),
+                    retry(secs(7))
+                );
+                // A 429 was not acted on, so even a POST without a key is retried.
+                assert_eq!(
+                    e.retry_decision_with(attempt, &post(), jitter),
+                    retry(secs(7))
+                );
+            }
+        }
+        assert_eq!(
+            e.retry_decision_with(5, &get(), 0.5),
+            give_up(GiveUpReason::AttemptsExhausted { max_attempts: 5 })
+        );
+
+        let at_cap = error(429, "rate_limited", &[("retry-after", "30")]);
+        assert_eq!(at_cap.retry_decision_with(1, &get(), 0.5), retry(secs(30)));
+        for (value, wait) in [("31", 31), ("3600", 3_600)] {
+            let e = error(429, "rate_limited", &[("Retry-After", value)]);
+            assert_eq!(
+                e.retry_decision_with(1, &get(), 0.5),
+                give_up(GiveUpReason::WaitTooLong {
+                    wait: secs(wait),
+                    cap: secs(30)
+                }),
+                "Retry-After: {value}"
+            );
+        }
+    }
+
+    #[test]
+    fn rate_limited_without_retry_after_backs_off() {
+        let e = error(429, "rate_limited", &[]);
+        assert_eq!(e.retry_after(), None);
+        for (attempt, expected) in (1..=4).zip([1, 2, 4, 8]) {
+            assert_eq!(
+                e.retry_decision_with(attempt, &post(), 0.5),
+                retry(secs(expected))
+            );
+            assert_eq!(
+                e.retry_decision_with(attempt, &get(), 0.0),
+                retry(secs(expected).mul_f64(0.75))
+            );
+        }
+    }
+
+    #[test]
+    fn codes_that_need_an_action_or_a_fix_give_up_at_once() {
+        let tokens = error(402, "insufficient_tokens", &[("Retry-After", "1")]);
+        let verify = error(403, "target_not_verified", &[]);
+        for attempt in [1, 2, 5] {
+            assert_eq!(
+                tokens.retry_decision_with(attempt, &get(), 0.5),
+                give_up(GiveUpReason::AfterAction("After top-up"))
+            );
+            assert_eq!(
+                verify.retry_decision_with(attempt, &get(), 0.5),
+                give_up(GiveUpReason::AfterAction("After verifying"))
+            );
+        }
+        for (status, code) in [
+            (400, "validation_error"),
+            (401, "invalid_api_key"),
+            (403, "insufficient_scope"),
+            (404, "not_found"),
+            (409, "conflict"),
+            (422, "unprocessable"),
+        ] {
+            let e = error(status, code, &[("Retry-After", "1")]);
+            assert_eq!(
+                e.retry_decision_with(1, &get().with_idempotency_key(), 0.5),
+                give_up(GiveUpReason::NotRetryable),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_schedule_is_the_references() {
+        assert_eq!(BACKOFF.max_attempts(), 5);
+        for retry in 1..=12u32 {
+            let base = secs(1u64 << (retry - 1).min(20)).min(secs(30));
+            assert_eq!(BACKOFF.delay(retry, 0.5), base, "retry {retry}");
+            assert!(
+                BACKOFF.delay(retry, 0.0) >= base.mul_f64(0.75),
+                "retry {retry}"
+            );
+            assert!(
+                BACKOFF.delay(retry, 0.999) <= base.mul_f64(1.25),
+                "retry {retry}"
+            );
+            assert!(BACKOFF.delay(retry, 0.999) <= secs(30), "retry {retry}");
+        }
+    }
+}
+
+mod defendis {
+    use super::*;
+    use errcat::defendis::{BACKOFF, Error, ErrorCode};
+
+    fn error(status: u16, message: &str, headers: &[(&str, &str)]) -> Error {
+        let body = format!(r#"{{ "error": "{message}" }}"#);
+        let mut all = vec![("x-request-id", "req_d_1")];
+        all.extend_from_slice(headers);
+        let e = Error::from_response(status, &all, body.as_bytes());
+        assert_eq!(e.message(), message);
+        assert_eq!(e.request_id(), Some("req_d_1"));
+        e
+    }
+
+    #[test]
+    fn server_errors_on_get_back_off_from_half_a_second_six_attempts_in_all() {
+        for status in [500, 502, 503, 504] {
+            let e = error(status, "Service temporarily unavailable", &[]);
+            assert_eq!(e.code(), &ErrorCode::from_status(status));
+            for (attempt, expected) in (1..=5).zip([500, 1_000, 2_000, 4_000, 8_000]) {
+                assert_eq!(
+                    e.retry_decision_with(attempt, &get(), 0.0),
+                    retry(ms(expected)),
+                    "{status} attempt {attempt}"
+                );
+                // `Math.random() * 250` ms added: just under 250 ms at the highest sample.
+                assert_eq!(
+                    e.retry_decision_with(attempt, &get(), 0.999),
+                    retry(ms(expected) + Duration::from_micros(249_750)),
+                    "{status} attempt {attempt}"
+                );
+            }
+            assert_eq!(
+                e.retry_decision_with(6, &get(), 0.0),
+                give_up(GiveUpReason::AttemptsExhausted { max_attempts: 6 }),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn server_errors_on_post_are_not_retried_even_with_a_key() {
+        let e = error(503, "Service temporarily unavailable", &[]);
+        for request in [
+            post(),
+            post().with_idempotency_key(),
+            Request::new("DELETE"),
+            Request::new("PUT"),
+            Request::new("HEAD"),
+        ] {
+            for attempt in 1..=5 {
+                assert_eq!(
+                    e.retry_decision_with(attempt, &request, 0.0),
+                    give_up(GiveUpReason::NotIdempotent),
+                    "{request:?} attempt {attempt}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rate_limit_backs_off_for_every_method_and_ignores_retry_after() {
+        // The catalog's 429 rule is `backoff`; a 429 is not a 5xx, so the method does not matter.
+        // Defendis documents no delay header, so a Retry-After is not read.
+        let e = error(429, "Rate limit exceeded", &[("Retry-After", "20")]);
+        assert_eq!(e.code(), &ErrorCode::Code429);
+        assert_eq!(e.retry_rule(), errcat::Retry::Backoff);
+        assert_eq!(e.retry_after(), None);
+        for request in [get(), post(), Request::new("PATCH")] {
+            for (attempt, expected) in (1..=5).zip([500, 1_000, 2_000, 4_000, 8_000]) {
+                assert_eq!(
+                    e.retry_decision_with(attempt, &request, 0.0),
+                    retry(ms(expected)),
+                    "{request:?} attempt {attempt}"
+                );
+            }
+            assert_eq!(
+                e.retry_decision_with(6, &request, 0.0),
+                give_up(GiveUpReason::AttemptsExhausted { max_attempts: 6 })
+            );
+        }
+    }
+
+    #[test]
+    fn quota_conflict_and_client_errors_give_up() {
+        let quota = error(409, "quota_domains_reached", &[]);
+        assert_eq!(
+            quota.retry_decision_with(1, &get(), 0.0),
+            give_up(GiveUpReason::AfterAction(
+                "Reduce usage or increase workspace quotas, then retry"
+            ))
+        );
+        for status in [400, 401, 403, 404] {
+            let e = error(status, "nope", &[]);
+            assert_eq!(
+                e.retry_decision_with(1, &get(), 0.0),
+                give_up(GiveUpReason::NotRetryable),
+                "{status}"
+            );
+        }
+        // An undocumented 5xx is treated like the documented ones; an undocumented 4xx is not retried.
+        let gateway = error(599, "edge", &[]);
+        assert_eq!(gateway.code().as_str(), "599");
+        assert_eq!(gateway.retry_decision_with(1, &get(), 0.0), retry(ms(500)));
+        assert_eq!(
+            gateway.retry_decision_with(1, &post(), 0.0),
+            give_up(GiveUpReason::NotIdempotent)
+        );
+        let teapot = error(418, "teapot", &[]);
+        assert_eq!(
+            teapot.retry_decision_with(1, &get(), 0.0),
+            give_up(GiveUpReason::NotRetryable)
+        );
+    }
+
+    #[test]
+    fn backoff_schedule_is_the_references() {
+        assert_eq!(BACKOFF.max_attempts(), 6);
+        // `Math.min(30_000, baseDelayMs * 2 ** attempt)` plus up to 250 ms.
+        for retry in 1..=12u32 {
+            let base = ms(500 << (retry - 1)).min(secs(30));
+            assert_eq!(BACKOFF.delay(retry, 0.0), base, "retry {retry}");
+            let high = BACKOFF.delay(retry, 0.999);
+            assert!(
+                high >= base && high < base + ms(250),
+                "retry {retry}: {high:?}"
+            );
+            assert!(high <= secs(30), "retry {retry}: {high:?}");
+        }
+        assert_eq!(BACKOFF.delay(1, 0.5), ms(625));
+    }
+}
+
+mod cert_ix {
+    use super::*;
+    use errcat::cert_ix::{Error, ErrorCode};
+
+    fn error(status: u16, code: &str, message: &str, headers: &[(&str, &str)]) -> Error {
+        let body =
+            format!("{{\n\"success\": false,\n\"error\": \"{message}\",\n\"code\": \"{code}\"\n}}");
+        let e = Error::from_response(status, headers, body.as_bytes());
+        assert_eq!(e.code().as_str(), code);
+        assert_eq!(e.message(), message);
+        e
+    }
+
+    #[test]
+    fn quota_exceeded_is_never_retried_even_with_retry_after() {
+        for headers in [
+            &[][..],
+            &[("Retry-After", "5")][..],
+            &[("Retry-After", "0")][..],
+        ] {
+            let e = error(
+                429,
+                "QUOTA_EXCEEDED",
+                "Monthly scan quota exceeded",
+                headers,
+            );
+            assert_eq!(e.code(), &ErrorCode::QuotaExceeded);
+            assert_eq!(e.kind(), errcat::ErrorKind::QuotaExhausted);
+            for attempt in 1..=5 {
+                assert_eq!(
+                    e.retry_decision_with(attempt, &get(), 0.5),
+                    give_up(GiveUpReason::AfterAction(
+                        "Upgrade your plan or wait for the next billing period"
+                    )),
+                    "{headers:?} attempt {attempt}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rate_limit_exceeded_waits_retry_after() {
+        let message = "Rate limit exceeded. Retry in 12 seconds.";
+        let e = error(
+            429,
+            "RATE_LIMIT_EXCEEDED",
+            message,
+            &[("Retry-After", "12")],
+        );
+        assert_eq!(e.kind(), errcat::ErrorKind::RateLimited);
+        for attempt in 1..=4 {
+            assert_eq!(
+                e.retry_decision_with(attempt, &post(), 0.5),
+                retry(secs(12))
+            );
+        }
+        assert_eq!(
+            e.retry_decision_with(5, &post(), 0.5),
+            give_up(GiveUpReason::AttemptsExhausted { max_attempts: 5 })
+        );
+        // Without the header: `2 ** attempt` seconds from attempt 0, no jitter.
+        let bare = error(429, "RATE_LIMIT_EXCEEDED", message, &[]);
+        for (attempt, expected) in (1..=4).zip([1, 2, 4, 8]) {
+            for jitter in [0.0, 0.999] {
+                assert_eq!(
+                    bare.retry_decision_with(attempt, &get(), jitter),
+                    retry(secs(expected))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn server_errors_back_off_for_safe_requests() {
+        for (status, code) in [
+            (500, "INTERNAL_ERROR"),
+            (503, "SERVICE_UNAVAILABLE"),
+            (500, "DATABASE_ERROR"),
+            (503, "KAFKA_ERROR"),
+        ] {
+            let e = error(status, code, "An internal server error occurred", &[]);
+            assert_eq!(
+                e.retry_decision_with(1, &get(), 0.5),
+                retry(secs(1)),
+                "{code}"
+            );
+            assert_eq!(
+                e.retry_decision_with(3, &get(), 0.5),
+                retry(secs(4)),
+                "{code}"
+            );
+            assert_eq!(
+                e.retry_decision_with(1, &post(), 0.5),
+                give_up(GiveUpReason::NotIdempotent),
+                "{code}"
+            );
+        }
+    }
+}
+
+mod vantaprism {
+    use super::*;
+    use errcat::vantaprism::{BACKOFF, Error};
+
+    fn error(status: u16, code: &str, headers: &[(&str, &str)]) -> Error {
+        let body = format!(
+            r#"{{
+  "error": {{
+    "code": "{code}",
+    "message": "Limit reached",
+    "request_id": "req_01HZXK3Q7N8YV6F3M2P9JABCDE"
+  }}
+}}"#
+        );
+        let e = Error::from_response(status, headers, body.as_bytes());
+        assert_eq!(e.code().as_str(), code);
+        assert_eq!(e.request_id(), Some("req_01HZXK3Q7N8YV6F3M2P9JABCDE"));
+        e
+    }
+
+    #[test]
+    fn every_429_code_waits_retry_after_seconds() {
+        for code in [
+            "RATE_LIMIT_EXCEEDED",
+            "INFRASTRUCTURE_LIMIT_EXCEEDED",
+            "QUOTA_EXHAUSTED",
+        ] {
+            let e = error(429, code, &[("Retry-After", "9")]);
+            assert_eq!(e.retry_rule(), errcat::Retry::RetryAfter, "{code}");
+            for request in [get(), post()] {
+                assert_eq!(
+                    e.retry_decision_with(1, &request, 0.5),
+                    retry(secs(9)),
+                    "{code}"
+                );
+                assert_eq!(
+                    e.retry_decision_with(2, &request, 0.5),
+                    retry(secs(9)),
+                    "{code}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn waits_beyond_the_default_cap_give_up() {
+        // The reference gives no cap; errcat's default 30 s applies, so a daily budget's reset is too far.
+        assert_eq!(BACKOFF.max(), Some(secs(30)));
+        let e = error(429, "QUOTA_EXHAUSTED", &[("Retry-After", "3600")]);
+        assert_eq!(
+            e.retry_decision_with(1, &get(), 0.5),
+            give_up(GiveUpReason::WaitTooLong {
+                wait: secs(3_600),
+                cap: secs(30)
+            })
+        );
+    }
+
+    #[test]
+    fn internal_error_on_get_retries_with_backoff() {
+        let e = error(500, "INTERNAL_ERROR", &[]);
+        assert_eq!(BACKOFF.max_attempts(), 3);
+        assert_eq!(e.retry_decision_with(1, &get(), 0.5), retry(secs(1)));
+        assert_eq!(e.retry_decision_with(2, &get(), 0.5), retry(secs(2)));
+        assert_eq!(
+            e.retry_decision_with(3, &get(), 0.5),
+            give_up(GiveUpReason::AttemptsExhausted { max_attempts: 3 })
+        );
+        assert_eq!(
+            e.retry_decision_with(1, &post(), 0.5),
+            give_up(GiveUpReason::NotIdempotent)
+        );
+        let upstream = error(503, "UPSTREAM_UNAVAILABLE", &[("Retry-After", "5")]);
+        // The catalog's 503 rule is `backoff`, which does not read Retry-After.
+        assert_eq!(upstream.retry_after(), Some(secs(5)));
+        assert_eq!(upstream.retry_decision_with(1, &get(), 0.5), retry(secs(1)));
+    }
+}
+
+/// The decision the catalog's rule implies at the first retry of a GET, with a delay header of one second.
+fn first_retry_by_the_rule(
+    v: &ir::Vendor,
+    rule: &ir::Rule,
+    status: u16,
+    backoff: errcat::Backoff,
+) -> Decision {
+    let get_is_safe = v.retry.safe_methods.value.iter().any(|m| m == "GET");
+    match rule {
+        ir::Rule::Never => give_up(GiveUpReason::NotRetryable),
+        ir::Rule::After(action) => give_up(GiveUpReason::AfterAction(Box::leak(
+            action.clone().into_boxed_str(),
+        ))),
+        _ if backoff.max_attempts() <= 1 => give_up(GiveUpReason::AttemptsExhausted {
+            max_attempts: backoff.max_attempts(),
+        }),
+        _ if (*rule == ir::Rule::Idempotent || status >= 500) && !get_is_safe => {
+            give_up(GiveUpReason::NotIdempotent)
+        }
+        ir::Rule::RetryAfter if v.retry.delay_header.is_some() => retry(secs(1)),
+        ir::Rule::RetryAfter | ir::Rule::Backoff | ir::Rule::Idempotent => {
+            retry(backoff.delay(1, 0.5))
+        }
+    }
+}
+
+#[test]
+fn every_codes_first_decision_follows_its_catalog_rule() {
+    let catalog = support::catalog();
+    let mut checked = 0;
+    for v in &catalog.vendors {
+        let vendor = support::runtime_vendor(v);
+        let delay_header = v.retry.delay_header.as_deref().unwrap_or("Retry-After");
+        for entry in &v.codes {
+            for &status in &entry.statuses {
+                let body = match (&v.envelope.code, v.envelope.message.as_str()) {
+                    (Some(pointer), _) => nested(&[
+                        (pointer.as_str(), entry.code.as_str()),
+                        (v.envelope.message.as_str(), "m"),
+                    ]),
+                    (None, message) => nested(&[(message, "m")]),
+                };
+                let headers = [(delay_header, "1")];
+                let (decision, backoff) = with_module!(vendor, m => {
+                    let e = m::Error::from_response(status, &headers, body.as_bytes());
+                    assert_eq!(e.code().as_str(), entry.code, "{} {status}", v.id);
+                    (e.retry_decision_with(1, &get(), 0.5), m::BACKOFF)
+                });
+                assert_eq!(
+                    decision,
+                    first_retry_by_the_rule(v, &entry.retry, status, backoff),
+                    "{} {} at HTTP {status}",
+                    v.id,
+                    entry.code
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= catalog.code_count(), "{checked}");
+}
+
+/// A JSON object with each string at its pointer, creating objects on the way.
+fn nested(fields: &[(&str, &str)]) -> String {
+    let mut root = serde_json::json!({});
+    for (pointer, value) in fields {
+        let keys: Vec<&str> = pointer.split('/').skip(1).collect();
+        let Some((last, parents)) = keys.split_last() else {
+            panic!("pointer {pointer:?} names no key");
+        };
+        let mut at = &mut root;
+        for key in parents {
+            at = at
+                .as_object_mut()
+                .expect("pointers in one body do not clash")
+                .entry(*key)
+                .or_insert_with(|| serde_json::json!({}));
+        }
+        at.as_object_mut()
+            .expect("pointers in one body do not clash")
+            .insert((*last).to_owned(), serde_json::Value::from(*value));
+    }
+    root.to_string()
+}
+
+#[test]
+fn random_jitter_stays_within_the_schedules_bounds() {
+    let pentify = errcat::pentify::Error::from_response(
+        500,
+        &[],
+        br#"{"error":{"code":"server_error","message":"Pentify internal failure."}}"#,
+    );
+    let defendis = errcat::defendis::Error::from_response(503, &[], br#"{"error":"down"}"#);
+    let mut pentify_delays = Vec::new();
+    let mut defendis_delays = Vec::new();
+    for _ in 0..1_000 {
+        let p = pentify.retry_decision(2, &get()).delay().expect("retried");
+        assert!(p >= ms(1_500) && p <= ms(2_500), "{p:?}");
+        pentify_delays.push(p);
+        let d = defendis.retry_decision(3, &get()).delay().expect("retried");
+        assert!(d >= ms(2_000) && d < ms(2_250), "{d:?}");
+        defendis_delays.push(d);
+    }
+    for delays in [&mut pentify_delays, &mut defendis_delays] {
+        delays.sort();
+        delays.dedup();
+        assert!(delays.len() > 100, "only {} distinct delays", delays.len());
+    }
+    // The random draw does not bypass the rules.
+    assert_eq!(
+        pentify.retry_decision(1, &post()),
+        give_up(GiveUpReason::NotIdempotent)
+    );
+    assert_eq!(
+        defendis.retry_decision(6, &get()),
+        give_up(GiveUpReason::AttemptsExhausted { max_attempts: 6 })
+    );
+}

@@ -1,0 +1,106 @@
+//! Helpers the integration tests share: the catalog as the generator sees it, and a way to reach each vendor's module.
+//!
+//! Each test file uses only part of this module.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use errcat_codegen::ir;
+
+/// The header name the tests send a request id in when the vendor names none.
+pub const DEFAULT_REQUEST_ID_HEADER: &str = "X-Request-Id";
+
+/// Loads the real catalog the crate is generated from.
+pub fn catalog() -> ir::Catalog {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog");
+    match errcat_codegen::load_catalog(&dir) {
+        Ok(catalog) => catalog,
+        Err(problems) => panic!("the catalog does not load:\n{problems:?}"),
+    }
+}
+
+/// The catalog's vendor with this id.
+pub fn vendor<'a>(catalog: &'a ir::Catalog, id: &str) -> &'a ir::Vendor {
+    catalog
+        .vendors
+        .iter()
+        .find(|v| v.id == id)
+        .unwrap_or_else(|| panic!("no vendor `{id}` in the catalog"))
+}
+
+/// The crate's vendor for a catalog vendor.
+pub fn runtime_vendor(v: &ir::Vendor) -> errcat::Vendor {
+    errcat::Vendor::from_id(&v.id)
+        .unwrap_or_else(|| panic!("errcat::Vendor::from_id({:?}) is None", v.id))
+}
+
+/// Whether the crate's retry rule is the catalog's.
+pub fn same_rule(catalog: &ir::Rule, runtime: errcat::Retry) -> bool {
+    match (catalog, runtime) {
+        (ir::Rule::Never, errcat::Retry::Never)
+        | (ir::Rule::Backoff, errcat::Retry::Backoff)
+        | (ir::Rule::RetryAfter, errcat::Retry::RetryAfter)
+        | (ir::Rule::Idempotent, errcat::Retry::Idempotent) => true,
+        (ir::Rule::After(expected), errcat::Retry::After(actual)) => expected == actual,
+        _ => false,
+    }
+}
+
+/// The wire string `from_response` should settle on when the body carries no usable code.
+///
+/// A vendor keyed by status uses the status as its code, documented or not; any other
+/// vendor uses the one code documented with that status, or the empty string.
+pub fn code_for_status(v: &ir::Vendor, status: u16) -> String {
+    if v.keyed_by_status() {
+        return status.to_string();
+    }
+    let mut having = v.codes.iter().filter(|c| c.statuses.contains(&status));
+    match (having.next(), having.next()) {
+        (Some(only), None) => only.code.clone(),
+        _ => String::new(),
+    }
+}
+
+/// The catalog entry for a wire string, if the vendor documents it.
+pub fn code<'a>(v: &'a ir::Vendor, wire: &str) -> Option<&'a ir::Code> {
+    v.codes.iter().find(|c| c.code == wire)
+}
+
+/// The header the vendor carries its request id in, or a conventional one when it names none.
+pub fn request_id_header(v: &ir::Vendor) -> &str {
+    v.envelope
+        .request_id_header
+        .as_deref()
+        .unwrap_or(DEFAULT_REQUEST_ID_HEADER)
+}
+
+/// Runs `$body` with `$m` bound to the module of `$vendor` (an `errcat::Vendor`).
+macro_rules! with_module {
+    ($vendor:expr, $m:ident => $body:expr) => {
+        match $vendor {
+            errcat::Vendor::CertIx => {
+                use errcat::cert_ix as $m;
+                $body
+            }
+            errcat::Vendor::Defendis => {
+                use errcat::defendis as $m;
+                $body
+            }
+            errcat::Vendor::Inkog => {
+                use errcat::inkog as $m;
+                $body
+            }
+            errcat::Vendor::Pentify => {
+                use errcat::pentify as $m;
+                $body
+            }
+            errcat::Vendor::Vantaprism => {
+                use errcat::vantaprism as $m;
+                $body
+            }
+            other => panic!("the tests have no module for {other:?}: add it to `with_module!`"),
+        }
+    };
+}
+
+pub(crate) use with_module;
