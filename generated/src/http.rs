@@ -10,7 +10,7 @@ pub fn header<'a>(headers: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.trim())
+        .map(|(_, value)| value.trim_matches([' ', '\t']))
 }
 
 /// Parses a `Retry-After` value into the time left to wait, measured from `now`.
@@ -22,7 +22,8 @@ pub fn header<'a>(headers: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
 /// `GMT` are matched ASCII-case-insensitively, and a day name need not match the date.
 /// A date in the past gives [`Duration::ZERO`]; anything malformed gives `None`.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
+    // HTTP allows only spaces and tabs around a field value.
+    let value = value.trim_matches([' ', '\t']);
     if value.is_empty() {
         return None;
     }

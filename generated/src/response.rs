@@ -102,22 +102,46 @@ impl RawError {
         };
         let text_at =
             |pointer: Option<&str>| at(pointer).and_then(Value::as_str).map(str::to_owned);
+        // A request id is text or a number; an empty one is no request id.
+        let id_at = |pointer: Option<&str>| {
+            at(pointer).and_then(|value| match value {
+                Value::String(text) => Some(text.trim().to_owned()),
+                Value::Number(number) => Some(number.to_string()),
+                _ => None,
+            })
+        };
         let code = at(envelope.code).and_then(|value| match value {
             Value::String(text) => Some(text.clone()),
             Value::Number(number) => Some(number.to_string()),
             _ => None,
         });
-        let message = text_at(Some(envelope.message)).unwrap_or_else(|| excerpt(body));
-        let request_id = text_at(envelope.request_id).or_else(|| {
-            envelope
-                .request_id_header
-                .and_then(|name| http::header(headers, name))
-                .map(str::to_owned)
-        });
+        let message = text_at(Some(envelope.message))
+            .map(|m| bounded(&m, MAX_MESSAGE))
+            .unwrap_or_else(|| excerpt(body));
+        let request_id = id_at(envelope.request_id)
+            .filter(|id| !id.is_empty())
+            .or_else(|| {
+                envelope
+                    .request_id_header
+                    .and_then(|name| http::header(headers, name))
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_owned)
+            })
+            .map(|id| bounded(&id, MAX_MESSAGE));
         let details = at(envelope.details).cloned();
-        let retry_after = delay_header
-            .and_then(|name| http::header(headers, name))
-            .and_then(|value| http::parse_retry_after(value, now));
+        // The first delay header that parses; of a value that a client library
+        // joined from repeated headers ("7, 7"), its first element.
+        let retry_after = delay_header.and_then(|name| {
+            headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                .find_map(|(_, value)| {
+                    http::parse_retry_after(value, now).or_else(|| {
+                        let first = value.split(',').next().unwrap_or("");
+                        http::parse_retry_after(first, now)
+                    })
+                })
+        });
         RawError {
             status,
             code,
@@ -127,6 +151,21 @@ impl RawError {
             retry_after,
         }
     }
+}
+
+/// The longest message or request id kept from a body, in bytes; longer ones are cut.
+pub const MAX_MESSAGE: usize = 4096;
+
+/// `text` cut to at most `max` bytes at a character boundary, with `…` when cut.
+fn bounded(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
 }
 
 /// Returns a short, single-line excerpt of a body for use as an error message.
@@ -148,11 +187,14 @@ pub fn excerpt(body: &[u8]) -> String {
     }
     let prefix = body.get(..end).unwrap_or_default();
     let text = String::from_utf8_lossy(prefix);
-    let mut collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if cut {
-        collapsed.push('…');
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Invalid bytes each became a three-byte U+FFFD: hold the excerpt to its length in bytes.
+    let excerpt = bounded(&collapsed, EXCERPT_LEN);
+    if cut && !excerpt.ends_with('…') {
+        format!("{excerpt}…")
+    } else {
+        excerpt
     }
-    collapsed
 }
 
 #[cfg(test)]
@@ -278,7 +320,8 @@ mod tests {
             raw.message,
             r#"{"error":{"code":true,"message":{"text":"x"},"request_id":42,"details":"plain"}}"#
         );
-        assert_eq!(raw.request_id.as_deref(), Some("req_h"));
+        // A numeric request id is kept as text.
+        assert_eq!(raw.request_id.as_deref(), Some("42"));
         assert_eq!(raw.details, Some(json!("plain")));
 
         let nulls = br#"{"error":{"code":null,"message":null,"request_id":null,"details":null}}"#;

@@ -305,9 +305,10 @@ impl Policy {
 /// status of the failure, `retry_after` the delay the server asked for, if any, and `jitter`
 /// a sample in `[0, 1)` such as [`jitter_sample`] returns. The checks run in this order:
 /// a `Never` or `After` rule gives up; reaching the attempt limit gives up; a 5xx status or
-/// an `Idempotent` rule gives up unless the request is safe to repeat; a `RetryAfter` rule
-/// waits as the server asked (giving up if that exceeds the backoff cap) or backs off when
-/// the server did not say; `Backoff` and `Idempotent` rules back off and ignore the header.
+/// an `Idempotent` rule gives up unless the request is safe to repeat; a server delay above
+/// the backoff cap gives up rather than sleeping for hours. Then a `RetryAfter` rule waits
+/// as the server asked, or backs off when the server did not say; `Backoff` and
+/// `Idempotent` rules back off, waiting at least the server's delay when it sent one.
 pub fn decide(
     policy: &Policy,
     rule: Retry,
@@ -332,14 +333,20 @@ pub fn decide(
     if (server_error || rule == Retry::Idempotent) && !policy.is_safe(request) {
         return give_up(GiveUpReason::NotIdempotent);
     }
-    match (rule, retry_after) {
-        (Retry::RetryAfter, Some(wait)) => match policy.backoff.max() {
+    // The server's delay, when it sent one, is honoured under every rule
+    // (RFC 9110: a 503's Retry-After is the expected downtime), but never
+    // slept past the cap. `RetryAfter` waits exactly that long; the backoff
+    // rules wait at least that long.
+    let backoff = policy.backoff.delay(attempt, jitter);
+    match retry_after {
+        Some(wait) => match policy.backoff.max() {
             Some(cap) if wait > cap => give_up(GiveUpReason::WaitTooLong { wait, cap }),
-            _ => Decision::Retry { after: wait },
+            _ if rule == Retry::RetryAfter => Decision::Retry { after: wait },
+            _ => Decision::Retry {
+                after: wait.max(backoff),
+            },
         },
-        _ => Decision::Retry {
-            after: policy.backoff.delay(attempt, jitter),
-        },
+        None => Decision::Retry { after: backoff },
     }
 }
 
@@ -692,17 +699,29 @@ mod tests {
     }
 
     #[test]
-    fn backoff_ignores_the_header_and_uses_attempt_as_retry_number() {
+    fn backoff_waits_at_least_the_header_and_uses_attempt_as_retry_number() {
+        // The header is longer than the backoff: it wins.
         assert_eq!(
             run(Retry::Backoff, 429, 2, "POST", Some(20)),
             Decision::Retry {
-                after: Duration::from_secs(2)
+                after: Duration::from_secs(20)
             }
         );
+        // Shorter than the backoff: the backoff wins.
+        assert_eq!(
+            run(Retry::Backoff, 429, 3, "POST", Some(1)),
+            Decision::Retry {
+                after: Duration::from_secs(4)
+            }
+        );
+        // Above the cap: give up rather than sleep.
         assert_eq!(
             run(Retry::Backoff, 503, 0, "GET", Some(99)),
-            Decision::Retry {
-                after: Duration::from_secs(1)
+            Decision::GiveUp {
+                reason: GiveUpReason::WaitTooLong {
+                    wait: Duration::from_secs(99),
+                    cap: Duration::from_secs(30)
+                }
             }
         );
         let jittered = decide(

@@ -31,9 +31,17 @@ pub struct CodeInfo {
 /// The meaning reported for a code the catalog does not know.
 pub const UNKNOWN_MEANING: &str = "A code the catalog does not know yet.";
 
+/// Keeps [`VendorCode`] implemented only by this crate's generated vendor modules.
+pub(crate) mod sealed {
+    /// Implemented by every generated `ErrorCode`.
+    pub trait Sealed {}
+}
+
 /// A vendor's `ErrorCode`: implemented by generated code, used by [`VendorError`].
+///
+/// The trait is sealed: only the vendor modules of this crate implement it.
 pub trait VendorCode:
-    Clone + fmt::Debug + fmt::Display + PartialEq + Eq + Hash + Send + Sync + 'static
+    sealed::Sealed + Clone + fmt::Debug + fmt::Display + PartialEq + Eq + Hash + Send + Sync + 'static
 {
     /// The vendor.
     const VENDOR: Vendor;
@@ -180,8 +188,6 @@ impl<C: VendorCode> std::error::Error for VendorError<C> {}
 /// The methods and traits every vendor's `ErrorCode` shares, written once.
 ///
 /// Expects the type to implement [`VendorCode`].
-#[doc(hidden)]
-#[macro_export]
 macro_rules! code_impls {
     ($code:ident) => {
         impl $code {
@@ -267,3 +273,5 @@ macro_rules! code_impls {
         }
     };
 }
+
+pub(crate) use code_impls;

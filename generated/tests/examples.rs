@@ -92,11 +92,18 @@ fn expected<'a>(v: &'a ir::Vendor, status: u16, json: &Value, what: &str) -> Exp
             v.envelope.message
         )
     });
+    // The request id is text or the decimal text of a number; an empty one counts as none.
     let request_id = v
         .envelope
         .request_id
         .as_deref()
-        .and_then(|pointer| text_at(json, pointer))
+        .and_then(|pointer| json.pointer(pointer))
+        .and_then(|id| match id {
+            Value::String(text) => Some(text.trim().to_owned()),
+            Value::Number(number) => Some(number.to_string()),
+            _ => None,
+        })
+        .filter(|id| !id.is_empty())
         .or_else(|| {
             v.envelope
                 .request_id_header
@@ -227,4 +234,23 @@ fn defendis_request_id_comes_from_the_header_in_any_case() {
     }
     let none = errcat::defendis::Error::from_response(429, &[], body);
     assert_eq!(none.request_id(), None);
+    // An empty or all-space header is no request id.
+    for blank in ["", "  ", " \t "] {
+        let err = errcat::defendis::Error::from_response(429, &[("x-request-id", blank)], body);
+        assert_eq!(err.request_id(), None, "{blank:?}");
+    }
+}
+
+#[test]
+fn pentify_request_id_is_text_or_a_number_and_never_blank() {
+    let with_id = |id: &str| {
+        let body =
+            format!(r#"{{"error":{{"code":"rate_limited","message":"m","request_id":{id}}}}}"#);
+        errcat::pentify::Error::from_response(429, &[], body.as_bytes())
+    };
+    assert_eq!(with_id("42").request_id(), Some("42"));
+    assert_eq!(with_id(r#"" req_1 ""#).request_id(), Some("req_1"));
+    for blank in [r#""""#, r#""   ""#] {
+        assert_eq!(with_id(blank).request_id(), None, "{blank}");
+    }
 }

@@ -4,7 +4,7 @@ mod support;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use errcat::response::{EXCERPT_LEN, MAX_BODY};
+use errcat::response::{EXCERPT_LEN, MAX_BODY, MAX_MESSAGE};
 use errcat::{Decision, GiveUpReason, Request};
 use errcat_codegen::ir;
 use serde_json::{Value, json};
@@ -132,9 +132,10 @@ fn assert_excerpt(message: &str, what: &str) {
         "{what}: {} chars",
         message.chars().count()
     );
-    // Each byte that is not UTF-8 becomes U+FFFD, three bytes long.
+    // At most EXCERPT_LEN bytes of text, counting each U+FFFD that replaced a byte that is
+    // not UTF-8 as its three bytes, then the ellipsis.
     assert!(
-        message.len() <= 3 * EXCERPT_LEN + '…'.len_utf8(),
+        message.len() <= EXCERPT_LEN + '…'.len_utf8(),
         "{what}: {} bytes",
         message.len()
     );
@@ -239,6 +240,11 @@ fn invalid_utf8() {
                 assert_eq!(p.code, support::code_for_status(v, status), "{what}");
                 assert_excerpt(&p.message, &what);
                 assert!(!p.message.is_empty(), "{what}");
+                if body.len() > EXCERPT_LEN {
+                    // Three bytes of output per invalid byte: a third as many fit.
+                    let replaced = "\u{FFFD}".repeat(EXCERPT_LEN / 3);
+                    assert!(p.message == format!("{replaced}…"), "{what}");
+                }
             }
         }
     }
@@ -369,7 +375,7 @@ fn twenty_megabyte_bodies() {
 }
 
 #[test]
-fn a_message_as_large_as_the_parse_limit_is_kept_whole() {
+fn a_message_as_large_as_the_parse_limit_is_cut_to_max_message() {
     for v in &support::catalog().vendors {
         let code = &v.codes[0];
         let mut body = envelope_body(v, &code.code);
@@ -380,9 +386,24 @@ fn a_message_as_large_as_the_parse_limit_is_kept_whole() {
         assert!(text.len() <= MAX_BODY);
         let p = parse(v, code.statuses[0], &[], text.as_bytes());
         assert_eq!(p.code, code.code, "{}", v.id);
-        // Bounded by the parse limit, not by the excerpt length.
-        assert_eq!(p.message, long, "{}", v.id);
-        assert!(p.message.len() <= MAX_BODY);
+        // Bounded by MAX_MESSAGE, not by the excerpt length, with an ellipsis for the cut.
+        assert_eq!(p.message.len(), MAX_MESSAGE + '…'.len_utf8(), "{}", v.id);
+        assert!(p.message.starts_with(&long[..MAX_MESSAGE]), "{}", v.id);
+        assert!(p.message.ends_with('…'), "{}", v.id);
+
+        // A message of exactly MAX_MESSAGE bytes is kept whole.
+        *body.pointer_mut(&v.envelope.message).expect("message") = json!("y".repeat(MAX_MESSAGE));
+        let p = parse(v, code.statuses[0], &[], body.to_string().as_bytes());
+        assert!(p.message == "y".repeat(MAX_MESSAGE), "{}", v.id);
+
+        // Three-byte characters: the cut steps back to a character boundary.
+        let wide = "€".repeat(MAX_MESSAGE);
+        *body.pointer_mut(&v.envelope.message).expect("message") = json!(wide);
+        let p = parse(v, code.statuses[0], &[], body.to_string().as_bytes());
+        let kept = MAX_MESSAGE / 3 * 3;
+        assert_eq!(p.message.len(), kept + '…'.len_utf8(), "{}", v.id);
+        assert!(p.message.starts_with(&wide[..kept]), "{}", v.id);
+        assert!(p.message.ends_with('…'), "{}", v.id);
     }
 }
 
@@ -515,13 +536,18 @@ fn right_keys_with_wrong_types_at_every_pointer() {
                         }
                     };
                     assert_eq!(p.message, expected_message, "{what}");
+                    // Text or the decimal text of a number; an empty id counts as none.
                     let from_body = v
                         .envelope
                         .request_id
                         .as_deref()
                         .and_then(|r| body.pointer(r))
-                        .and_then(Value::as_str)
-                        .map(str::to_owned);
+                        .and_then(|id| match id {
+                            Value::String(s) => Some(s.trim().to_owned()),
+                            Value::Number(n) => Some(n.to_string()),
+                            _ => None,
+                        })
+                        .filter(|id| !id.is_empty());
                     let from_header = v
                         .envelope
                         .request_id_header
@@ -591,6 +617,8 @@ fn retry_after_values_servers_really_send() {
     let cases: Vec<(String, Option<Duration>)> = vec![
         ("7".into(), Some(Duration::from_secs(7))),
         (" 7 ".into(), Some(Duration::from_secs(7))),
+        ("\t7\t".into(), Some(Duration::from_secs(7))),
+        ("\u{3000}7".into(), None),
         ("0".into(), Some(Duration::ZERO)),
         ("-1".into(), None),
         ("-0".into(), None),
@@ -601,7 +629,9 @@ fn retry_after_values_servers_really_send() {
         ("2.0".into(), None),
         ("1e3".into(), None),
         ("7s".into(), None),
-        ("7, 7".into(), None),
+        ("7, 7".into(), Some(Duration::from_secs(7))),
+        ("7, 9".into(), Some(Duration::from_secs(7))),
+        ("soon, 7".into(), None),
         ("".into(), None),
         ("soon".into(), None),
         ("\u{0}".into(), None),
@@ -662,7 +692,7 @@ fn retry_after_values_servers_really_send() {
                 v.id
             );
         }
-        // Only the first of duplicated headers counts, even when it is unusable.
+        // Of duplicated headers, the first whose value parses counts.
         let twice = [("Retry-After", "3"), ("retry-after", "9")];
         assert_eq!(
             parse(v, status, &twice, body.as_bytes()).retry_after,
@@ -671,7 +701,7 @@ fn retry_after_values_servers_really_send() {
         let bad_then_good = [("Retry-After", "soon"), ("Retry-After", "5")];
         assert_eq!(
             parse(v, status, &bad_then_good, body.as_bytes()).retry_after,
-            None
+            Some(Duration::from_secs(5))
         );
         // A similar but different header is not read.
         for other in [
@@ -692,7 +722,7 @@ fn retry_after_values_servers_really_send() {
 }
 
 #[test]
-fn retry_after_is_ignored_where_no_delay_header_is_documented_or_the_rule_does_not_read_it() {
+fn retry_after_is_ignored_where_no_delay_header_is_documented_and_read_by_every_other_rule() {
     let defendis = errcat::defendis::Error::from_response(
         429,
         &[("Retry-After", "99999")],
@@ -706,7 +736,7 @@ fn retry_after_is_ignored_where_no_delay_header_is_documented_or_the_rule_does_n
         }
     );
 
-    // Pentify's 500 rule is `backoff`: a huge Retry-After does not make it give up.
+    // Pentify's 500 rule is `backoff`: a huge Retry-After still makes it give up.
     let pentify = errcat::pentify::Error::from_response(
         500,
         &[("Retry-After", "99999")],
@@ -715,8 +745,29 @@ fn retry_after_is_ignored_where_no_delay_header_is_documented_or_the_rule_does_n
     assert_eq!(pentify.retry_after(), Some(Duration::from_secs(99_999)));
     assert_eq!(
         pentify.retry_decision_with(1, &Request::new("GET"), 0.5),
+        Decision::GiveUp {
+            reason: GiveUpReason::WaitTooLong {
+                wait: Duration::from_secs(99_999),
+                cap: Duration::from_secs(30)
+            }
+        }
+    );
+    // Within the cap, `backoff` waits the longer of its backoff and the server's delay.
+    let pentify = errcat::pentify::Error::from_response(
+        500,
+        &[("Retry-After", "5")],
+        br#"{"error":{"code":"server_error","message":"Pentify internal failure."}}"#,
+    );
+    assert_eq!(
+        pentify.retry_decision_with(1, &Request::new("GET"), 0.5),
         Decision::Retry {
-            after: Duration::from_secs(1)
+            after: Duration::from_secs(5)
+        }
+    );
+    assert_eq!(
+        pentify.retry_decision_with(4, &Request::new("GET"), 0.5),
+        Decision::Retry {
+            after: Duration::from_secs(8)
         }
     );
 
@@ -748,6 +799,7 @@ fn odd_headers_do_not_disturb_parsing() {
     let e = errcat::pentify::Error::from_response(429, &headers, body);
     assert_eq!(e.code(), &errcat::pentify::ErrorCode::RateLimited);
     assert_eq!(e.request_id(), Some("req_1"));
-    // The first header named exactly Retry-After carries a byte order mark, so it is unusable.
-    assert_eq!(e.retry_after(), None);
+    // The first header named exactly Retry-After carries a byte order mark, which is not
+    // HTTP whitespace, so it is unusable and the next one counts.
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(4)));
 }

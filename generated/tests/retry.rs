@@ -550,9 +550,21 @@ mod vantaprism {
             give_up(GiveUpReason::NotIdempotent)
         );
         let upstream = error(503, "UPSTREAM_UNAVAILABLE", &[("Retry-After", "5")]);
-        // The catalog's 503 rule is `backoff`, which does not read Retry-After.
+        // The catalog's 503 rule is `backoff`, which waits at least what Retry-After says.
         assert_eq!(upstream.retry_after(), Some(secs(5)));
-        assert_eq!(upstream.retry_decision_with(1, &get(), 0.5), retry(secs(1)));
+        assert_eq!(upstream.retry_decision_with(1, &get(), 0.5), retry(secs(5)));
+        // A shorter Retry-After than the backoff: the backoff wins.
+        let soon = error(503, "UPSTREAM_UNAVAILABLE", &[("Retry-After", "1")]);
+        assert_eq!(soon.retry_decision_with(2, &get(), 0.5), retry(secs(2)));
+        // Beyond the cap: give up rather than sleep.
+        let later = error(503, "UPSTREAM_UNAVAILABLE", &[("Retry-After", "3600")]);
+        assert_eq!(
+            later.retry_decision_with(1, &get(), 0.5),
+            give_up(GiveUpReason::WaitTooLong {
+                wait: secs(3_600),
+                cap: secs(30)
+            })
+        );
     }
 }
 
@@ -575,9 +587,18 @@ fn first_retry_by_the_rule(
         _ if (*rule == ir::Rule::Idempotent || status >= 500) && !get_is_safe => {
             give_up(GiveUpReason::NotIdempotent)
         }
-        ir::Rule::RetryAfter if v.retry.delay_header.is_some() => retry(secs(1)),
+        // The one-second header is read wherever the vendor documents a delay header:
+        // `retry_after` waits exactly that, `backoff` and `idempotent` at least that.
         ir::Rule::RetryAfter | ir::Rule::Backoff | ir::Rule::Idempotent => {
-            retry(backoff.delay(1, 0.5))
+            let server = v.retry.delay_header.as_ref().map(|_| secs(1));
+            match (server, backoff.max()) {
+                (Some(wait), Some(cap)) if wait > cap => {
+                    give_up(GiveUpReason::WaitTooLong { wait, cap })
+                }
+                (Some(wait), _) if *rule == ir::Rule::RetryAfter => retry(wait),
+                (Some(wait), _) => retry(wait.max(backoff.delay(1, 0.5))),
+                (None, _) => retry(backoff.delay(1, 0.5)),
+            }
         }
     }
 }

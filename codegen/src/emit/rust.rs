@@ -527,7 +527,9 @@ fn skeleton(v: &Vendor) -> TokenStream {
             }
         }
 
-        crate::code_impls!(ErrorCode);
+        impl crate::vendor::sealed::Sealed for ErrorCode {}
+
+        crate::vendor::code_impls!(ErrorCode);
     }
 }
 
@@ -659,7 +661,9 @@ fn root(catalog: &Catalog) -> TokenStream {
                 match self { #(ApiError::#variants(e) => e.status(),)* }
             }
 
-            /// The code as sent on the wire (empty when the body carried none and the status maps to no single code).
+            /// The code as sent on the wire; for a body without a code, the code
+            /// documented for its status, else an empty string (for a vendor keyed
+            /// by status, the status as text).
             pub fn code(&self) -> &str {
                 match self { #(ApiError::#variants(e) => e.code().as_str(),)* }
             }

@@ -803,4 +803,5 @@ impl crate::vendor::VendorCode for ErrorCode {
         }
     }
 }
-crate::code_impls!(ErrorCode);
+impl crate::vendor::sealed::Sealed for ErrorCode {}
+crate::vendor::code_impls!(ErrorCode);

@@ -208,7 +208,9 @@ impl ApiError {
             ApiError::Vantaprism(e) => e.status(),
         }
     }
-    /// The code as sent on the wire (empty when the body carried none and the status maps to no single code).
+    /// The code as sent on the wire; for a body without a code, the code
+    /// documented for its status, else an empty string (for a vendor keyed
+    /// by status, the status as text).
     pub fn code(&self) -> &str {
         match self {
             ApiError::CertIx(e) => e.code().as_str(),
