@@ -13,6 +13,11 @@ use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::VendorFile;
 
+/// The largest catalog file accepted, in bytes: a vendor of ten thousand codes
+/// takes about 4 MiB, so this leaves room while refusing pasted data dumps
+/// before the parser spends time and memory on them.
+pub const MAX_FILE_BYTES: usize = 16 << 20;
+
 /// A vendor file as read from disk, parsed.
 #[derive(Debug)]
 pub struct Loaded {
@@ -82,7 +87,23 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
             }
             continue;
         }
-        match fs::read(entry.path()) {
+        // A file over the limit is not read at all; `parse` reports it.
+        let oversized = entry
+            .metadata()
+            .is_ok_and(|m| m.len() > MAX_FILE_BYTES as u64);
+        let read = if oversized {
+            fs::File::open(entry.path()).and_then(|f| {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(f, MAX_FILE_BYTES as u64 + 1),
+                    &mut bytes,
+                )?;
+                Ok(bytes)
+            })
+        } else {
+            fs::read(entry.path())
+        };
+        match read {
             Ok(bytes) => sources.push(Source { file_name, bytes }),
             Err(e) => problems.push(Diagnostic::new(
                 format!("{shown}/{file_name}"),
@@ -107,6 +128,25 @@ pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
         .strip_suffix(".yaml")
         .unwrap_or(&source.file_name)
         .to_owned();
+    if source.bytes.len() > MAX_FILE_BYTES {
+        return Err(single_at(
+            &path,
+            (1, 1),
+            format!(
+                "the file is larger than {} MiB, the most a catalog file may be",
+                MAX_FILE_BYTES >> 20
+            ),
+            "a vendor's file holds its error codes only; look for pasted data or a generated dump",
+        ));
+    }
+    if source.bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(single_at(
+            &path,
+            (1, 1),
+            "the file starts with a byte-order mark",
+            "save the file as UTF-8 without a BOM (most editors call it plain `UTF-8`)",
+        ));
+    }
     let text = match std::str::from_utf8(&source.bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -195,7 +235,12 @@ fn yaml_diagnostic(path: &str, text: &str, e: &YamlError) -> Diagnostic {
     {
         (line, column) = (l, c);
     }
+    let too_big = message.contains("limits breached") || message.contains("recursion limit");
     let help = match e {
+        _ if too_big => {
+            "the document is too large or too deeply nested for a catalog (aliases count as \
+             copies); write it out plainly"
+        }
         YamlError::SerdeUnknownField { .. } => {
             "remove the field or correct its spelling; catalog/README.md lists every field"
         }

@@ -437,6 +437,24 @@ impl Cx<'_> {
                     Some(_) => {}
                     None => {
                         seen_variants.insert(v.clone(), (code, at));
+                        // Distinct Rust names can still share a docs anchor (`aB`, `ab`).
+                        // Anchors are keyed with a leading `#`, which no Rust name has.
+                        let anchor = format!("#{}", names::anchor(code));
+                        match seen_variants.get(&anchor) {
+                            Some((other, first)) => self.at(
+                                at,
+                                format!(
+                                    "code `{code}` and code `{other}` (at {}:{}) differ only in case: both have the docs anchor `{}`",
+                                    first.0,
+                                    first.1,
+                                    &anchor[1..]
+                                ),
+                                "codes may not differ only in case or punctuation; check which one the vendor really sends",
+                            ),
+                            None => {
+                                seen_variants.insert(anchor, (code, at));
+                            }
+                        }
                     }
                 }
                 v
@@ -496,6 +514,19 @@ impl Cx<'_> {
             );
         }
 
+        for (field, text) in std::iter::once(("message", e.message.as_ref()))
+            .chain(e.examples.iter().map(|ex| ("example body", Some(&ex.body))))
+        {
+            if let Some(text) = text
+                && text.value.contains("{{#")
+            {
+                self.err(
+                    text,
+                    format!("the {field} contains `{{{{#`, which mdBook would expand when the docs are published"),
+                    "write it as `{ {#`, or leave it out if the reference does not really show it",
+                );
+            }
+        }
         let mut placeholders = Vec::new();
         if let Some(m) = &e.message {
             match parse_placeholders(&m.value) {

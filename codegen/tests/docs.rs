@@ -742,7 +742,13 @@ fn hostile_text_cannot_break_a_page() {
     };
     let texts = texts(v);
     for (label, text, free) in &texts {
-        for bit in HOSTILE.iter().filter(|_| *free) {
+        // Validation refuses `{{#` in a message template (mdBook would expand
+        // it inside the template's code block), so that one field lacks it.
+        for bit in HOSTILE
+            .iter()
+            .filter(|_| *free)
+            .filter(|bit| !(*label == "message" && **bit == "{{#include"))
+        {
             assert!(text.contains(bit), "the fixture's {label} lacks {bit:?}");
         }
         assert!(

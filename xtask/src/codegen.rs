@@ -143,6 +143,21 @@ pub fn apply(root: &Path, plan: &Plan) -> io::Result<Applied> {
     Ok(applied)
 }
 
+/// Takes the workspace's codegen lock (`target/errcat-codegen.lock`), waiting
+/// while another run holds it. The lock is released when the file is dropped,
+/// also when the process dies, so a crashed run never leaves it stuck.
+pub fn lock(root: &Path) -> io::Result<fs::File> {
+    let dir = root.join("target");
+    fs::create_dir_all(&dir)?;
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("errcat-codegen.lock"))?;
+    file.lock()?;
+    Ok(file)
+}
+
 /// Writes `bytes` to `path` through a temporary sibling and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));

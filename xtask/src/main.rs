@@ -175,10 +175,14 @@ fn main() -> ExitCode {
                 message,
                 resolution,
             };
+            let _lock = match take_lock(&root) {
+                Ok(lock) => lock,
+                Err(code) => return code,
+            };
             match add_code::run(&root, &new) {
                 Ok(_) => {
                     println!("added `{}` to catalog/{}.yaml", new.code, new.vendor);
-                    run_codegen(&root, false)
+                    codegen_locked(&root, false)
                 }
                 Err(add_code::Refusal::Usage(msg)) => {
                     eprintln!("error: {msg}; nothing was written");
@@ -252,7 +256,24 @@ fn find_root() -> Result<PathBuf, String> {
         .ok_or_else(|| "no errcat workspace (a folder with `catalog/` and `Cargo.toml`) here or above; pass --root".to_owned())
 }
 
+/// Takes the codegen lock, held until the returned file is dropped, or says why it cannot.
+fn take_lock(root: &Path) -> Result<std::fs::File, ExitCode> {
+    codegen::lock(root).map_err(|e| {
+        eprintln!("error: cannot take the codegen lock: {e}");
+        ExitCode::from(1)
+    })
+}
+
 fn run_codegen(root: &Path, check: bool) -> ExitCode {
+    // Held until this run ends: a second run waits instead of interleaving.
+    match take_lock(root) {
+        Ok(_lock) => codegen_locked(root, check),
+        Err(code) => code,
+    }
+}
+
+/// `codegen` for a caller that holds the lock.
+fn codegen_locked(root: &Path, check: bool) -> ExitCode {
     let started = Instant::now();
     let catalog = match errcat_codegen::load_catalog(&root.join("catalog")) {
         Ok(c) => c,

@@ -66,7 +66,8 @@ impl TempWorkspace {
         fs::write(self.path(rel), text).unwrap_or_else(|e| panic!("{rel}: {e}"));
     }
 
-    /// Every file under the copy with its bytes and modification time, sorted by path.
+    /// Every file under the copy with its bytes and modification time, sorted by
+    /// path; `target/`, where the codegen lock lives, is left out.
     pub fn snapshot(&self) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
         let mut out = Vec::new();
         walk(&self.root, &self.root, &mut out);
@@ -86,6 +87,9 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>, std::time::Syst
         let entry = entry.expect("dir entry");
         let path = entry.path();
         if path.is_dir() {
+            if path == root.join("target") {
+                continue;
+            }
             walk(root, &path, out);
         } else {
             let rel = path
