@@ -123,10 +123,10 @@ fn longest_backtick_run(text: &str) -> usize {
 
 /// A URL as it can stand in an autolink (`<https://...>`): the characters that
 /// would end one (space, `<`, `>` and control characters) percent-encoded.
-fn autolink(url: &str) -> String {
+pub(crate) fn autolink(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     for c in url.chars() {
-        if c == ' ' || c == '<' || c == '>' || c.is_control() {
+        if c == ' ' || c == '<' || c == '>' || c.is_control() || super::is_bidi_control(c) {
             let mut buf = [0; 4];
             for b in c.encode_utf8(&mut buf).bytes() {
                 let _ = write!(out, "%{b:02X}");

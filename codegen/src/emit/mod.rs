@@ -1,6 +1,8 @@
 //! Emitters: turn the IR into files.
 
 mod ast;
+
+use rust::is_bidi_control;
 pub mod docs;
 pub mod rust;
 pub mod schema;

@@ -229,7 +229,7 @@ fn doc_item(lines: &mut Vec<String>, label: &str, value: &str) {
 }
 
 /// Unicode's bidirectional formatting characters, which can make text read differently than it is.
-fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}')
 }
 
@@ -317,17 +317,22 @@ fn variant_doc(v: &Vendor, c: &Code) -> Vec<String> {
 
 /// The vendor module's skeleton: everything but the per-code lists.
 fn skeleton(v: &Vendor) -> TokenStream {
-    let name = &v.name;
-    let mut module_doc = format!(
-        "{}: {}\n\nGenerated from `catalog/{}.yaml`; the reference: <{}>.",
-        v.name, v.summary, v.id, v.source
-    );
+    // Catalog text in rustdoc is always escaped: it may hold markdown, HTML,
+    // control or bidirectional characters.
+    let name = escape_line(&v.name);
+    let mut module_doc = doc_lines(&format!("{}: {}", v.name, v.summary));
+    module_doc.push(String::new());
+    module_doc.push(format!(
+        " Generated from `catalog/{}.yaml`; the reference: <{}>.",
+        v.id,
+        super::docs::autolink(&v.source)
+    ));
     if v.keyed_by_status() {
-        module_doc.push_str(
-            "\n\nThis vendor sends no stable code: its codes are its documented statuses.",
+        module_doc.push(String::new());
+        module_doc.push(
+            " This vendor sends no stable code: its codes are its documented statuses.".to_owned(),
         );
     }
-    let module_doc: Vec<String> = module_doc.lines().map(|l| format!(" {l}")).collect();
     let n = v.codes.len();
     let vendor_variant = ident(&v.variant);
 

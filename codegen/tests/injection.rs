@@ -1,0 +1,282 @@
+//! Hostile text in every field of a catalog cannot inject code into the generated Rust.
+//!
+//! The vendor built here carries quotes, backslashes, comment markers,
+//! attribute openers, braces, HTML, pipes, backticks, line breaks, NUL, a
+//! right-to-left override and a 100 KB string in every text field. The test
+//! checks that the generated module has exactly the items of a plain vendor's
+//! module, that every string in its tables and every rustdoc line holds the
+//! text exactly, and that a crate built from it compiles without warnings.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use errcat_codegen::load::Source;
+
+/// Everything that has broken a code generator somewhere.
+const HOSTILE: &str = "q\" b\\ */ /* // #[cfg(any())] #![no_std] } { </script> <b> | ` ``` ~~ \n\
+                       second line \u{0} \u{202e}rtl\u{202c} \r end";
+
+/// The same, minus what a message template may not hold (`{`, `}` other than `{{`/`}}`, `{{#`).
+const HOSTILE_TEMPLATE: &str = "q\" b\\ */ /* // #[cfg(any())] }} {{ </script> | ` ``` \n\
+                                second \u{0} \u{202e}rtl {name}";
+
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+/// A vendor file with hostile text in every field that takes free text.
+fn hostile_vendor() -> String {
+    let h = quoted(HOSTILE);
+    let big = quoted(&format!("{HOSTILE} {}", "x".repeat(100_000)));
+    let example = quoted(r##"{"err\"or": {"c*/de": "x\"*/{", "m#[sg": "hi", "id": "r\u0000"}}"##);
+    format!(
+        r##"name: {h}
+summary: {big}
+source: "https://docs.acme.test/e\"*/#["
+envelope:
+  code: "/err\"or/c*~1de"
+  code_note: {h}
+  message: "/err\"or/m#[sg"
+  request_id: "/err\"or/id"
+  request_id_header: "X-Id*#|`"
+  example: {example}
+rate_limit_headers:
+  - name: "X-Limit*/#[|`"
+    description: {h}
+retry:
+  max_attempts: 4
+  delay_header: "Retry-After*#|`"
+  safe_methods: [GET]
+  idempotency_key: {h}
+  guidance: {h}
+sdk:
+  typescript: {h}
+categories:
+  - id: weird
+    name: {h}
+errors:
+  - code: "x\"*/{{"
+    status: [400, 422]
+    kind: invalid_request
+    meaning: {big}
+    message: {template}
+    resolution: {h}
+    category: weird
+    retry: {{after: {h}}}
+    sdk: {{python: {h}}}
+    deprecated: {h}
+    examples:
+      - title: {h}
+        status: 422
+        body: {example}
+  - code: "#[doc = \"x\"]"
+    status: 500
+    kind: internal
+    meaning: {h}
+    retry: backoff
+"##,
+        template = quoted(HOSTILE_TEMPLATE),
+    )
+}
+
+/// The same catalog shape with plain text.
+fn plain_vendor() -> String {
+    fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/base.yaml")).unwrap()
+}
+
+fn generate(text: &str) -> Vec<errcat_codegen::OutputFile> {
+    let source = Source {
+        file_name: "acme.yaml".into(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let catalog = errcat_codegen::catalog_from_sources("catalog", &[source])
+        .unwrap_or_else(|d| panic!("{}", d.to_string().chars().take(2000).collect::<String>()));
+    errcat_codegen::emit::rust::files(&catalog).unwrap()
+}
+
+fn module(files: &[errcat_codegen::OutputFile]) -> syn::File {
+    let file = files
+        .iter()
+        .find(|f| f.path.ends_with("/acme.rs"))
+        .expect("acme.rs");
+    syn::parse_file(&file.contents).expect("the generated module parses")
+}
+
+/// Each item's kind and name, in order: the module's shape.
+fn shape(file: &syn::File) -> Vec<String> {
+    file.items
+        .iter()
+        .map(|item| match item {
+            syn::Item::Const(i) => format!("const {}", i.ident),
+            syn::Item::Static(i) => format!("static {}", i.ident),
+            syn::Item::Type(i) => format!("type {}", i.ident),
+            syn::Item::Enum(i) => format!("enum {}", i.ident),
+            syn::Item::Impl(i) => format!("impl {}", i.items.len()),
+            syn::Item::Macro(i) => format!("macro {}", i.mac.path.segments.len()),
+            _ => "other".to_owned(),
+        })
+        .collect()
+}
+
+/// Undoes the emitter's rustdoc escaping: `\x` is `x`, `\u{hex}` is that character.
+fn unescape_doc(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('u') if chars.peek() == Some(&'{') => {
+                chars.next();
+                let hex: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                out.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Every string literal in the module, by value.
+fn strings(file: &syn::File) -> Vec<String> {
+    let tokens = quote::ToTokens::to_token_stream(file);
+    let mut out = Vec::new();
+    collect_strings(tokens, &mut out);
+    out
+}
+
+fn collect_strings(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Literal(lit) => {
+                if let Ok(s) = syn::parse_str::<syn::LitStr>(&lit.to_string()) {
+                    out.push(s.value());
+                }
+            }
+            proc_macro2::TokenTree::Group(g) => collect_strings(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// The rustdoc of each variant, unescaped, joined by newlines.
+fn variant_docs(file: &syn::File) -> Vec<String> {
+    let e = file
+        .items
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Enum(e) if e.ident == "ErrorCode" => Some(e),
+            _ => None,
+        })
+        .expect("enum ErrorCode");
+    e.variants
+        .iter()
+        .map(|v| {
+            v.attrs
+                .iter()
+                .filter_map(|a| match &a.meta {
+                    syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }) => Some(unescape_doc(&s.value())),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect()
+}
+
+#[test]
+fn hostile_text_keeps_the_module_shape_and_is_kept_exactly() {
+    let hostile = module(&generate(&hostile_vendor()));
+    let plain = module(&generate(&plain_vendor()));
+    assert_eq!(shape(&hostile), shape(&plain), "the item structure changed");
+
+    let strings = strings(&hostile);
+    let big = format!("{HOSTILE} {}", "x".repeat(100_000));
+    for wanted in [
+        HOSTILE,
+        big.as_str(),
+        HOSTILE_TEMPLATE,
+        "x\"*/{",
+        "#[doc = \"x\"]",
+        "Retry-After*#|`",
+        "X-Id*#|`",
+    ] {
+        assert!(
+            strings.iter().any(|s| s == wanted),
+            "no string literal holds {:?}",
+            &wanted[..wanted.len().min(40)]
+        );
+    }
+
+    let docs = variant_docs(&hostile);
+    assert_eq!(docs.len(), 3, "two codes and Unknown");
+    // The rustdoc holds each text line by line (a doc line cannot hold a line
+    // break); prettyplease drops spaces at the end of a doc line.
+    for line in big
+        .split('\n')
+        .chain(HOSTILE_TEMPLATE.split('\n'))
+        .chain(HOSTILE.split('\n'))
+    {
+        let line = line.trim_end_matches(' ');
+        assert!(
+            docs[0].contains(line),
+            "the rustdoc lacks {:?}",
+            &line[..line.len().min(40)]
+        );
+    }
+    assert!(docs[1].contains(HOSTILE.split('\n').next().unwrap().trim_end()));
+}
+
+/// A crate made of errcat's runtime and the hostile vendor's module compiles without warnings.
+#[test]
+fn a_crate_built_from_hostile_text_compiles() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("errcat-injection-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("src/gen")).unwrap();
+    for entry in fs::read_dir(workspace.join("generated/src")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.path().is_file() {
+            fs::copy(entry.path(), dir.join("src").join(entry.file_name())).unwrap();
+        }
+    }
+    for file in generate(&hostile_vendor()) {
+        let name = Path::new(&file.path).file_name().unwrap();
+        fs::write(dir.join("src/gen").join(name), file.contents).unwrap();
+    }
+    fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"errcat\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+         [dependencies]\nserde_json = \"1\"\n\n[features]\nserde = []\n\n[workspace]\n",
+    )
+    .unwrap();
+    fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let out = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--offline", "--lib"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", workspace.join("target/injection"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .expect("run cargo");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let _ = fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        stderr.chars().take(4000).collect::<String>()
+    );
+}
