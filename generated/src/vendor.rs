@@ -161,7 +161,28 @@ impl<C: VendorCode> VendorError<C> {
     }
 }
 
+/// Text from a response written for a log line: control characters and
+/// bidirectional overrides are shown as escapes, so a response can neither
+/// forge a line break nor reorder what a reader sees.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}');
+            if c.is_control() || bidi || c == '\u{2028}' || c == '\u{2029}' {
+                write!(f, "{}", c.escape_unicode())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl<C: VendorCode> fmt::Display for VendorError<C> {
+    /// One line: vendor, code, status, message and request id. Text from the
+    /// response is escaped (see `message()` for the text as sent).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let code = self.code.as_str();
         let code = if code.is_empty() {
@@ -171,13 +192,14 @@ impl<C: VendorCode> fmt::Display for VendorError<C> {
         };
         write!(
             f,
-            "{} {code} (HTTP {}): {}",
+            "{} {} (HTTP {}): {}",
             C::VENDOR.name(),
+            Escaped(code),
             self.raw.status,
-            self.raw.message
+            Escaped(&self.raw.message)
         )?;
         if let Some(id) = &self.raw.request_id {
-            write!(f, " [request id {id}]")?;
+            write!(f, " [request id {}]", Escaped(id))?;
         }
         Ok(())
     }
