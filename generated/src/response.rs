@@ -62,14 +62,15 @@ impl RawError {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> RawError {
-        RawError::parse_at(
-            envelope,
-            delay_header,
-            status,
-            headers,
-            body,
-            SystemTime::now(),
-        )
+        // The clock is read only when there is a delay to measure from it.
+        let has_delay = delay_header
+            .is_some_and(|name| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)));
+        let now = if has_delay {
+            SystemTime::now()
+        } else {
+            SystemTime::UNIX_EPOCH
+        };
+        RawError::parse_at(envelope, delay_header, status, headers, body, now)
     }
 
     /// Extracts the error fields from a response as [`RawError::parse`] does, taking `now` as the current time.
@@ -98,7 +99,7 @@ impl RawError {
         let at = |pointer: Option<&str>| {
             json.as_ref()
                 .zip(pointer)
-                .and_then(|(json, pointer)| json.pointer(pointer))
+                .and_then(|(json, pointer)| resolve(json, pointer))
         };
         let text_at =
             |pointer: Option<&str>| at(pointer).and_then(Value::as_str).map(str::to_owned);
@@ -153,6 +154,36 @@ impl RawError {
     }
 }
 
+/// The value at a JSON pointer (RFC 6901), as `serde_json::Value::pointer`
+/// finds it, without allocating for tokens that need no unescaping.
+pub fn resolve<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let mut current = value;
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let unescaped;
+        let token = if token.contains('~') {
+            unescaped = token.replace("~1", "/").replace("~0", "~");
+            unescaped.as_str()
+        } else {
+            token
+        };
+        current = match current {
+            Value::Object(map) => map.get(token)?,
+            Value::Array(items) => {
+                let leading_zero = token.len() > 1 && token.starts_with('0');
+                if leading_zero || !token.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                items.get(token.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
 /// The longest message or request id kept from a body, in bytes; longer ones are cut.
 pub const MAX_MESSAGE: usize = 4096;
 
@@ -199,6 +230,33 @@ pub fn excerpt(body: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn resolve_agrees_with_serde_json_pointer() {
+        let v = serde_json::json!({
+            "a": {"b/c": [10, {"~d": "x"}], "": 1, "0": "zero"},
+            "list": [1, 2, 3]
+        });
+        for p in [
+            "",
+            "/a",
+            "/a/b~1c",
+            "/a/b~1c/0",
+            "/a/b~1c/1/~0d",
+            "/a/",
+            "/a/0",
+            "/list/2",
+            "/list/3",
+            "/list/01",
+            "/list/-",
+            "/list/+1",
+            "/nope",
+            "a",
+            "/a/b~1c/1/~0d/deeper",
+        ] {
+            assert_eq!(super::resolve(&v, p), v.pointer(p), "{p:?}");
+        }
+    }
+
     use std::time::{Instant, UNIX_EPOCH};
 
     use serde_json::json;
