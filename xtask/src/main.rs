@@ -6,6 +6,7 @@
 mod add_code;
 mod bench;
 mod codegen;
+mod compile_bench;
 mod explain;
 mod new_vendor;
 mod synth;
@@ -94,6 +95,15 @@ enum Command {
         sizes: Vec<String>,
         /// Runs per measurement; the median is reported.
         #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// Time `cargo build --release` of the errcat crate against a strum-derived enum of the same codes.
+    BenchCompile {
+        /// Catalogs to measure: `real`, or a number of codes for one synthetic vendor.
+        #[arg(long, value_delimiter = ',', default_value = "real,1000,10000")]
+        sizes: Vec<String>,
+        /// Runs per measurement; the median is reported.
+        #[arg(long, default_value_t = 3)]
         runs: usize,
     },
     /// One measurement of `bench`, in its own process.
@@ -197,6 +207,16 @@ fn main() -> ExitCode {
         // Handled above: it needs no workspace.
         Command::Synth { .. } => ExitCode::SUCCESS,
         Command::Bench { sizes, runs } => match bench::run(&root, &sizes, runs) {
+            Ok(report) => {
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(1)
+            }
+        },
+        Command::BenchCompile { sizes, runs } => match compile_bench::run(&root, &sizes, runs) {
             Ok(report) => {
                 print!("{report}");
                 ExitCode::SUCCESS
