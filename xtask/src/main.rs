@@ -133,16 +133,7 @@ fn main() -> ExitCode {
         out,
     } = &cli.command
     {
-        return match synth::run(out, *vendors, *codes) {
-            Ok(msg) => {
-                println!("{msg}");
-                ExitCode::SUCCESS
-            }
-            Err(msg) => {
-                eprintln!("error: {msg}");
-                ExitCode::from(1)
-            }
-        };
+        return finish(synth::run(out, *vendors, *codes).map(line));
     }
     let root = match cli.root.clone().map_or_else(find_root, Ok) {
         Ok(r) => r,
@@ -154,16 +145,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Codegen { check } => run_codegen(&root, check),
         Command::NewVendor { id, name, source } => {
-            match new_vendor::run(&root, &id, &name, source.as_deref()) {
-                Ok(msg) => {
-                    println!("{msg}");
-                    ExitCode::SUCCESS
-                }
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    ExitCode::from(1)
-                }
-            }
+            finish(new_vendor::run(&root, &id, &name, source.as_deref()).map(line))
         }
         Command::AddCode {
             vendor,
@@ -206,26 +188,8 @@ fn main() -> ExitCode {
         }
         // Handled above: it needs no workspace.
         Command::Synth { .. } => ExitCode::SUCCESS,
-        Command::Bench { sizes, runs } => match bench::run(&root, &sizes, runs) {
-            Ok(report) => {
-                print!("{report}");
-                ExitCode::SUCCESS
-            }
-            Err(msg) => {
-                eprintln!("error: {msg}");
-                ExitCode::from(1)
-            }
-        },
-        Command::BenchCompile { sizes, runs } => match compile_bench::run(&root, &sizes, runs) {
-            Ok(report) => {
-                print!("{report}");
-                ExitCode::SUCCESS
-            }
-            Err(msg) => {
-                eprintln!("error: {msg}");
-                ExitCode::from(1)
-            }
-        },
+        Command::Bench { sizes, runs } => finish(bench::run(&root, &sizes, runs)),
+        Command::BenchCompile { sizes, runs } => finish(compile_bench::run(&root, &sizes, runs)),
         Command::BenchRun { mode } => match bench::run_one(&root, mode) {
             Ok(line) => {
                 println!("{line}");
@@ -252,16 +216,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            match explain::run(&catalog, vendor, code) {
-                Ok(text) => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    ExitCode::from(1)
-                }
-            }
+            finish(explain::run(&catalog, vendor, code))
         }
     }
 }
@@ -274,6 +229,25 @@ fn find_root() -> Result<PathBuf, String> {
         .find(|d| d.join("catalog").is_dir() && d.join("Cargo.toml").is_file())
         .map(Path::to_path_buf)
         .ok_or_else(|| "no errcat workspace (a folder with `catalog/` and `Cargo.toml`) here or above; pass --root".to_owned())
+}
+
+/// Prints a command's output, or its error after `error: `, and gives the exit code.
+fn finish(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A one-line message as printed: with its line break.
+fn line(message: String) -> String {
+    message + "\n"
 }
 
 /// Takes the codegen lock, held until the returned file is dropped, or says why it cannot.
