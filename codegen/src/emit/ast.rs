@@ -10,9 +10,9 @@
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 use syn::{
-    Arm, AttrStyle, Attribute, Expr, ExprArray, ExprCall, ExprIndex, ExprLit, ExprPath,
-    ExprReference, ExprStruct, FieldValue, Fields, Ident, Lit, LitInt, LitStr, Member, Meta,
-    MetaNameValue, Pat, Path, PathSegment, Variant,
+    Arm, AttrStyle, Attribute, Expr, ExprArray, ExprCall, ExprLit, ExprPath, ExprReference,
+    ExprStruct, FieldValue, Fields, Ident, Lit, LitInt, LitStr, Member, Meta, MetaNameValue, Pat,
+    Path, PathSegment, Variant,
 };
 
 fn ident(name: &str) -> Ident {
@@ -91,25 +91,6 @@ pub fn option(value: Option<Expr>) -> Expr {
         Some(v) => call(&["Some"], [v]),
         None => path_expr(&["None"]),
     }
-}
-
-/// `Some(&table[index])`.
-pub fn some_ref_index(table: &str, index: usize) -> Expr {
-    let indexed = Expr::Index(ExprIndex {
-        attrs: vec![],
-        expr: Box::new(path_expr(&[table])),
-        bracket_token: Default::default(),
-        index: Box::new(int_expr(index)),
-    });
-    call(
-        &["Some"],
-        [Expr::Reference(ExprReference {
-            attrs: vec![],
-            and_token: Default::default(),
-            mutability: None,
-            expr: Box::new(indexed),
-        })],
-    )
 }
 
 /// `#[doc = "..."]` for each line.

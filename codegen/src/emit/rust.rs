@@ -167,14 +167,16 @@ fn fill_codes(items: &mut [syn::Item], v: &Vendor) -> Option<()> {
             .collect();
     }
 
-    let m = ast::fn_match(items, "ErrorCode", "table_row")?;
+    // Each arm is its variant's position, so the optimiser folds the match
+    // into arithmetic on the discriminant instead of one branch per code.
+    let m = ast::fn_match(items, "ErrorCode", "row")?;
     let unknown = std::mem::take(&mut m.arms);
-    m.arms.extend(v.codes.iter().enumerate().map(|(i, c)| {
-        ast::arm(
-            ast::path_pat(&["ErrorCode", &c.variant]),
-            ast::some_ref_index("INFO", i),
-        )
-    }));
+    m.arms.extend(
+        v.codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ast::arm(ast::path_pat(&["ErrorCode", &c.variant]), ast::int_expr(i))),
+    );
     m.arms.extend(unknown);
     Some(())
 }
@@ -500,10 +502,15 @@ fn skeleton(v: &Vendor) -> TokenStream {
 
             #status_fn
 
-            fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
+            /// This code's row in `INFO`; past the end for `Unknown`.
+            fn row(&self) -> usize {
                 match self {
-                    ErrorCode::Unknown(_) => None,
+                    ErrorCode::Unknown(_) => #n_lit,
                 }
+            }
+
+            fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
+                INFO.get(self.row())
             }
         }
 

@@ -240,20 +240,24 @@ impl ErrorCode {
             _ => ErrorCode::Unknown(status.to_string()),
         }
     }
-    fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
+    /// This code's row in `INFO`; past the end for `Unknown`.
+    fn row(&self) -> usize {
         match self {
-            ErrorCode::Code400 => Some(&INFO[0]),
-            ErrorCode::Code401 => Some(&INFO[1]),
-            ErrorCode::Code403 => Some(&INFO[2]),
-            ErrorCode::Code409 => Some(&INFO[3]),
-            ErrorCode::Code404 => Some(&INFO[4]),
-            ErrorCode::Code429 => Some(&INFO[5]),
-            ErrorCode::Code500 => Some(&INFO[6]),
-            ErrorCode::Code502 => Some(&INFO[7]),
-            ErrorCode::Code503 => Some(&INFO[8]),
-            ErrorCode::Code504 => Some(&INFO[9]),
-            ErrorCode::Unknown(_) => None,
+            ErrorCode::Code400 => 0,
+            ErrorCode::Code401 => 1,
+            ErrorCode::Code403 => 2,
+            ErrorCode::Code409 => 3,
+            ErrorCode::Code404 => 4,
+            ErrorCode::Code429 => 5,
+            ErrorCode::Code500 => 6,
+            ErrorCode::Code502 => 7,
+            ErrorCode::Code503 => 8,
+            ErrorCode::Code504 => 9,
+            ErrorCode::Unknown(_) => 10,
         }
+    }
+    fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
+        INFO.get(self.row())
     }
 }
 impl crate::vendor::VendorCode for ErrorCode {

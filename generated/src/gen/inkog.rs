@@ -175,17 +175,21 @@ impl ErrorCode {
             _ => ErrorCode::Unknown(String::new()),
         }
     }
-    fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
+    /// This code's row in `INFO`; past the end for `Unknown`.
+    fn row(&self) -> usize {
         match self {
-            ErrorCode::BadRequest => Some(&INFO[0]),
-            ErrorCode::Unauthorized => Some(&INFO[1]),
-            ErrorCode::Forbidden => Some(&INFO[2]),
-            ErrorCode::PayloadTooLarge => Some(&INFO[3]),
-            ErrorCode::UnsupportedType => Some(&INFO[4]),
-            ErrorCode::RateLimited => Some(&INFO[5]),
-            ErrorCode::InternalError => Some(&INFO[6]),
-            ErrorCode::Unknown(_) => None,
+            ErrorCode::BadRequest => 0,
+            ErrorCode::Unauthorized => 1,
+            ErrorCode::Forbidden => 2,
+            ErrorCode::PayloadTooLarge => 3,
+            ErrorCode::UnsupportedType => 4,
+            ErrorCode::RateLimited => 5,
+            ErrorCode::InternalError => 6,
+            ErrorCode::Unknown(_) => 7,
         }
+    }
+    fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
+        INFO.get(self.row())
     }
 }
 impl crate::vendor::VendorCode for ErrorCode {

@@ -252,21 +252,25 @@ impl ErrorCode {
             _ => ErrorCode::Unknown(String::new()),
         }
     }
-    fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
+    /// This code's row in `INFO`; past the end for `Unknown`.
+    fn row(&self) -> usize {
         match self {
-            ErrorCode::ValidationError => Some(&INFO[0]),
-            ErrorCode::InvalidApiKey => Some(&INFO[1]),
-            ErrorCode::InsufficientScope => Some(&INFO[2]),
-            ErrorCode::TargetNotVerified => Some(&INFO[3]),
-            ErrorCode::NotFound => Some(&INFO[4]),
-            ErrorCode::Conflict => Some(&INFO[5]),
-            ErrorCode::InsufficientTokens => Some(&INFO[6]),
-            ErrorCode::Unprocessable => Some(&INFO[7]),
-            ErrorCode::RateLimited => Some(&INFO[8]),
-            ErrorCode::ServerError => Some(&INFO[9]),
-            ErrorCode::EngineUnavailable => Some(&INFO[10]),
-            ErrorCode::Unknown(_) => None,
+            ErrorCode::ValidationError => 0,
+            ErrorCode::InvalidApiKey => 1,
+            ErrorCode::InsufficientScope => 2,
+            ErrorCode::TargetNotVerified => 3,
+            ErrorCode::NotFound => 4,
+            ErrorCode::Conflict => 5,
+            ErrorCode::InsufficientTokens => 6,
+            ErrorCode::Unprocessable => 7,
+            ErrorCode::RateLimited => 8,
+            ErrorCode::ServerError => 9,
+            ErrorCode::EngineUnavailable => 10,
+            ErrorCode::Unknown(_) => 11,
         }
+    }
+    fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
+        INFO.get(self.row())
     }
 }
 impl crate::vendor::VendorCode for ErrorCode {

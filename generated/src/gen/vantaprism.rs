@@ -281,23 +281,27 @@ impl ErrorCode {
             _ => ErrorCode::Unknown(String::new()),
         }
     }
-    fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
+    /// This code's row in `INFO`; past the end for `Unknown`.
+    fn row(&self) -> usize {
         match self {
-            ErrorCode::InvalidApiKey => Some(&INFO[0]),
-            ErrorCode::KeyRevoked => Some(&INFO[1]),
-            ErrorCode::KeyLocked => Some(&INFO[2]),
-            ErrorCode::CustomerInactive => Some(&INFO[3]),
-            ErrorCode::ForbiddenScope => Some(&INFO[4]),
-            ErrorCode::ValidationError => Some(&INFO[5]),
-            ErrorCode::InvalidCursor => Some(&INFO[6]),
-            ErrorCode::NotFound => Some(&INFO[7]),
-            ErrorCode::RateLimitExceeded => Some(&INFO[8]),
-            ErrorCode::InfrastructureLimitExceeded => Some(&INFO[9]),
-            ErrorCode::QuotaExhausted => Some(&INFO[10]),
-            ErrorCode::InternalError => Some(&INFO[11]),
-            ErrorCode::UpstreamUnavailable => Some(&INFO[12]),
-            ErrorCode::Unknown(_) => None,
+            ErrorCode::InvalidApiKey => 0,
+            ErrorCode::KeyRevoked => 1,
+            ErrorCode::KeyLocked => 2,
+            ErrorCode::CustomerInactive => 3,
+            ErrorCode::ForbiddenScope => 4,
+            ErrorCode::ValidationError => 5,
+            ErrorCode::InvalidCursor => 6,
+            ErrorCode::NotFound => 7,
+            ErrorCode::RateLimitExceeded => 8,
+            ErrorCode::InfrastructureLimitExceeded => 9,
+            ErrorCode::QuotaExhausted => 10,
+            ErrorCode::InternalError => 11,
+            ErrorCode::UpstreamUnavailable => 12,
+            ErrorCode::Unknown(_) => 13,
         }
+    }
+    fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
+        INFO.get(self.row())
     }
 }
 impl crate::vendor::VendorCode for ErrorCode {
