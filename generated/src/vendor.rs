@@ -209,9 +209,40 @@ impl<C: VendorCode> std::error::Error for VendorError<C> {}
 
 /// The methods and traits every vendor's `ErrorCode` shares, written once.
 ///
-/// Expects the type to implement [`VendorCode`].
+/// Called in a vendor module as `code_impls!(ErrorCode, Vendor, ROWS, from_status)`:
+/// the enum (with `Unknown(String)`, `from_code` and a `row` method giving each
+/// known code's index in `ROWS`), its [`Vendor`](crate::Vendor) variant, the
+/// module's table of [`CodeInfo`] rows, and the function that picks a code from
+/// a status alone. The module's `ENVELOPE` and `POLICY` are used by name.
 macro_rules! code_impls {
-    ($code:ident) => {
+    ($code:ident, $vendor:ident, $rows:ident, $from_status:ident) => {
+        impl $crate::vendor::sealed::Sealed for $code {}
+
+        impl $crate::vendor::VendorCode for $code {
+            const VENDOR: $crate::Vendor = $crate::Vendor::$vendor;
+            const ENVELOPE: $crate::Envelope = ENVELOPE;
+            const POLICY: $crate::Policy = POLICY;
+
+            fn from_code(code: &str) -> $code {
+                $code::from_code(code)
+            }
+
+            fn from_status_only(status: u16) -> $code {
+                $code::$from_status(status)
+            }
+
+            fn info(&self) -> Option<&'static $crate::vendor::CodeInfo> {
+                $rows.get(self.row())
+            }
+
+            fn as_str(&self) -> &str {
+                match self {
+                    $code::Unknown(code) => code,
+                    known => $crate::vendor::VendorCode::info(known).map_or("", |row| row.code),
+                }
+            }
+        }
+
         impl $code {
             /// The wire string: exactly what the vendor sends.
             pub fn as_str(&self) -> &str {

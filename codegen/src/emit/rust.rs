@@ -449,11 +449,11 @@ fn skeleton(v: &Vendor) -> TokenStream {
             }
         }
     };
-    let status_call = if v.keyed_by_status() {
-        quote!(ErrorCode::from_status(status))
+    let status_fn_name = ident(if v.keyed_by_status() {
+        "from_status"
     } else {
-        quote!(ErrorCode::from_status_only(status))
-    };
+        "from_status_only"
+    });
 
     quote! {
         #(#![doc = #module_doc])*
@@ -509,39 +509,9 @@ fn skeleton(v: &Vendor) -> TokenStream {
                 }
             }
 
-            fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
-                INFO.get(self.row())
-            }
         }
 
-        impl crate::vendor::VendorCode for ErrorCode {
-            const VENDOR: crate::Vendor = crate::Vendor::#vendor_variant;
-            const ENVELOPE: crate::Envelope = ENVELOPE;
-            const POLICY: crate::Policy = POLICY;
-
-            fn from_code(code: &str) -> ErrorCode {
-                ErrorCode::from_code(code)
-            }
-
-            fn from_status_only(status: u16) -> ErrorCode {
-                #status_call
-            }
-
-            fn info(&self) -> Option<&'static crate::vendor::CodeInfo> {
-                self.table_row()
-            }
-
-            fn as_str(&self) -> &str {
-                match self {
-                    ErrorCode::Unknown(code) => code,
-                    known => known.table_row().map_or("", |row| row.code),
-                }
-            }
-        }
-
-        impl crate::vendor::sealed::Sealed for ErrorCode {}
-
-        crate::vendor::code_impls!(ErrorCode);
+        crate::vendor::code_impls!(ErrorCode, #vendor_variant, INFO, #status_fn_name);
     }
 }
 

@@ -783,29 +783,5 @@ impl ErrorCode {
             ErrorCode::Unknown(_) => 36,
         }
     }
-    fn table_row(&self) -> Option<&'static crate::vendor::CodeInfo> {
-        INFO.get(self.row())
-    }
 }
-impl crate::vendor::VendorCode for ErrorCode {
-    const VENDOR: crate::Vendor = crate::Vendor::CertIx;
-    const ENVELOPE: crate::Envelope = ENVELOPE;
-    const POLICY: crate::Policy = POLICY;
-    fn from_code(code: &str) -> ErrorCode {
-        ErrorCode::from_code(code)
-    }
-    fn from_status_only(status: u16) -> ErrorCode {
-        ErrorCode::from_status_only(status)
-    }
-    fn info(&self) -> Option<&'static crate::vendor::CodeInfo> {
-        self.table_row()
-    }
-    fn as_str(&self) -> &str {
-        match self {
-            ErrorCode::Unknown(code) => code,
-            known => known.table_row().map_or("", |row| row.code),
-        }
-    }
-}
-impl crate::vendor::sealed::Sealed for ErrorCode {}
-crate::vendor::code_impls!(ErrorCode);
+crate::vendor::code_impls!(ErrorCode, CertIx, INFO, from_status_only);
