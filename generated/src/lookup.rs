@@ -42,6 +42,16 @@ pub fn find(slots: &[u32], codes: &[&str], code: &str) -> Option<usize> {
     None
 }
 
+/// What a lookup gives for a code it does not know: `unknown(code.to_owned())`.
+///
+/// Out of line and cold, so a lookup that finds its code neither carries the
+/// allocation a miss needs nor saves registers for it.
+#[cold]
+#[inline(never)]
+pub fn miss<C>(code: &str, unknown: impl FnOnce(String) -> C) -> C {
+    unknown(code.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

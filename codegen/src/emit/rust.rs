@@ -384,7 +384,7 @@ fn skeleton(v: &Vendor) -> TokenStream {
     let from_code_body = if n <= MATCH_LIMIT {
         quote! {
             match code {
-                other => ErrorCode::Unknown(other.to_owned()),
+                other => crate::lookup::miss(other, ErrorCode::Unknown),
             }
         }
     } else {
@@ -393,7 +393,7 @@ fn skeleton(v: &Vendor) -> TokenStream {
             static SLOTS: &[u32] = &[];
             match crate::lookup::find(SLOTS, &CODES, code) {
                 Some(i) => ErrorCode::ALL[i].clone(),
-                None => ErrorCode::Unknown(code.to_owned()),
+                None => crate::lookup::miss(code, ErrorCode::Unknown),
             }
         }
     };

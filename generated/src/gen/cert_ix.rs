@@ -732,7 +732,7 @@ impl ErrorCode {
             "SERVICE_UNAVAILABLE" => ErrorCode::ServiceUnavailable,
             "DATABASE_ERROR" => ErrorCode::DatabaseError,
             "KAFKA_ERROR" => ErrorCode::KafkaError,
-            other => ErrorCode::Unknown(other.to_owned()),
+            other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
     /// The code for a body that carries none: the one code documented

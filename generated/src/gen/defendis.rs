@@ -220,7 +220,7 @@ impl ErrorCode {
             "502" => ErrorCode::Code502,
             "503" => ErrorCode::Code503,
             "504" => ErrorCode::Code504,
-            other => ErrorCode::Unknown(other.to_owned()),
+            other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
     /// The code for an HTTP status: this vendor's codes are its documented statuses.

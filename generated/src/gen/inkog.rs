@@ -158,7 +158,7 @@ impl ErrorCode {
             "UNSUPPORTED_TYPE" => ErrorCode::UnsupportedType,
             "RATE_LIMITED" => ErrorCode::RateLimited,
             "INTERNAL_ERROR" => ErrorCode::InternalError,
-            other => ErrorCode::Unknown(other.to_owned()),
+            other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
     /// The code for a body that carries none: the one code documented

@@ -233,7 +233,7 @@ impl ErrorCode {
             "rate_limited" => ErrorCode::RateLimited,
             "server_error" => ErrorCode::ServerError,
             "engine_unavailable" => ErrorCode::EngineUnavailable,
-            other => ErrorCode::Unknown(other.to_owned()),
+            other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
     /// The code for a body that carries none: the one code documented

@@ -267,7 +267,7 @@ impl ErrorCode {
             "QUOTA_EXHAUSTED" => ErrorCode::QuotaExhausted,
             "INTERNAL_ERROR" => ErrorCode::InternalError,
             "UPSTREAM_UNAVAILABLE" => ErrorCode::UpstreamUnavailable,
-            other => ErrorCode::Unknown(other.to_owned()),
+            other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
     /// The code for a body that carries none: the one code documented
