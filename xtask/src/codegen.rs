@@ -22,16 +22,16 @@ pub const MARKER: &str = "@generated";
 
 /// What has to happen to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub enum Change<'a> {
     /// The file is missing: create it.
-    Create(OutputFile),
+    Create(&'a OutputFile),
     /// The file differs: replace it. Holds the current bytes.
-    Update(OutputFile, String),
+    Update(&'a OutputFile, String),
     /// A generated file with no source any more: remove it.
     Remove(String),
 }
 
-impl Change {
+impl Change<'_> {
     /// The path relative to the root.
     pub fn path(&self) -> &str {
         match self {
@@ -43,28 +43,29 @@ impl Change {
 
 /// The difference between the generated files and the disk.
 #[derive(Debug, Default)]
-pub struct Plan {
+pub struct Plan<'a> {
     /// Files to create, update or remove, sorted by path.
-    pub changes: Vec<Change>,
+    pub changes: Vec<Change<'a>>,
     /// Files already up to date.
     pub unchanged: usize,
 }
 
-/// Compares `files` with what is under `root`.
-pub fn plan(root: &Path, files: &[OutputFile]) -> io::Result<Plan> {
+/// Compares `files` with what is under `root`, reading on every core.
+pub fn plan<'a>(root: &Path, files: &'a [OutputFile]) -> io::Result<Plan<'a>> {
     let mut plan = Plan::default();
-    for f in files {
-        let full = root.join(&f.path);
-        match fs::read(&full) {
-            Ok(bytes) if bytes == f.contents.as_bytes() => plan.unchanged += 1,
-            Ok(bytes) => plan.changes.push(Change::Update(
-                f.clone(),
-                String::from_utf8_lossy(&bytes).into_owned(),
-            )),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                plan.changes.push(Change::Create(f.clone()))
-            }
-            Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", f.path))),
+    let compared = errcat_codegen::par::map(files, |f| match fs::read(root.join(&f.path)) {
+        Ok(bytes) if bytes == f.contents.as_bytes() => Ok(None),
+        Ok(bytes) => Ok(Some(Change::Update(
+            f,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some(Change::Create(f))),
+        Err(e) => Err(io::Error::new(e.kind(), format!("{}: {e}", f.path))),
+    });
+    for change in compared {
+        match change? {
+            Some(c) => plan.changes.push(c),
+            None => plan.unchanged += 1,
         }
     }
     for (dir, ext) in GENERATED_DIRS {
@@ -118,26 +119,29 @@ pub struct Applied {
     pub removed: usize,
 }
 
-/// Carries out `plan` under `root`: each write goes to a temporary file in the
-/// same folder and is renamed into place, so a reader never sees half a file
-/// and an error half-way leaves every not-yet-replaced file as it was.
+/// Carries out `plan` under `root`, on every core: each write goes to a
+/// temporary file in the same folder and is renamed into place, so a reader
+/// never sees half a file and an error leaves every file it did not replace
+/// as it was. The error reported is the first in path order.
 pub fn apply(root: &Path, plan: &Plan) -> io::Result<Applied> {
     let mut applied = Applied {
         unchanged: plan.unchanged,
         ..Applied::default()
     };
-    for change in &plan.changes {
+    let done = errcat_codegen::par::map(&plan.changes, |change| match change {
+        Change::Create(f) | Change::Update(f, _) => {
+            write_atomic(&root.join(&f.path), f.contents.as_bytes())
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", f.path)))
+        }
+        Change::Remove(p) => {
+            fs::remove_file(root.join(p)).map_err(|e| io::Error::new(e.kind(), format!("{p}: {e}")))
+        }
+    });
+    for (change, result) in plan.changes.iter().zip(done) {
+        result?;
         match change {
-            Change::Create(f) | Change::Update(f, _) => {
-                write_atomic(&root.join(&f.path), f.contents.as_bytes())
-                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", f.path)))?;
-                applied.written += 1;
-            }
-            Change::Remove(p) => {
-                fs::remove_file(root.join(p))
-                    .map_err(|e| io::Error::new(e.kind(), format!("{p}: {e}")))?;
-                applied.removed += 1;
-            }
+            Change::Remove(_) => applied.removed += 1,
+            _ => applied.written += 1,
         }
     }
     Ok(applied)

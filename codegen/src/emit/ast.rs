@@ -11,8 +11,8 @@ use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 use syn::{
     Arm, AttrStyle, Attribute, Expr, ExprArray, ExprCall, ExprLit, ExprPath, ExprReference,
-    ExprStruct, FieldValue, Fields, Ident, Lit, LitInt, LitStr, Member, Meta, MetaNameValue, Pat,
-    Path, PathSegment, Variant,
+    ExprStruct, FieldValue, Fields, Ident, Lit, LitInt, LitStr, Member, Meta, Pat, Path,
+    PathSegment, Variant,
 };
 
 fn ident(name: &str) -> Ident {
@@ -93,27 +93,15 @@ pub fn option(value: Option<Expr>) -> Expr {
     }
 }
 
-/// `#[doc = "..."]` for each line.
-pub fn doc_attrs(lines: &[String]) -> Vec<Attribute> {
-    lines
-        .iter()
-        .map(|line| Attribute {
+/// A unit variant whose only attribute is `#[marker]`.
+pub fn marked_variant(name: &str, marker: &str) -> Variant {
+    Variant {
+        attrs: vec![Attribute {
             pound_token: Default::default(),
             style: AttrStyle::Outer,
             bracket_token: Default::default(),
-            meta: Meta::NameValue(MetaNameValue {
-                path: path(&["doc"]),
-                eq_token: Default::default(),
-                value: str_expr(line),
-            }),
-        })
-        .collect()
-}
-
-/// A unit variant with doc lines.
-pub fn unit_variant(name: &str, doc: &[String]) -> Variant {
-    Variant {
-        attrs: doc_attrs(doc),
+            meta: Meta::Path(path(&[marker])),
+        }],
         ident: ident(name),
         fields: Fields::Unit,
         discriminant: None,

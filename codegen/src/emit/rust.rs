@@ -51,7 +51,9 @@ pub fn vendor_file_timed(v: &Vendor) -> Result<(OutputFile, Duration, Duration),
     })?;
     let built = start.elapsed();
     let start = Instant::now();
-    let contents = print(&from, &file);
+    let contents = with_variant_docs(print(&from, &file), v).ok_or_else(|| {
+        format!("the printed module ({from}) does not hold one `#[{VARIANT_DOC}]` per code; this is a bug in errcat-codegen")
+    })?;
     Ok((
         OutputFile {
             path: format!("{DIR}/{}.rs", v.module),
@@ -82,6 +84,44 @@ fn print(from: &str, file: &syn::File) -> String {
     )
 }
 
+/// Stands in for a variant's doc comment in the syntax tree; replaced after printing.
+///
+/// Each code's variant documentation is several lines of catalog text. As
+/// `#[doc]` attributes, every line would be escaped into a string literal,
+/// parsed back and printed by prettyplease, which was the largest part of
+/// emitting a large vendor. Instead the variant carries this one marker, and
+/// [`with_variant_docs`] writes the lines as prettyplease would: `///` plus
+/// the line, trailing spaces dropped, at the marker's indentation (the same
+/// technique as rust-analyzer's `pretty_doc_comment_placeholder_workaround`).
+const VARIANT_DOC: &str = "errcat_variant_doc";
+
+/// Replaces each `#[VARIANT_DOC]` line of `printed` with the next code's doc
+/// comment; `None` unless there is exactly one marker per code.
+fn with_variant_docs(printed: String, v: &Vendor) -> Option<String> {
+    let marker = format!("#[{VARIANT_DOC}]\n");
+    let mut out = String::with_capacity(printed.len() + v.codes.len() * 400);
+    let mut codes = v.codes.iter();
+    let mut rest = printed.as_str();
+    while let Some(at) = rest.find(&marker) {
+        let before = &rest[..at];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let indent = &before[line_start..];
+        if indent.bytes().any(|b| b != b' ') {
+            return None;
+        }
+        out.push_str(&before[..line_start]);
+        for line in variant_doc(v, codes.next()?) {
+            out.push_str(indent);
+            out.push_str("///");
+            out.push_str(line.trim_end_matches(' '));
+            out.push('\n');
+        }
+        rest = &rest[at + marker.len()..];
+    }
+    out.push_str(rest);
+    codes.next().is_none().then_some(out)
+}
+
 /// Pushes every code's variant, table row, `ALL` entry and lookup arms into
 /// the parsed skeleton; `None` if the skeleton lacks one of those lists.
 fn fill_codes(items: &mut [syn::Item], v: &Vendor) -> Option<()> {
@@ -92,7 +132,7 @@ fn fill_codes(items: &mut [syn::Item], v: &Vendor) -> Option<()> {
     e.variants.extend(
         v.codes
             .iter()
-            .map(|c| ast::unit_variant(&c.variant, &variant_doc(v, c))),
+            .map(|c| ast::marked_variant(&c.variant, VARIANT_DOC)),
     );
     e.variants.extend(unknown);
 
