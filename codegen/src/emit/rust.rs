@@ -4,6 +4,7 @@
 //! The generated code is tables and thin glue; parsing responses and deciding
 //! retries is hand-written once in the `errcat` crate.
 
+use std::fmt::{self, Write as _};
 use std::time::{Duration, Instant};
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -110,12 +111,7 @@ fn with_variant_docs(printed: String, v: &Vendor) -> Option<String> {
             return None;
         }
         out.push_str(&before[..line_start]);
-        for line in variant_doc(v, codes.next()?) {
-            out.push_str(indent);
-            out.push_str("///");
-            out.push_str(line.trim_end_matches(' '));
-            out.push('\n');
-        }
+        write_variant_doc(&mut out, indent, v, codes.next()?);
         rest = &rest[at + marker.len()..];
     }
     out.push_str(rest);
@@ -235,21 +231,46 @@ fn rule_variant(r: &Rule) -> &'static str {
 /// backslash-escaped so it renders as written, and control characters (which
 /// a doc comment cannot hold) are shown as escapes.
 fn escape_line(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    for c in line.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '{' | '}' | '!' | '~'
-            | '&' => {
-                out.push('\\');
-                out.push(c);
+    Escaped(line).to_string()
+}
+
+/// Displays a line of catalog text as [`escape_line`] returns it, without allocating.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut plain = 0;
+        for (at, c) in self.0.char_indices() {
+            let markdown = matches!(
+                c,
+                '\\' | '`'
+                    | '*'
+                    | '_'
+                    | '['
+                    | ']'
+                    | '<'
+                    | '>'
+                    | '#'
+                    | '|'
+                    | '{'
+                    | '}'
+                    | '!'
+                    | '~'
+                    | '&'
+            );
+            if !markdown && !c.is_control() && !is_bidi_control(c) {
+                continue;
             }
-            c if c.is_control() || is_bidi_control(c) => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            f.write_str(&self.0[plain..at])?;
+            plain = at + c.len_utf8();
+            if markdown {
+                write!(f, "\\{c}")?;
+            } else {
+                write!(f, "\\u{{{:x}}}", c as u32)?;
             }
-            c => out.push(c),
         }
+        f.write_str(&self.0[plain..])
     }
-    out
 }
 
 /// Catalog text as doc lines, each with the leading space of `///`.
@@ -257,17 +278,6 @@ fn doc_lines(text: &str) -> Vec<String> {
     text.split('\n')
         .map(|l| format!(" {}", escape_line(l)))
         .collect()
-}
-
-/// A labelled item of a doc list; continuation lines are indented so they stay in the item.
-fn doc_item(lines: &mut Vec<String>, label: &str, value: &str) {
-    for (i, l) in value.split('\n').enumerate() {
-        if i == 0 {
-            lines.push(format!(" - {label}: {}", escape_line(l)));
-        } else {
-            lines.push(format!("   {}", escape_line(l)));
-        }
-    }
 }
 
 /// Unicode's bidirectional formatting characters, which can make text read differently than it is.
@@ -318,43 +328,77 @@ pub fn rule_words(r: &Rule) -> String {
     }
 }
 
-/// The rustdoc of a code's variant, as lines.
-fn variant_doc(v: &Vendor, c: &Code) -> Vec<String> {
-    let code = if c.code.contains('`') {
-        escape_line(&c.code)
-    } else {
-        format!("`{}`", c.code)
+/// Writes the rustdoc of a code's variant into `out`, each line as
+/// prettyplease prints a `#[doc]` line: `indent`, `///`, the text, trailing
+/// spaces dropped.
+fn write_variant_doc(out: &mut String, indent: &str, v: &Vendor, c: &Code) {
+    let mut line = |text: fmt::Arguments| {
+        out.push_str(indent);
+        out.push_str("///");
+        let _ = out.write_fmt(text);
+        out.truncate(out.trim_end_matches(' ').len());
+        out.push('\n');
     };
+    // A labelled item of a list; continuation lines are indented so they stay in the item.
+    fn item(line: &mut impl FnMut(fmt::Arguments), label: fmt::Arguments, value: &str) {
+        let mut value = value.split('\n');
+        line(format_args!(
+            " - {label}: {}",
+            Escaped(value.next().unwrap_or(""))
+        ));
+        for l in value {
+            line(format_args!("   {}", Escaped(l)));
+        }
+    }
+
     let mut meaning = c.meaning.split('\n');
-    let mut lines = vec![format!(
-        " {code}: {}",
-        escape_line(meaning.next().unwrap_or(""))
-    )];
-    lines.extend(meaning.map(|l| format!(" {}", escape_line(l))));
-    lines.push(String::new());
-    let statuses: Vec<String> = c.statuses.iter().map(u16::to_string).collect();
-    doc_item(&mut lines, "HTTP status", &statuses.join(", "));
-    lines.push(format!(" - Kind: `{}`", c.kind.id()));
+    let first = Escaped(meaning.next().unwrap_or(""));
+    if c.code.contains('`') {
+        line(format_args!(" {}: {first}", Escaped(&c.code)));
+    } else {
+        line(format_args!(" `{}`: {first}", c.code));
+    }
+    for l in meaning {
+        line(format_args!(" {}", Escaped(l)));
+    }
+    line(format_args!(""));
+    let statuses = Statuses(&c.statuses).to_string();
+    item(&mut line, format_args!("HTTP status"), &statuses);
+    line(format_args!(" - Kind: `{}`", c.kind.id()));
     match &c.retry {
-        Rule::After(action) => doc_item(&mut lines, "Retry: only after", action),
-        rule => lines.push(format!(" - Retry: {}", rule_words(rule))),
+        Rule::After(action) => item(&mut line, format_args!("Retry: only after"), action),
+        rule => line(format_args!(" - Retry: {}", rule_words(rule))),
     }
     if let Some(m) = &c.message {
-        doc_item(&mut lines, "Message", m);
+        item(&mut line, format_args!("Message"), m);
     }
     if let Some(r) = &c.resolution {
-        doc_item(&mut lines, "Resolution", r);
+        item(&mut line, format_args!("Resolution"), r);
     }
     if let Some(cat) = c.category.and_then(|i| v.categories.get(i)) {
-        doc_item(&mut lines, "Category", &cat.name);
+        item(&mut line, format_args!("Category"), &cat.name);
     }
     for (lang, name) in &c.sdk {
-        doc_item(&mut lines, &format!("SDK ({})", escape_line(lang)), name);
+        item(&mut line, format_args!("SDK ({})", Escaped(lang)), name);
     }
     if let Some(d) = &c.deprecated {
-        doc_item(&mut lines, "Deprecated", d);
+        item(&mut line, format_args!("Deprecated"), d);
     }
-    lines
+}
+
+/// Statuses separated by `, `.
+struct Statuses<'a>(&'a [u16]);
+
+impl fmt::Display for Statuses<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{s}")?;
+        }
+        Ok(())
+    }
 }
 
 /// The vendor module's skeleton: everything but the per-code lists.
