@@ -99,8 +99,9 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
         }
     }
 
-    let mut seen_codes: HashMap<&str, (usize, usize)> = HashMap::new();
-    let mut seen_variants: HashMap<String, (&str, (usize, usize))> = HashMap::new();
+    let mut seen_codes: HashMap<&str, (usize, usize)> = HashMap::with_capacity(f.errors.len());
+    let mut seen_variants: HashMap<String, (&str, (usize, usize))> =
+        HashMap::with_capacity(f.errors.len());
     let mut codes = Vec::with_capacity(f.errors.len());
     for e in &f.errors {
         codes.push(cx.entry(

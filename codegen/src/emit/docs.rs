@@ -7,7 +7,7 @@
 //! whose fence is longer than any backtick run inside them.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use crate::OutputFile;
 use crate::ir::{Catalog, Code, Given, Jitter, Kind, Rule, Vendor};
@@ -42,7 +42,10 @@ pub fn cross_vendor_pages(catalog: &Catalog) -> Vec<OutputFile> {
 
 /// One vendor's page.
 pub fn vendor_page(v: &Vendor) -> OutputFile {
-    page(&format!("{}.md", v.id), vendor(v))
+    OutputFile {
+        path: format!("{DIR}/{}.md", v.id),
+        contents: vendor(v),
+    }
 }
 
 fn page(name: &str, body: String) -> OutputFile {
@@ -58,41 +61,50 @@ fn page(name: &str, body: String) -> OutputFile {
 /// list marker (`-`, `+`, `1.`, `1)`) is escaped. A `{` next to another is
 /// escaped too: mdBook reads `{{#include ...}}` anywhere in a page.
 pub fn inline(text: &str) -> String {
-    let text = text.trim_start_matches([' ', '\t']);
-    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    let marker = match text.as_bytes().get(digits) {
-        Some(b'-' | b'+') if digits == 0 => Some(0),
-        Some(b'.' | b')') if (1..=9).contains(&digits) => Some(digits),
-        _ => None,
-    };
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut lines = text.split('\n').peekable();
-    let mut first = true;
-    while let Some(line) = lines.next() {
-        let mut prev = '\n';
-        for (i, c) in line.char_indices() {
-            let brace_pair = c == '{' && (prev == '{' || line[i + 1..].starts_with('{'));
-            match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '&' | '~' | '!' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                _ if brace_pair || (first && marker == Some(i)) => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                '\r' => {}
-                c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-                c => out.push(c),
+    Inline(text).to_string()
+}
+
+/// Displays text as [`inline`] returns it, without allocating.
+pub struct Inline<'a>(pub &'a str);
+
+impl fmt::Display for Inline<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0.trim_start_matches([' ', '\t']);
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        let marker = match text.as_bytes().get(digits) {
+            Some(b'-' | b'+') if digits == 0 => Some(0),
+            Some(b'.' | b')') if (1..=9).contains(&digits) => Some(digits),
+            _ => None,
+        };
+        for (n, line) in text.split('\n').enumerate() {
+            if n > 0 {
+                f.write_str("<br>")?;
             }
-            prev = c;
+            let mut plain = 0;
+            let mut prev = '\n';
+            for (i, c) in line.char_indices() {
+                let brace_pair = c == '{' && (prev == '{' || line[i + 1..].starts_with('{'));
+                prev = c;
+                let backslash = matches!(
+                    c,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '&' | '~' | '!'
+                ) || brace_pair
+                    || (n == 0 && marker == Some(i));
+                if !backslash && !c.is_control() {
+                    continue;
+                }
+                f.write_str(&line[plain..i])?;
+                plain = i + c.len_utf8();
+                if backslash {
+                    write!(f, "\\{c}")?;
+                } else if c != '\r' {
+                    write!(f, "\\u{{{:x}}}", c as u32)?;
+                }
+            }
+            f.write_str(&line[plain..])?;
         }
-        first = false;
-        if lines.peek().is_some() {
-            out.push_str("<br>");
-        }
+        Ok(())
     }
-    out
 }
 
 /// A code span holding `text`, safe inside a table cell: line breaks become
@@ -140,12 +152,28 @@ pub(crate) fn autolink(url: &str) -> String {
 
 /// A fenced code block holding `text` verbatim.
 pub fn fenced(lang: &str, text: &str) -> String {
-    let fence = "`".repeat(longest_backtick_run(text).max(2) + 1);
-    let body: String = text
-        .chars()
-        .map(|c| if c == '\r' { '\n' } else { c })
-        .collect();
-    format!("{fence}{lang}\n{}\n{fence}\n", body.trim_end_matches('\n'))
+    let mut out = String::with_capacity(text.len() + 16);
+    write_fenced(&mut out, lang, text);
+    out
+}
+
+/// [`fenced`], written into `out`. A carriage return becomes a line break,
+/// and the text's trailing line breaks are dropped.
+fn write_fenced(out: &mut String, lang: &str, text: &str) {
+    let ticks = longest_backtick_run(text).max(2) + 1;
+    let fence = |out: &mut String| out.extend(std::iter::repeat_n('`', ticks));
+    fence(out);
+    out.push_str(lang);
+    out.push('\n');
+    for (i, part) in text.trim_end_matches(['\n', '\r']).split('\r').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(part);
+    }
+    out.push('\n');
+    fence(out);
+    out.push('\n');
 }
 
 /// A table row.
@@ -160,11 +188,22 @@ fn table_head(cells: &[&str]) -> String {
 }
 
 fn statuses(c: &Code) -> String {
-    c.statuses
-        .iter()
-        .map(u16::to_string)
-        .collect::<Vec<_>>()
-        .join(" / ")
+    Statuses(&c.statuses).to_string()
+}
+
+/// Displays statuses separated by ` / `.
+struct Statuses<'a>(&'a [u16]);
+
+impl fmt::Display for Statuses<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" / ")?;
+            }
+            write!(f, "{s}")?;
+        }
+        Ok(())
+    }
 }
 
 /// A duration in words: `500 ms`, `1 s`, `1.5 s`.
@@ -342,8 +381,11 @@ fn summary(catalog: &Catalog) -> String {
     s
 }
 
+/// A vendor's page, header included (written in place: the page is large).
 fn vendor(v: &Vendor) -> String {
-    let mut s = format!(
+    let mut s = header();
+    let _ = write!(
+        s,
         "# {}\n\n{}\n\nSource: <{}>\n\n",
         inline(&v.name),
         inline(&v.summary),
@@ -492,20 +534,24 @@ fn vendor(v: &Vendor) -> String {
         "Retry",
         "Resolution",
     ];
-    let code_row = |c: &Code| {
-        row(&[
-            format!("[{}](#{})", inline(&c.code), c.anchor),
-            statuses(c),
-            format!("[{}](kinds.md#{})", c.kind.id(), c.kind.id()),
-            inline(&c.meaning),
+    // One row of the codes table, written in place (one per code: the bulk of a large page).
+    let code_row = |s: &mut String, c: &Code| {
+        let _ = writeln!(
+            s,
+            "| [{}](#{}) | {} | [{kind}](kinds.md#{kind}) | {} | {} | {} |",
+            Inline(&c.code),
+            c.anchor,
+            Statuses(&c.statuses),
+            Inline(&c.meaning),
             rule_words(v, &c.retry),
-            c.resolution.as_deref().map_or_else(String::new, inline),
-        ])
+            Inline(c.resolution.as_deref().unwrap_or("")),
+            kind = c.kind.id(),
+        );
     };
     if v.categories.is_empty() {
         s.push_str(&table_head(&head));
         for c in &v.codes {
-            s.push_str(&code_row(c));
+            code_row(&mut s, c);
         }
         s.push('\n');
     } else {
@@ -516,7 +562,7 @@ fn vendor(v: &Vendor) -> String {
             }
             let _ = write!(s, "### {}\n\n{}", inline(&cat.name), table_head(&head));
             for c in codes {
-                s.push_str(&code_row(c));
+                code_row(&mut s, c);
             }
             s.push('\n');
         }
@@ -524,7 +570,7 @@ fn vendor(v: &Vendor) -> String {
         if !loose.is_empty() {
             let _ = write!(s, "### Other\n\n{}", table_head(&head));
             for c in loose {
-                s.push_str(&code_row(c));
+                code_row(&mut s, c);
             }
             s.push('\n');
         }
@@ -536,19 +582,18 @@ fn vendor(v: &Vendor) -> String {
             s,
             "<a id=\"{}\"></a>\n\n### {}\n\n",
             c.anchor,
-            inline(&c.code)
+            Inline(&c.code)
         );
         if let Some(d) = &c.deprecated {
-            let _ = write!(s, "**Deprecated:** {}\n\n", inline(d));
+            let _ = write!(s, "**Deprecated:** {}\n\n", Inline(d));
         }
         let _ = write!(
             s,
-            "{}\n\nHTTP {} · kind [{}](kinds.md#{}) · retry: {}\n\n",
-            inline(&c.meaning),
-            statuses(c),
-            c.kind.id(),
-            c.kind.id(),
-            rule_words(v, &c.retry)
+            "{}\n\nHTTP {} · kind [{kind}](kinds.md#{kind}) · retry: {}\n\n",
+            Inline(&c.meaning),
+            Statuses(&c.statuses),
+            rule_words(v, &c.retry),
+            kind = c.kind.id(),
         );
         if let Some(m) = &c.message {
             s.push_str("Message template");
@@ -560,10 +605,12 @@ fn vendor(v: &Vendor) -> String {
                     .collect();
                 let _ = write!(s, " (placeholders {})", p.join(", "));
             }
-            let _ = write!(s, ":\n\n{}\n", fenced("text", m));
+            s.push_str(":\n\n");
+            write_fenced(&mut s, "text", m);
+            s.push('\n');
         }
         if let Some(r) = &c.resolution {
-            let _ = write!(s, "Resolution: {}\n\n", inline(r));
+            let _ = write!(s, "Resolution: {}\n\n", Inline(r));
         }
         if !c.sdk.is_empty() {
             let names: Vec<String> = c
@@ -576,11 +623,12 @@ fn vendor(v: &Vendor) -> String {
         for ex in &c.examples {
             let _ = write!(
                 s,
-                "Example, {} (HTTP {}):\n\n{}\n",
-                inline(&ex.title),
-                ex.status,
-                fenced("json", &ex.body)
+                "Example, {} (HTTP {}):\n\n",
+                Inline(&ex.title),
+                ex.status
             );
+            write_fenced(&mut s, "json", &ex.body);
+            s.push('\n');
         }
     }
     s
