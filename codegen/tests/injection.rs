@@ -1,7 +1,8 @@
 //! Hostile text in every field of a catalog cannot inject code into the generated Rust.
 //!
 //! The vendor built here carries quotes, backslashes, comment markers,
-//! attribute openers, braces, HTML, pipes, backticks, line breaks, NUL, a
+//! attribute openers, the marker that stands in for variant docs before
+//! printing, braces, HTML, pipes, backticks, line breaks, NUL, a
 //! right-to-left override and a 100 KB string in every text field. The test
 //! checks that the generated module has exactly the items of a plain vendor's
 //! module, that every string in its tables and every rustdoc line holds the
@@ -15,7 +16,7 @@ use errcat_codegen::load::Source;
 
 /// Everything that has broken a code generator somewhere.
 const HOSTILE: &str = "q\" b\\ */ /* // #[cfg(any())] #![no_std] } { </script> <b> | ` ``` ~~ \n\
-                       second line \u{0} \u{202e}rtl\u{202c} \r end";
+                       #[errcat_variant_doc]\n second line \u{0} \u{202e}rtl\u{202c} \r end";
 
 /// The same, minus what a message template may not hold (`{`, `}` other than `{{`/`}}`, `{{#`).
 const HOSTILE_TEMPLATE: &str = "q\" b\\ */ /* // #[cfg(any())] }} {{ </script> | ` ``` \n\

@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 
+use super::Joined;
 use crate::OutputFile;
 use crate::ir::{Catalog, Code, Given, Jitter, Kind, Rule, Vendor};
 
@@ -188,22 +189,7 @@ fn table_head(cells: &[&str]) -> String {
 }
 
 fn statuses(c: &Code) -> String {
-    Statuses(&c.statuses).to_string()
-}
-
-/// Displays statuses separated by ` / `.
-struct Statuses<'a>(&'a [u16]);
-
-impl fmt::Display for Statuses<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, s) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(" / ")?;
-            }
-            write!(f, "{s}")?;
-        }
-        Ok(())
-    }
+    Joined(&c.statuses, " / ").to_string()
 }
 
 /// A duration in words: `500 ms`, `1 s`, `1.5 s`.
@@ -541,7 +527,7 @@ fn vendor(v: &Vendor) -> String {
             "| [{}](#{}) | {} | [{kind}](kinds.md#{kind}) | {} | {} | {} |",
             Inline(&c.code),
             c.anchor,
-            Statuses(&c.statuses),
+            Joined(&c.statuses, " / "),
             Inline(&c.meaning),
             rule_words(v, &c.retry),
             Inline(c.resolution.as_deref().unwrap_or("")),
@@ -591,7 +577,7 @@ fn vendor(v: &Vendor) -> String {
             s,
             "{}\n\nHTTP {} · kind [{kind}](kinds.md#{kind}) · retry: {}\n\n",
             Inline(&c.meaning),
-            Statuses(&c.statuses),
+            Joined(&c.statuses, " / "),
             rule_words(v, &c.retry),
             kind = c.kind.id(),
         );

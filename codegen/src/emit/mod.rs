@@ -80,3 +80,18 @@ fn internal(message: String) -> Diagnostics {
     ));
     ds
 }
+
+/// Displays the items separated by the string, without building a `String` per item.
+struct Joined<'a, T>(&'a [T], &'static str);
+
+impl<T: std::fmt::Display> std::fmt::Display for Joined<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(self.1)?;
+            }
+            write!(f, "{item}")?;
+        }
+        Ok(())
+    }
+}

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use super::ast;
+use super::{Joined, ast};
 use crate::OutputFile;
 use crate::ir::{Catalog, Code, Jitter, Kind, Rule, Vendor};
 
@@ -362,7 +362,7 @@ fn write_variant_doc(out: &mut String, indent: &str, v: &Vendor, c: &Code) {
         line(format_args!(" {}", Escaped(l)));
     }
     line(format_args!(""));
-    let statuses = Statuses(&c.statuses).to_string();
+    let statuses = Joined(&c.statuses, ", ").to_string();
     item(&mut line, format_args!("HTTP status"), &statuses);
     line(format_args!(" - Kind: `{}`", c.kind.id()));
     match &c.retry {
@@ -383,21 +383,6 @@ fn write_variant_doc(out: &mut String, indent: &str, v: &Vendor, c: &Code) {
     }
     if let Some(d) = &c.deprecated {
         item(&mut line, format_args!("Deprecated"), d);
-    }
-}
-
-/// Statuses separated by `, `.
-struct Statuses<'a>(&'a [u16]);
-
-impl fmt::Display for Statuses<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, s) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{s}")?;
-        }
-        Ok(())
     }
 }
 
