@@ -1,5 +1,6 @@
 //! Extraction of the error fields from an HTTP error response, driven by the vendor's envelope described as data.
 
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
@@ -91,35 +92,29 @@ impl RawError {
         now: SystemTime,
     ) -> RawError {
         let body = body.strip_prefix(BOM).unwrap_or(body);
-        let json = if body.len() <= MAX_BODY {
+        let mut json = if body.len() <= MAX_BODY {
             serde_json::from_slice::<Value>(body).ok()
         } else {
             None
         };
-        let at = |pointer: Option<&str>| {
-            json.as_ref()
-                .zip(pointer)
-                .and_then(|(json, pointer)| resolve(json, pointer))
+        // Fields in the order they are read. Each is moved out of the parsed
+        // body unless a field read after it reads the same value or one around it.
+        let pointers = [
+            envelope.code,
+            Some(envelope.message),
+            envelope.request_id,
+            envelope.details,
+        ];
+        let keep = |i: usize| {
+            pointers[i].is_some_and(|p| pointers[i + 1..].iter().flatten().any(|q| within(p, q)))
         };
-        let text_at =
-            |pointer: Option<&str>| at(pointer).and_then(Value::as_str).map(str::to_owned);
-        // A request id is text or a number; an empty one is no request id.
-        let id_at = |pointer: Option<&str>| {
-            at(pointer).and_then(|value| match value {
-                Value::String(text) => Some(text.trim().to_owned()),
-                Value::Number(number) => Some(number.to_string()),
-                _ => None,
-            })
-        };
-        let code = at(envelope.code).and_then(|value| match value {
-            Value::String(text) => Some(text.clone()),
-            Value::Number(number) => Some(number.to_string()),
-            _ => None,
-        });
-        let message = text_at(Some(envelope.message))
-            .map(|m| bounded(&m, MAX_MESSAGE))
+        let code = scalar_at(&mut json, pointers[0], keep(0), true);
+        let message = scalar_at(&mut json, pointers[1], keep(1), false)
+            .map(|m| bounded(m, MAX_MESSAGE))
             .unwrap_or_else(|| excerpt(body));
-        let request_id = id_at(envelope.request_id)
+        // A request id is text or a number; an empty one is no request id.
+        let request_id = scalar_at(&mut json, pointers[2], keep(2), true)
+            .map(trimmed)
             .filter(|id| !id.is_empty())
             .or_else(|| {
                 envelope
@@ -128,8 +123,12 @@ impl RawError {
                     .filter(|id| !id.is_empty())
                     .map(str::to_owned)
             })
-            .map(|id| bounded(&id, MAX_MESSAGE));
-        let details = at(envelope.details).cloned();
+            .map(|id| bounded(id, MAX_MESSAGE));
+        let details = json
+            .as_mut()
+            .zip(envelope.details)
+            .and_then(|(json, pointer)| resolve_mut(json, pointer))
+            .map(Value::take);
         // The first delay header that parses; of a value that a client library
         // joined from repeated headers ("7, 7"), its first element.
         let retry_after = delay_header.and_then(|name| {
@@ -157,46 +156,101 @@ impl RawError {
 /// The value at a JSON pointer (RFC 6901), as `serde_json::Value::pointer`
 /// finds it, without allocating for tokens that need no unescaping.
 pub fn resolve<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
-    if pointer.is_empty() {
-        return Some(value);
-    }
-    let mut current = value;
-    for token in pointer.strip_prefix('/')?.split('/') {
-        let unescaped;
-        let token = if token.contains('~') {
-            unescaped = token.replace("~1", "/").replace("~0", "~");
-            unescaped.as_str()
-        } else {
-            token
-        };
-        current = match current {
-            Value::Object(map) => map.get(token)?,
-            Value::Array(items) => {
-                let leading_zero = token.len() > 1 && token.starts_with('0');
-                if leading_zero || !token.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
+    tokens(pointer)?.try_fold(value, |current, token| match current {
+        Value::Object(map) => map.get(&*token),
+        Value::Array(items) => items.get(array_index(&token)?),
+        _ => None,
+    })
+}
+
+/// [`resolve`], for a value to take out of the body.
+fn resolve_mut<'a>(value: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
+    tokens(pointer)?.try_fold(value, |current, token| match current {
+        Value::Object(map) => map.get_mut(&*token),
+        Value::Array(items) => items.get_mut(array_index(&token)?),
+        _ => None,
+    })
+}
+
+/// The unescaped reference tokens of a pointer; `None` for one that matches nothing.
+fn tokens(pointer: &str) -> Option<impl Iterator<Item = Cow<'_, str>>> {
+    let rest = match pointer {
+        "" => None,
+        _ => Some(pointer.strip_prefix('/')?),
+    };
+    Some(
+        rest.into_iter()
+            .flat_map(|rest| rest.split('/'))
+            .map(|token| {
+                if token.contains('~') {
+                    Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+                } else {
+                    Cow::Borrowed(token)
                 }
-                items.get(token.parse::<usize>().ok()?)?
-            }
-            _ => return None,
-        };
+            }),
+    )
+}
+
+/// The array index a token names: decimal digits without a leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    let leading_zero = token.len() > 1 && token.starts_with('0');
+    if leading_zero || !token.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    Some(current)
+    token.parse().ok()
+}
+
+/// Whether the value at pointer `inner` is the value at `outer` or part of it.
+fn within(inner: &str, outer: &str) -> bool {
+    if !inner.contains('~') && !outer.contains('~') {
+        // Without escapes, the tokens are the text between slashes.
+        let rest = inner.strip_prefix(outer);
+        return rest.is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    }
+    let (Some(mut inner), Some(mut outer)) = (tokens(inner), tokens(outer)) else {
+        return false;
+    };
+    outer.all(|o| inner.next().is_some_and(|i| i == o))
+}
+
+/// The string at `pointer`, or with `numbers` the decimal text of a number there;
+/// the string is moved out of the body unless `keep`.
+fn scalar_at(
+    json: &mut Option<Value>,
+    pointer: Option<&str>,
+    keep: bool,
+    numbers: bool,
+) -> Option<String> {
+    match resolve_mut(json.as_mut()?, pointer?)? {
+        Value::String(text) if keep => Some(text.clone()),
+        Value::String(text) => Some(std::mem::take(text)),
+        Value::Number(number) if numbers => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// `text` without leading and trailing whitespace, reusing its buffer when it has none.
+fn trimmed(text: String) -> String {
+    match text.trim() {
+        t if t.len() == text.len() => text,
+        t => t.to_owned(),
+    }
 }
 
 /// The longest message or request id kept from a body, in bytes; longer ones are cut.
 pub const MAX_MESSAGE: usize = 4096;
 
 /// `text` cut to at most `max` bytes at a character boundary, with `…` when cut.
-fn bounded(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_owned();
+fn bounded(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
     }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
+    text
 }
 
 /// Returns a short, single-line excerpt of a body for use as an error message.
@@ -220,7 +274,7 @@ pub fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(prefix);
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     // Invalid bytes each became a three-byte U+FFFD: hold the excerpt to its length in bytes.
-    let excerpt = bounded(&collapsed, EXCERPT_LEN);
+    let excerpt = bounded(collapsed, EXCERPT_LEN);
     if cut && !excerpt.ends_with('…') {
         format!("{excerpt}…")
     } else {
@@ -561,5 +615,55 @@ mod tests {
         assert!(text.chars().count() <= EXCERPT_LEN + 1);
         let all_bytes: Vec<u8> = (0..=255).cycle().take(5_000).collect();
         assert!(excerpt(&all_bytes).chars().count() <= EXCERPT_LEN + 1);
+    }
+
+    /// Fields are moved out of the parsed body only when no later field reads
+    /// them: every envelope over these pointers, overlapping or not, gives what
+    /// copying each field with `Value::pointer` gives.
+    #[test]
+    fn fields_that_share_a_value_each_get_all_of_it() {
+        const POINTERS: [&str; 10] = [
+            "", "/e", "/e/code", "/e/msg", "/e/id", "/e/n", "/~02", "/~2", "/x", "e",
+        ];
+        let body = br#"{"e":{"code":"C","msg":"M","id":" r1 ","n":42},"~2":"tilde"}"#;
+        let value: Value = serde_json::from_slice(body).unwrap();
+        let text = |p: &str, numbers: bool| match value.pointer(p) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) if numbers => Some(n.to_string()),
+            _ => None,
+        };
+        let maybe = || POINTERS.iter().map(|p| Some(*p)).chain([None]);
+        let mut checked = 0;
+        for code in maybe() {
+            for message in POINTERS {
+                for request_id in maybe() {
+                    for details in maybe() {
+                        let envelope = Envelope {
+                            code,
+                            message,
+                            request_id,
+                            request_id_header: Some("X-Request-Id"),
+                            details,
+                        };
+                        let expected = RawError {
+                            status: 400,
+                            code: code.and_then(|p| text(p, true)),
+                            message: text(message, false).unwrap_or_else(|| excerpt(body)),
+                            request_id: request_id
+                                .and_then(|p| text(p, true))
+                                .map(|id| id.trim().to_owned())
+                                .filter(|id| !id.is_empty())
+                                .or(Some("hdr".to_owned())),
+                            details: details.and_then(|p| value.pointer(p).cloned()),
+                            retry_after: None,
+                        };
+                        let got = parse(&envelope, 400, &[("X-Request-Id", "hdr")], body);
+                        assert_eq!(got, expected, "{envelope:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 11 * 10 * 11 * 11);
     }
 }
