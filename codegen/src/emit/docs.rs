@@ -188,8 +188,9 @@ fn table_head(cells: &[&str]) -> String {
     format!("| {} |\n| {} |\n", cells.join(" | "), dashes.join(" | "))
 }
 
-fn statuses(c: &Code) -> String {
-    Joined(&c.statuses, " / ").to_string()
+/// A code's statuses, separated by ` / `.
+fn statuses(c: &Code) -> Joined<'_, u16> {
+    Joined(&c.statuses, " / ")
 }
 
 /// A duration in words: `500 ms`, `1 s`, `1.5 s`.
@@ -527,7 +528,7 @@ fn vendor(v: &Vendor) -> String {
             "| [{}](#{}) | {} | [{kind}](kinds.md#{kind}) | {} | {} | {} |",
             Inline(&c.code),
             c.anchor,
-            Joined(&c.statuses, " / "),
+            statuses(c),
             Inline(&c.meaning),
             rule_words(v, &c.retry),
             Inline(c.resolution.as_deref().unwrap_or("")),
@@ -577,7 +578,7 @@ fn vendor(v: &Vendor) -> String {
             s,
             "{}\n\nHTTP {} · kind [{kind}](kinds.md#{kind}) · retry: {}\n\n",
             Inline(&c.meaning),
-            Joined(&c.statuses, " / "),
+            statuses(c),
             rule_words(v, &c.retry),
             kind = c.kind.id(),
         );
@@ -656,7 +657,7 @@ fn kinds(catalog: &Catalog) -> String {
             s.push_str(&row(&[
                 format!("[{}]({}.md)", inline(&v.name), v.id),
                 code_link(v, c),
-                statuses(c),
+                statuses(c).to_string(),
                 rule_words(v, &c.retry),
             ]));
         }
