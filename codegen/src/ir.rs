@@ -75,6 +75,8 @@ pub struct Vendor {
     pub summary: String,
     /// URL of the reference.
     pub source: String,
+    /// Where the generated reference is published, ending in `/`.
+    pub docs_url: Option<String>,
     /// The error body's shape.
     pub envelope: Envelope,
     /// Rate-limit headers: name and description.
@@ -93,6 +95,18 @@ impl Vendor {
     /// True when the vendor sends no stable code, so its entries are keyed by status.
     pub fn keyed_by_status(&self) -> bool {
         self.envelope.code.is_none()
+    }
+
+    /// The URL of a code's section of the published reference, when the
+    /// catalog says where it is published.
+    pub fn code_url(&self, c: &Code) -> Option<String> {
+        let base = self.docs_url.as_deref()?;
+        Some(format!("{base}{}.html#{}", self.id, c.anchor))
+    }
+
+    /// The code with this wire string.
+    pub fn code(&self, code: &str) -> Option<&Code> {
+        self.codes.iter().find(|c| c.code == code)
     }
 }
 
@@ -200,10 +214,79 @@ pub struct Code {
     pub retry: Rule,
     /// SDK names by language.
     pub sdk: BTreeMap<String, String>,
-    /// Deprecation note.
-    pub deprecated: Option<String>,
+    /// Other wire spellings, each parsed to this code.
+    pub aliases: Vec<String>,
+    /// Set when the vendor deprecated the code.
+    pub deprecated: Option<Deprecation>,
+    /// Set when the vendor no longer sends the code.
+    pub removed: Option<Removed>,
     /// Example bodies.
     pub examples: Vec<Example>,
+}
+
+impl Code {
+    /// True when the code is deprecated or removed: its variant is `#[deprecated]`.
+    pub fn is_deprecated(&self) -> bool {
+        self.deprecated.is_some() || self.removed.is_some()
+    }
+
+    /// The code that replaces this one, when the catalog names it.
+    pub fn replacement(&self) -> Option<&str> {
+        self.deprecated.as_ref()?.replacement.as_deref()
+    }
+
+    /// The deprecation in one paragraph, as `#[deprecated]`, the runtime and
+    /// `explain` give it: removed or deprecated, since when, why, and the
+    /// replacement; `None` for a current code.
+    pub fn deprecation_note(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(r) = &self.removed {
+            parts.push(format!("Removed since {}: {}", r.since, r.why));
+        }
+        if let Some(d) = &self.deprecated {
+            parts.push(match &d.since {
+                Some(since) => format!("Deprecated since {since}: {}", d.note),
+                None => d.note.clone(),
+            });
+        }
+        if let Some(r) = self.replacement() {
+            parts.push(format!("Use `{r}` instead."));
+        }
+        (!parts.is_empty()).then(|| {
+            parts
+                .iter()
+                .map(|p| p.trim_end())
+                .map(|p| {
+                    if p.ends_with(['.', '!', '?']) {
+                        p.to_owned()
+                    } else {
+                        format!("{p}.")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    }
+}
+
+/// A code's deprecation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecation {
+    /// Since when, for the structured form.
+    pub since: Option<String>,
+    /// Why (the structured form's `why`, or the plain note).
+    pub note: String,
+    /// The code of the same vendor that replaces it.
+    pub replacement: Option<String>,
+}
+
+/// Since when the vendor no longer sends a code, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removed {
+    /// Since when.
+    pub since: String,
+    /// Why.
+    pub why: String,
 }
 
 /// An example body.

@@ -26,6 +26,12 @@ pub struct VendorFile {
     /// URL of the vendor's error reference this file was written from.
     #[schemars(with = "String")]
     pub source: Spanned<String>,
+    /// Where the generated reference (`generated/docs/`, an mdBook) is
+    /// published, ending in `/`, e.g. `https://errors.acme.example/`. Each code
+    /// then knows the URL of its section: `<docs_url><vendor-id>.html#<anchor>`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub docs_url: Option<Spanned<String>>,
     /// Where the code, message, request id and details sit in an error body.
     pub envelope: Envelope,
     /// Response headers the reference documents about rate limits.
@@ -198,13 +204,60 @@ pub struct Entry {
     /// Class or constant names the vendor's SDKs use for this code, by language.
     #[serde(default)]
     pub sdk: BTreeMap<String, String>,
-    /// Set when the vendor retired the code: says since when and what replaces it.
-    /// Codes are never deleted from the catalog.
+    /// Other spellings of the code that the vendor sends on the wire; each
+    /// parses to this code, which keeps its own spelling as the canonical one.
     #[serde(default)]
-    pub deprecated: Option<String>,
+    #[schemars(with = "Vec<String>")]
+    pub aliases: Vec<Spanned<String>>,
+    /// Set when the vendor deprecated the code: a note, or since when, why and
+    /// the code that replaces it. Codes are never deleted from the catalog.
+    #[serde(default)]
+    #[schemars(with = "Option<Deprecated>")]
+    pub deprecated: Option<Spanned<Deprecated>>,
+    /// Set when the vendor no longer sends the code. The code stays in the
+    /// catalog, deprecated, so old programs compile and old logs still parse.
+    #[serde(default)]
+    #[schemars(with = "Option<Removed>")]
+    pub removed: Option<Spanned<Removed>>,
     /// Every example response body the reference shows for this entry, verbatim.
     #[serde(default)]
     pub examples: Vec<Example>,
+}
+
+/// A code's deprecation: a plain note, or its parts.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(
+    untagged,
+    expecting = "`deprecated` must be a note, or a mapping with `since`, `why` and optionally `replacement`"
+)]
+pub enum Deprecated {
+    /// A note saying since when and what replaces the code.
+    Note(String),
+    /// Since when, why, and the code that replaces it.
+    Details(Deprecation),
+}
+
+/// Since when a code is deprecated, why, and what replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecation {
+    /// When the vendor deprecated it: a date or a version, as the reference gives it.
+    pub since: String,
+    /// Why, in the reference's words.
+    pub why: String,
+    /// The code of this vendor that replaces it.
+    #[serde(default)]
+    pub replacement: Option<String>,
+}
+
+/// Since when the vendor no longer sends a code, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Removed {
+    /// When the vendor stopped sending it: a date or a version.
+    pub since: String,
+    /// Why, in the reference's words.
+    pub why: String,
 }
 
 /// An HTTP status or a list of them.

@@ -113,6 +113,17 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
             &mut seen_variants,
         ));
     }
+    cx.lifecycle(&f.errors, &seen_variants, f.envelope.code.is_none());
+    if let Some(url) = &f.docs_url {
+        let u = url.value.as_str();
+        if !(u.starts_with("https://") || u.starts_with("http://")) || !u.ends_with('/') {
+            cx.err(
+                url,
+                format!("`docs_url` is not a URL ending in `/`: `{u}`"),
+                "write the address where `generated/docs/` is published, e.g. `https://errors.acme.example/`",
+            );
+        }
+    }
     if f.errors.is_empty() {
         let line = loaded
             .text
@@ -137,6 +148,7 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
         name: f.name.value.clone(),
         summary: f.summary.value.clone(),
         source: f.source.value.clone(),
+        docs_url: f.docs_url.as_ref().map(|u| u.value.clone()),
         envelope,
         rate_limit_headers: f
             .rate_limit_headers
@@ -401,6 +413,131 @@ impl Cx<'_> {
         }
     }
 
+    /// Checks a code's `deprecated` and lowers it; the replacement is checked
+    /// against the vendor's codes in [`Cx::lifecycle`].
+    fn deprecation(
+        &mut self,
+        code: &str,
+        at: (usize, usize),
+        d: &Spanned<model::Deprecated>,
+    ) -> ir::Deprecation {
+        match &d.value {
+            model::Deprecated::Note(note) => {
+                let word = note.trim().to_ascii_lowercase();
+                if ["", "no", "n", "false", "off", "yes", "y", "true", "on"]
+                    .contains(&word.as_str())
+                {
+                    self.at(
+                        at,
+                        format!("code `{code}` has `deprecated: {note}`, which marks it deprecated"),
+                        "`deprecated` takes a note saying since when and what replaces the code; delete the line if the code is current",
+                    );
+                }
+                ir::Deprecation {
+                    since: None,
+                    note: note.clone(),
+                    replacement: None,
+                }
+            }
+            model::Deprecated::Details(x) => {
+                for (field, value) in [("since", &x.since), ("why", &x.why)] {
+                    if value.trim().is_empty() {
+                        self.err(
+                            d,
+                            format!("`deprecated.{field}` of code `{code}` is empty"),
+                            "say since when the vendor deprecated the code, and why, as the reference gives it",
+                        );
+                    }
+                }
+                ir::Deprecation {
+                    since: Some(x.since.clone()),
+                    note: x.why.clone(),
+                    replacement: x.replacement.clone(),
+                }
+            }
+        }
+    }
+
+    /// The checks that need every code of the vendor: each replacement names
+    /// another code of the vendor, and no alias becomes the Rust name of
+    /// another code or of another code's alias.
+    fn lifecycle<'f>(
+        &mut self,
+        errors: &'f [model::Entry],
+        variants: &HashMap<String, (&'f str, (usize, usize))>,
+        keyed_by_status: bool,
+    ) {
+        let codes: Vec<&str> = errors.iter().map(|e| e.code.value.as_str()).collect();
+        let mut aliases: HashMap<String, (&str, &str, (usize, usize))> = HashMap::new();
+        for e in errors {
+            let code = e.code.value.as_str();
+            if let Some(d) = &e.deprecated
+                && let model::Deprecated::Details(x) = &d.value
+                && let Some(r) = &x.replacement
+            {
+                if r == code {
+                    self.err(
+                        d,
+                        format!("code `{code}` names itself as its replacement"),
+                        "name the code that replaces it, or leave `replacement` out",
+                    );
+                } else if !codes.contains(&r.as_str()) {
+                    self.err(
+                        d,
+                        format!("the replacement `{r}` of code `{code}` is not a code of this vendor"),
+                        "name a code listed in this file exactly as written there (add the new code first)",
+                    );
+                }
+            }
+            for a in &e.aliases {
+                if keyed_by_status {
+                    self.err(
+                        a,
+                        format!("code `{code}` has an alias, but this vendor sends no code"),
+                        "entries of a vendor without `envelope.code` are keyed by status; remove `aliases`",
+                    );
+                    continue;
+                }
+                let Ok(v) = names::variant(&a.value) else {
+                    continue;
+                };
+                let alias = a.value.as_str();
+                if let Some((other, first)) = variants.get(&v)
+                    && *other != code
+                {
+                    self.err(
+                        a,
+                        format!(
+                            "alias `{alias}` of code `{code}` and code `{other}` (at {}:{}) both become the Rust name `{v}`",
+                            first.0, first.1
+                        ),
+                        "an alias may differ from its own code only in case or punctuation; check which code the vendor means",
+                    );
+                    continue;
+                }
+                match aliases.get(&v) {
+                    Some((other_alias, other, first)) if *other != code => self.err(
+                        a,
+                        format!(
+                            "alias `{alias}` of code `{code}` and alias `{other_alias}` of code `{other}` (at {}:{}) both become the Rust name `{v}`",
+                            first.0, first.1
+                        ),
+                        "a spelling can parse to one code only; keep the alias on the code the vendor means",
+                    ),
+                    Some((other_alias, _, first)) if *other_alias == alias => self.err(
+                        a,
+                        format!("alias `{alias}` is listed twice (first at {}:{})", first.0, first.1),
+                        "list each alias once",
+                    ),
+                    Some(_) => {}
+                    None => {
+                        aliases.insert(v, (alias, code, pos(a)));
+                    }
+                }
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn entry<'f>(
         &mut self,
@@ -587,13 +724,43 @@ impl Cx<'_> {
             }
         };
 
-        if let Some(note) = &e.deprecated {
-            let word = note.trim().to_ascii_lowercase();
-            if ["", "no", "n", "false", "off", "yes", "y", "true", "on"].contains(&word.as_str()) {
-                self.at(
-                    at,
-                    format!("code `{code}` has `deprecated: {note}`, which marks it deprecated"),
-                    "`deprecated` takes a note saying since when and what replaces the code; delete the line if the code is current",
+        let deprecated = e.deprecated.as_ref().map(|d| self.deprecation(code, at, d));
+        let removed = e.removed.as_ref().map(|r| {
+            for (field, value) in [("since", &r.value.since), ("why", &r.value.why)] {
+                if value.trim().is_empty() {
+                    self.err(
+                        r,
+                        format!("`removed.{field}` of code `{code}` is empty"),
+                        "say since when the vendor no longer sends the code, and why, as the reference gives it",
+                    );
+                }
+            }
+            ir::Removed {
+                since: r.value.since.clone(),
+                why: r.value.why.clone(),
+            }
+        });
+        for a in &e.aliases {
+            if a.value == code {
+                self.err(
+                    a,
+                    format!("alias `{code}` repeats the code itself"),
+                    "list only other spellings under `aliases`",
+                );
+            } else if let Err(names::NameError::NotAscii(c)) = names::variant(&a.value) {
+                self.err(
+                    a,
+                    format!(
+                        "alias `{}` has the non-ASCII character {c:?} (U+{:04X})",
+                        a.value, c as u32
+                    ),
+                    "aliases are ASCII, like codes; retype it",
+                );
+            } else if a.value.trim().is_empty() {
+                self.err(
+                    a,
+                    "an alias is empty",
+                    "write the other spelling exactly as the vendor sends it",
                 );
             }
         }
@@ -660,7 +827,9 @@ impl Cx<'_> {
             category,
             retry: rule,
             sdk: e.sdk.clone(),
-            deprecated: e.deprecated.clone(),
+            aliases: e.aliases.iter().map(|a| a.value.clone()).collect(),
+            deprecated,
+            removed,
             examples,
         })
     }

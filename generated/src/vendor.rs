@@ -26,6 +26,20 @@ pub struct CodeInfo {
     pub meaning: &'static str,
     /// The message template, with `{placeholders}`.
     pub message: Option<&'static str>,
+    /// What the caller should do, when the reference says.
+    pub resolution: Option<&'static str>,
+    /// The name of the vendor's group of errors the code belongs to.
+    pub category: Option<&'static str>,
+    /// Other wire spellings that parse to this code.
+    pub aliases: &'static [&'static str],
+    /// The deprecation note, when the code is deprecated or removed.
+    pub deprecated: Option<&'static str>,
+    /// The wire string of the code that replaces this one.
+    pub replacement: Option<&'static str>,
+    /// True when the vendor no longer sends the code.
+    pub removed: bool,
+    /// The URL of the code's section of the published reference.
+    pub docs_url: Option<&'static str>,
 }
 
 /// The meaning reported for a code the catalog does not know.
@@ -287,6 +301,50 @@ macro_rules! code_impls {
             /// True for a code the catalog knows.
             pub fn is_known(&self) -> bool {
                 $crate::vendor::VendorCode::info(self).is_some()
+            }
+
+            /// What the caller should do about it, when the reference says.
+            pub fn resolution(&self) -> Option<&'static str> {
+                $crate::vendor::VendorCode::info(self).and_then(|i| i.resolution)
+            }
+
+            /// The name of the vendor's group of errors the code belongs to.
+            pub fn category(&self) -> Option<&'static str> {
+                $crate::vendor::VendorCode::info(self).and_then(|i| i.category)
+            }
+
+            /// Other wire spellings that parse to this code (`as_str` gives the canonical one).
+            pub fn aliases(&self) -> &'static [&'static str] {
+                $crate::vendor::VendorCode::info(self).map_or(&[], |i| i.aliases)
+            }
+
+            /// The deprecation note (since when, why, what replaces it) when the
+            /// vendor deprecated or removed the code.
+            pub fn deprecation(&self) -> Option<&'static str> {
+                $crate::vendor::VendorCode::info(self).and_then(|i| i.deprecated)
+            }
+
+            /// True when the vendor deprecated or removed the code.
+            pub fn is_deprecated(&self) -> bool {
+                self.deprecation().is_some()
+            }
+
+            /// True when the vendor no longer sends the code; it still parses.
+            pub fn is_removed(&self) -> bool {
+                $crate::vendor::VendorCode::info(self).is_some_and(|i| i.removed)
+            }
+
+            /// The code that replaces this one, when the catalog names it.
+            pub fn replaced_by(&self) -> Option<$code> {
+                $crate::vendor::VendorCode::info(self)
+                    .and_then(|i| i.replacement)
+                    .map($code::from_code)
+            }
+
+            /// The URL of the code's section of the published reference, when
+            /// the catalog says where the reference is published.
+            pub fn docs_url(&self) -> Option<&'static str> {
+                $crate::vendor::VendorCode::info(self).and_then(|i| i.docs_url)
             }
         }
 

@@ -28,6 +28,18 @@ pub fn run(catalog: &Catalog, vendor: Option<&str>, code: &str) -> Result<String
         })
         .collect();
     if hits.is_empty() {
+        // Another spelling the vendor sends finds its code.
+        hits = vendors
+            .iter()
+            .flat_map(|v| {
+                v.codes
+                    .iter()
+                    .filter(|c| c.aliases.iter().any(|a| a == code))
+                    .map(move |c| (*v, c))
+            })
+            .collect();
+    }
+    if hits.is_empty() {
         // A code given in the other case is the same code to a support engineer.
         hits = vendors
             .iter()
@@ -99,11 +111,30 @@ pub fn explain(v: &Vendor, c: &Code) -> String {
         let names: Vec<String> = c.sdk.iter().map(|(l, n)| format!("{l} {n}")).collect();
         line("sdk:", &names.join(", "));
     }
-    if let Some(d) = &c.deprecated {
-        line("deprecated:", d);
+    if !c.aliases.is_empty() {
+        line("also sent:", &c.aliases.join(", "));
     }
-    line("docs:", &format!("generated/docs/{}.md#{}", v.id, c.anchor));
+    if let Some(note) = c.deprecation_note() {
+        line(
+            if c.removed.is_some() {
+                "removed:"
+            } else {
+                "deprecated:"
+            },
+            &note,
+        );
+    }
+    if let Some(r) = c.replacement().and_then(|r| v.code(r)) {
+        line("replaced:", &format!("{} ({})", r.code, docs_link(v, r)));
+    }
+    line("docs:", &docs_link(v, c));
     s
+}
+
+/// Where a code's section is: the published URL when the catalog gives one, else the generated page.
+fn docs_link(v: &Vendor, c: &Code) -> String {
+    v.code_url(c)
+        .unwrap_or_else(|| format!("generated/docs/{}.md#{}", v.id, c.anchor))
 }
 
 fn retry_words(v: &Vendor, r: &Rule) -> String {

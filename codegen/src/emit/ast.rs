@@ -145,6 +145,21 @@ pub fn str_pat(s: &str) -> Pat {
     Pat::Lit(str_lit(s))
 }
 
+/// A pattern matching any of the string literals: `"a" | "b"`.
+pub fn str_pats<'a>(strings: impl IntoIterator<Item = &'a str>) -> Pat {
+    let mut cases: Vec<Pat> = strings.into_iter().map(str_pat).collect();
+    if cases.len() == 1
+        && let Some(one) = cases.pop()
+    {
+        return one;
+    }
+    Pat::Or(syn::PatOr {
+        attrs: vec![],
+        leading_vert: None,
+        cases: cases.into_iter().collect(),
+    })
+}
+
 /// A path pattern such as `ErrorCode::RateLimited`.
 pub fn path_pat(segments: &[&str]) -> Pat {
     Pat::Path(ExprPath {

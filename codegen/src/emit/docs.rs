@@ -293,6 +293,12 @@ pub fn rule_words(v: &Vendor, r: &Rule) -> String {
     }
 }
 
+/// A link to the section of the code that replaces `c`, when the catalog names one.
+fn replacement_link(v: &Vendor, c: &Code) -> Option<String> {
+    let r = v.code(c.replacement()?)?;
+    Some(format!("[{}](#{})", inline(&r.code), r.anchor))
+}
+
 fn code_link(v: &Vendor, c: &Code) -> String {
     format!("[{}]({}.md#{})", inline(&c.code), v.id, c.anchor)
 }
@@ -525,9 +531,14 @@ fn vendor(v: &Vendor) -> String {
     let code_row = |s: &mut String, c: &Code| {
         let _ = writeln!(
             s,
-            "| [{}](#{}) | {} | [{kind}](kinds.md#{kind}) | {} | {} | {} |",
+            "| [{}](#{}){} | {} | [{kind}](kinds.md#{kind}) | {} | {} | {} |",
             Inline(&c.code),
             c.anchor,
+            if c.deprecated.is_some() {
+                " (deprecated)"
+            } else {
+                ""
+            },
             statuses(c),
             Inline(&c.meaning),
             rule_words(v, &c.retry),
@@ -535,15 +546,22 @@ fn vendor(v: &Vendor) -> String {
             kind = c.kind.id(),
         );
     };
+    // Removed codes have their own section below.
+    let current = |c: &&Code| c.removed.is_none();
     if v.categories.is_empty() {
         s.push_str(&table_head(&head));
-        for c in &v.codes {
+        for c in v.codes.iter().filter(current) {
             code_row(&mut s, c);
         }
         s.push('\n');
     } else {
         for (i, cat) in v.categories.iter().enumerate() {
-            let codes: Vec<&Code> = v.codes.iter().filter(|c| c.category == Some(i)).collect();
+            let codes: Vec<&Code> = v
+                .codes
+                .iter()
+                .filter(current)
+                .filter(|c| c.category == Some(i))
+                .collect();
             if codes.is_empty() {
                 continue;
             }
@@ -553,7 +571,12 @@ fn vendor(v: &Vendor) -> String {
             }
             s.push('\n');
         }
-        let loose: Vec<&Code> = v.codes.iter().filter(|c| c.category.is_none()).collect();
+        let loose: Vec<&Code> = v
+            .codes
+            .iter()
+            .filter(current)
+            .filter(|c| c.category.is_none())
+            .collect();
         if !loose.is_empty() {
             let _ = write!(s, "### Other\n\n{}", table_head(&head));
             for c in loose {
@@ -561,6 +584,30 @@ fn vendor(v: &Vendor) -> String {
             }
             s.push('\n');
         }
+    }
+
+    let removed: Vec<&Code> = v.codes.iter().filter(|c| c.removed.is_some()).collect();
+    if !removed.is_empty() {
+        s.push_str(
+            "## Removed codes\n\nThe vendor no longer sends these codes. They still parse, so old \
+             responses and logs are read as before, and their variants stay, deprecated.\n\n",
+        );
+        s.push_str(&table_head(&[
+            "Code",
+            "Removed since",
+            "Why",
+            "Replaced by",
+        ]));
+        for c in removed {
+            let r = c.removed.as_ref().map_or(("", ""), |r| (&r.since, &r.why));
+            s.push_str(&row(&[
+                format!("[{}](#{})", inline(&c.code), c.anchor),
+                inline(r.0),
+                inline(r.1),
+                replacement_link(v, c).unwrap_or_default(),
+            ]));
+        }
+        s.push('\n');
     }
 
     s.push_str("## Details\n\n");
@@ -571,8 +618,35 @@ fn vendor(v: &Vendor) -> String {
             c.anchor,
             Inline(&c.code)
         );
+        if let Some(r) = &c.removed {
+            let _ = write!(
+                s,
+                "**Removed** since {}: {}\n\n",
+                Inline(&r.since),
+                Inline(&r.why)
+            );
+        }
         if let Some(d) = &c.deprecated {
-            let _ = write!(s, "**Deprecated:** {}\n\n", Inline(d));
+            match &d.since {
+                Some(since) => {
+                    let _ = write!(
+                        s,
+                        "**Deprecated** since {}: {}\n\n",
+                        Inline(since),
+                        Inline(&d.note)
+                    );
+                }
+                None => {
+                    let _ = write!(s, "**Deprecated:** {}\n\n", Inline(&d.note));
+                }
+            }
+        }
+        if let Some(link) = replacement_link(v, c) {
+            let _ = write!(s, "Replaced by {link}.\n\n");
+        }
+        if !c.aliases.is_empty() {
+            let aliases: Vec<String> = c.aliases.iter().map(|a| code(a)).collect();
+            let _ = write!(s, "Also sent as {}.\n\n", aliases.join(", "));
         }
         let _ = write!(
             s,

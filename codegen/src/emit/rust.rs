@@ -125,15 +125,20 @@ fn fill_codes(items: &mut [syn::Item], v: &Vendor) -> Option<()> {
 
     let e = ast::item_enum(items, "ErrorCode")?;
     let unknown = std::mem::take(&mut e.variants);
-    e.variants.extend(
-        v.codes
-            .iter()
-            .map(|c| ast::marked_variant(&c.variant, VARIANT_DOC)),
-    );
+    e.variants.extend(v.codes.iter().map(|c| {
+        let mut variant = ast::marked_variant(&c.variant, VARIANT_DOC);
+        if let Some(note) = c.deprecation_note() {
+            variant
+                .attrs
+                .push(syn::parse_quote!(#[deprecated(note = #note)]));
+        }
+        variant
+    }));
     e.variants.extend(unknown);
 
     let info = ast::static_array(items, "INFO")?;
     info.elems.extend(v.codes.iter().map(|c| {
+        let removed = c.removed.is_some();
         let retry = match &c.retry {
             Rule::After(action) => ast::call(&["crate", "Retry", "After"], [ast::str_expr(action)]),
             rule => ast::path_expr(&["crate", "Retry", rule_variant(rule)]),
@@ -156,6 +161,35 @@ fn fill_codes(items: &mut [syn::Item], v: &Vendor) -> Option<()> {
                     "message",
                     ast::option(c.message.as_deref().map(ast::str_expr)),
                 ),
+                (
+                    "resolution",
+                    ast::option(c.resolution.as_deref().map(ast::str_expr)),
+                ),
+                (
+                    "category",
+                    ast::option(
+                        c.category
+                            .and_then(|i| v.categories.get(i))
+                            .map(|cat| ast::str_expr(&cat.name)),
+                    ),
+                ),
+                (
+                    "aliases",
+                    ast::slice_ref(c.aliases.iter().map(|a| ast::str_expr(a))),
+                ),
+                (
+                    "deprecated",
+                    ast::option(c.deprecation_note().map(|n| ast::str_expr(&n))),
+                ),
+                (
+                    "replacement",
+                    ast::option(c.replacement().map(ast::str_expr)),
+                ),
+                ("removed", syn::parse_quote!(#removed)),
+                (
+                    "docs_url",
+                    ast::option(v.code_url(c).map(|u| ast::str_expr(&u))),
+                ),
             ],
         )
     }));
@@ -167,14 +201,25 @@ fn fill_codes(items: &mut [syn::Item], v: &Vendor) -> Option<()> {
     if v.codes.len() <= MATCH_LIMIT {
         let m = ast::fn_match(items, "ErrorCode", "from_code")?;
         let other = std::mem::take(&mut m.arms);
-        m.arms.extend(
-            v.codes
-                .iter()
-                .map(|c| ast::arm(ast::str_pat(&c.code), variant_path(c))),
-        );
+        m.arms.extend(v.codes.iter().map(|c| {
+            let spellings = std::iter::once(&c.code).chain(&c.aliases);
+            ast::arm(
+                ast::str_pats(spellings.map(String::as_str)),
+                variant_path(c),
+            )
+        }));
         m.arms.extend(other);
     } else {
-        let wire: Vec<&str> = v.codes.iter().map(|c| c.code.as_str()).collect();
+        // The codes in `ALL`'s order, then every alias; `ALIAS_OF` gives each
+        // alias's code, as its index in `ALL`.
+        let mut wire: Vec<&str> = v.codes.iter().map(|c| c.code.as_str()).collect();
+        let mut alias_of = Vec::new();
+        for (i, c) in v.codes.iter().enumerate() {
+            for a in &c.aliases {
+                wire.push(a);
+                alias_of.push(i);
+            }
+        }
         let body = ast::impl_fn(items, "ErrorCode", "from_code")?;
         let leading = body
             .stmts
@@ -192,6 +237,11 @@ fn fill_codes(items: &mut [syn::Item], v: &Vendor) -> Option<()> {
         ast::static_array(&mut statics, "CODES")?
             .elems
             .extend(wire.iter().map(|c| ast::str_expr(c)));
+        if !alias_of.is_empty() {
+            ast::static_array(&mut statics, "ALIAS_OF")?
+                .elems
+                .extend(alias_of.into_iter().map(ast::int_expr));
+        }
         ast::static_array(&mut statics, "SLOTS")?
             .elems
             .extend(slot_table(&wire).into_iter().map(ast::int_expr));
@@ -381,8 +431,15 @@ fn write_variant_doc(out: &mut String, indent: &str, v: &Vendor, c: &Code) {
     for (lang, name) in &c.sdk {
         item(&mut line, format_args!("SDK ({})", Escaped(lang)), name);
     }
-    if let Some(d) = &c.deprecated {
-        item(&mut line, format_args!("Deprecated"), d);
+    if !c.aliases.is_empty() {
+        let aliases = Joined(&c.aliases, ", ").to_string();
+        item(&mut line, format_args!("Also sent as"), &aliases);
+    }
+    if let Some(note) = c.deprecation_note() {
+        item(&mut line, format_args!("Deprecated"), &note);
+    }
+    if let Some(r) = c.replacement().and_then(|r| v.code(r)) {
+        line(format_args!(" - Replaced by [`ErrorCode::{}`]", r.variant));
     }
 }
 
@@ -449,11 +506,25 @@ fn skeleton(v: &Vendor) -> TokenStream {
 
     let variants: Vec<Ident> = v.codes.iter().map(|c| ident(&c.variant)).collect();
     let n_lit = Literal::usize_unsuffixed(n);
+    let aliases: usize = v.codes.iter().map(|c| c.aliases.len()).sum();
     // The per-code lists are left empty here and filled by `fill_codes`.
     let from_code_body = if n <= MATCH_LIMIT {
         quote! {
             match code {
                 other => crate::lookup::miss(other, ErrorCode::Unknown),
+            }
+        }
+    } else if aliases > 0 {
+        let spellings = Literal::usize_unsuffixed(n + aliases);
+        let aliases = Literal::usize_unsuffixed(aliases);
+        quote! {
+            static CODES: [&str; #spellings] = [];
+            static ALIAS_OF: [u32; #aliases] = [];
+            static SLOTS: &[u32] = &[];
+            match crate::lookup::find(SLOTS, &CODES, code) {
+                Some(i) if i < #n_lit => ErrorCode::ALL[i].clone(),
+                Some(i) => ErrorCode::ALL[ALIAS_OF[i - #n_lit] as usize].clone(),
+                None => crate::lookup::miss(code, ErrorCode::Unknown),
             }
         }
     } else {
@@ -524,6 +595,13 @@ fn skeleton(v: &Vendor) -> TokenStream {
         "from_status_only"
     });
 
+    // The lookups name every variant, deprecated ones included.
+    let allow_deprecated = if v.codes.iter().any(Code::is_deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
+
     quote! {
         #(#![doc = #module_doc])*
 
@@ -560,6 +638,7 @@ fn skeleton(v: &Vendor) -> TokenStream {
 
         static INFO: [crate::vendor::CodeInfo; #n_lit] = [];
 
+        #allow_deprecated
         impl ErrorCode {
             /// Every known code, in the catalog's order.
             pub const ALL: &'static [ErrorCode] = &[];
