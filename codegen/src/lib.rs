@@ -5,6 +5,7 @@
 //! (`cargo xtask codegen`).
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;

@@ -219,10 +219,11 @@ fn parse(md: &str) -> Page {
                 }
                 fences.push(range);
             }
-            // The emitter's only strong text is `**Deprecated:**`, and its only
+            // The emitter's only strong texts are `**Deprecated:**` and `**Removed:**`, and its only
             // list is SUMMARY.md's, which the caller allows.
             Event::Start(Tag::Strong) => strong_at = page.text.len(),
-            Event::End(TagEnd::Strong) if &page.text[strong_at..] == "Deprecated:" => {}
+            Event::End(TagEnd::Strong)
+                if ["Deprecated:", "Removed:"].contains(&&page.text[strong_at..]) => {}
             Event::Start(
                 tag @ (Tag::List(_)
                 | Tag::BlockQuote(_)
@@ -366,8 +367,9 @@ fn check_tables(pages: &BTreeMap<String, Page>) -> Vec<String> {
     problems
 }
 
-/// Every code is in exactly one row of its vendor's tables under `## Codes`,
-/// whose first cell shows the code and links to its anchor; every row is a code.
+/// Every current code is in exactly one row of its vendor's tables under
+/// `## Codes`, every removed code in one row of `## Removed codes`, whose first
+/// cell shows the code and links to its anchor; every row is a code.
 fn check_code_rows(catalog: &Catalog, pages: &BTreeMap<String, Page>) -> Vec<String> {
     let mut problems = Vec::new();
     for v in &catalog.vendors {
@@ -376,7 +378,12 @@ fn check_code_rows(catalog: &Catalog, pages: &BTreeMap<String, Page>) -> Vec<Str
         let Some(page) = pages.get(&name) else {
             continue;
         };
-        for t in page.tables.iter().filter(|t| t.section == "Codes") {
+        let sections = ["Codes", "Removed codes"];
+        for t in page
+            .tables
+            .iter()
+            .filter(|t| sections.contains(&t.section.as_str()))
+        {
             for r in &t.rows[1..] {
                 let first = &r.cells[0];
                 match first.links.first().and_then(|l| l.strip_prefix('#')) {
@@ -400,7 +407,7 @@ fn check_code_rows(catalog: &Catalog, pages: &BTreeMap<String, Page>) -> Vec<Str
                     shown.len()
                 )),
                 None => problems.push(format!(
-                    "{name}: code `{}` is in no row of `## Codes`",
+                    "{name}: code `{}` is in no row of `## Codes` or `## Removed codes`",
                     c.code
                 )),
             }
@@ -715,11 +722,9 @@ fn texts(v: &Vendor) -> Vec<(String, String, bool)> {
             add("code sdk language", lang, free);
             add("code sdk name", name, free);
         }
-        add(
-            "deprecated",
-            c.deprecated.as_deref().unwrap_or_default(),
-            free,
-        );
+        if let Some(d) = &c.deprecated {
+            add("deprecated", &d.note, free);
+        }
         for ex in &c.examples {
             add("example title", &ex.title, free);
             add("example body", &ex.body, false);

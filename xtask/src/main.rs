@@ -1,12 +1,15 @@
 //! `cargo xtask`: the errcat maintainer command line.
 //!
-//! Exit codes: 0 when all is well, 1 when the catalog has problems or a check
-//! finds stale files, 2 for a usage error (clap's own).
+//! Exit codes: 0 when all is well, 1 when the catalog has problems, a check
+//! finds stale files or a diff finds a change that breaks users without saying
+//! so, 2 for a usage error (clap's own, or a diff outside a git repository or
+//! against an unknown revision).
 
 mod add_code;
 mod bench;
 mod codegen;
 mod compile_bench;
+mod diff;
 mod explain;
 mod new_vendor;
 mod synth;
@@ -113,6 +116,15 @@ enum Command {
         #[arg(long, value_enum)]
         mode: bench::Mode,
     },
+    /// Compare the catalog at a git revision with the working tree: what changed, what it breaks, the bump.
+    Diff {
+        /// The revision to compare with: a commit, branch or tag.
+        #[arg(long, default_value = "HEAD", value_name = "GIT-REV")]
+        base: String,
+        /// The report's format.
+        #[arg(long, value_enum, default_value_t = diff::Format::Text)]
+        format: diff::Format,
+    },
     /// Print everything the catalog knows about a code: `explain <VENDOR> <CODE>` or `explain <CODE>`.
     Explain {
         /// The vendor id, then the code; or only the code, to search every vendor.
@@ -200,6 +212,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Diff { base, format } => diff::run(&root, &base, format),
         Command::Explain { args } => {
             let (vendor, code) = match args.as_slice() {
                 [code] => (None, code.as_str()),

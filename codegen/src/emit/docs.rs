@@ -531,15 +531,15 @@ fn vendor(v: &Vendor) -> String {
     let code_row = |s: &mut String, c: &Code| {
         let _ = writeln!(
             s,
-            "| [{}](#{}){} | {} | [{kind}](kinds.md#{kind}) | {} | {} | {} |",
+            "| [{}](#{}) | {} | [{kind}](kinds.md#{kind}) | {}{} | {} | {} |",
             Inline(&c.code),
             c.anchor,
+            statuses(c),
             if c.deprecated.is_some() {
-                " (deprecated)"
+                "Deprecated. "
             } else {
                 ""
             },
-            statuses(c),
             Inline(&c.meaning),
             rule_words(v, &c.retry),
             Inline(c.resolution.as_deref().unwrap_or("")),
@@ -621,7 +621,7 @@ fn vendor(v: &Vendor) -> String {
         if let Some(r) = &c.removed {
             let _ = write!(
                 s,
-                "**Removed** since {}: {}\n\n",
+                "**Removed:** since {}. {}\n\n",
                 Inline(&r.since),
                 Inline(&r.why)
             );
@@ -631,7 +631,7 @@ fn vendor(v: &Vendor) -> String {
                 Some(since) => {
                     let _ = write!(
                         s,
-                        "**Deprecated** since {}: {}\n\n",
+                        "**Deprecated:** since {}. {}\n\n",
                         Inline(since),
                         Inline(&d.note)
                     );

@@ -33,6 +33,11 @@ impl TempWorkspace {
             copy_dir(&real.join(dir), &root.join(dir));
         }
         fs::copy(real.join("Cargo.toml"), root.join("Cargo.toml")).expect("copy Cargo.toml");
+        fs::copy(
+            real.join("generated/Cargo.toml"),
+            root.join("generated/Cargo.toml"),
+        )
+        .expect("copy generated/Cargo.toml");
         TempWorkspace { root }
     }
 
@@ -49,6 +54,45 @@ impl TempWorkspace {
             String::from_utf8_lossy(&out.stdout).into_owned(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
+    }
+
+    /// Makes the copy a git repository with everything in it committed, as a
+    /// maintainer's checkout would be; git's user configuration is not read.
+    pub fn commit_all(&self, message: &str) {
+        if !self.root.join(".git").exists() {
+            self.git(&["init", "--quiet"]);
+        }
+        self.git(&["add", "--all"]);
+        self.git(&["commit", "--quiet", "--no-verify", "-m", message]);
+    }
+
+    /// Runs `git` in the copy with a fixed identity and no user or system configuration.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args([
+                "-c",
+                "user.name=errcat",
+                "-c",
+                "user.email=errcat@example.invalid",
+            ])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .current_dir(&self.root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// The path of a file in the copy.
