@@ -4,7 +4,9 @@
 //! commands, each followed by its expected output (stdout, then stderr). `[..]`
 //! in an expected line matches any text. A comment
 //! `<!-- readme-test: replace FILE "OLD" "NEW" -->` edits a file of the copy
-//! between steps, standing in for a person editing the catalog. A step whose
+//! between steps, standing in for a person editing the catalog, and
+//! `<!-- readme-test: commit "MESSAGE" -->` commits the copy (a git repository
+//! whose first commit holds the copied workspace). A step whose
 //! output has a line starting with `error:` must exit non-zero; any other must
 //! exit 0.
 
@@ -21,6 +23,9 @@ enum Step {
         file: String,
         old: String,
         new: String,
+    },
+    Commit {
+        message: String,
     },
 }
 
@@ -64,7 +69,13 @@ fn steps(readme: &str) -> Vec<Step> {
     let mut steps = Vec::new();
     let mut in_console = false;
     for line in readme.lines() {
-        if let Some(rest) = line.strip_prefix("<!-- readme-test: replace ") {
+        if let Some(rest) = line.strip_prefix("<!-- readme-test: commit ") {
+            let w = words(rest.trim_end_matches("-->").trim());
+            assert_eq!(w.len(), 1, "readme-test commit takes MESSAGE: {line}");
+            steps.push(Step::Commit {
+                message: w[0].clone(),
+            });
+        } else if let Some(rest) = line.strip_prefix("<!-- readme-test: replace ") {
             let w = words(rest.trim_end_matches("-->").trim());
             assert_eq!(w.len(), 3, "readme-test replace takes FILE OLD NEW: {line}");
             steps.push(Step::Replace {
@@ -124,9 +135,11 @@ fn readme_walkthrough_runs_as_written() {
         .count();
     assert!(runs >= 6, "the walk-through has only {runs} commands");
     let ws = TempWorkspace::new("readme");
+    ws.commit_all("the workspace");
     let mut failures = Vec::new();
     for step in &steps {
         match step {
+            Step::Commit { message } => ws.commit_all(message),
             Step::Replace { file, old, new } => {
                 let text = ws.read(file);
                 assert!(
