@@ -315,3 +315,17 @@ fn an_unknown_revision_is_named() {
         );
     }
 }
+
+#[test]
+fn the_json_shown_in_the_catalog_readme_is_real_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let readme = fs::read_to_string(root.join("catalog/README.md")).unwrap();
+    let json = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff/change-retry-rule.json"),
+    )
+    .unwrap();
+    assert!(
+        readme.contains(&format!("```json\n{json}```\n")),
+        "catalog/README.md does not show tests/diff/change-retry-rule.json as it is"
+    );
+}
