@@ -22,6 +22,13 @@ const HOSTILE: &str = "q\" b\\ */ /* // #[cfg(any())] #![no_std] } { </script> <
 const HOSTILE_TEMPLATE: &str = "q\" b\\ */ /* // #[cfg(any())] }} {{ </script> | ` ``` \n\
                                 second \u{0} \u{202e}rtl {name}";
 
+/// [`HOSTILE`]'s ASCII part: what an alias, which must be ASCII, can carry.
+const HOSTILE_ASCII: &str =
+    "q\" b\\ */ /* // #[cfg(any())] } { </script> <b> | ` ``` ~~ #[errcat_variant_doc]";
+
+/// A docs address with quotes, comment and attribute openers.
+const HOSTILE_URL: &str = "https://docs.acme.test/e\"*/#[/";
+
 fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap()
 }
@@ -35,6 +42,7 @@ fn hostile_vendor() -> String {
         r##"name: {h}
 summary: {big}
 source: "https://docs.acme.test/e\"*/#["
+docs_url: {url}
 envelope:
   code: "/err\"or/c*~1de"
   code_note: {h}
@@ -67,6 +75,8 @@ errors:
     retry: {{after: {h}}}
     sdk: {{python: {h}}}
     deprecated: {h}
+    removed: {{since: {h}, why: {h}}}
+    aliases: [{alias}]
     examples:
       - title: {h}
         status: 422
@@ -76,8 +86,11 @@ errors:
     kind: internal
     meaning: {h}
     retry: backoff
+    deprecated: {{since: {h}, why: {h}, replacement: "x\"*/{{"}}
 "##,
         template = quoted(HOSTILE_TEMPLATE),
+        alias = quoted(HOSTILE_ASCII),
+        url = quoted(HOSTILE_URL),
     )
 }
 
@@ -211,6 +224,11 @@ fn hostile_text_keeps_the_module_shape_and_is_kept_exactly() {
         "#[doc = \"x\"]",
         "Retry-After*#|`",
         "X-Id*#|`",
+        HOSTILE_ASCII,
+        &format!(
+            "{HOSTILE_URL}acme.html#{}",
+            errcat_codegen::names::anchor("x\"*/{")
+        ),
     ] {
         assert!(
             strings.iter().any(|s| s == wanted),

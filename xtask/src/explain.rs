@@ -197,6 +197,67 @@ fn levenshtein(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
+    fn lifecycle_catalog() -> Catalog {
+        let text = r#"name: Acme
+summary: "Errors."
+source: https://docs.acme.test/errors
+docs_url: https://errors.acme.test/
+envelope:
+  code: /error/code
+  message: /error/message
+  example: '{"error": {"code": "not_found", "message": "m"}}'
+errors:
+  - code: not_found
+    status: 404
+    kind: not_found
+    meaning: "Not there."
+    retry: never
+    aliases: [missing]
+  - code: gone
+    status: 410
+    kind: not_found
+    meaning: "Gone."
+    retry: never
+    deprecated: {since: "2024-01", why: "Merged.", replacement: not_found}
+    removed: {since: "2025-01", why: "No longer sent."}
+"#;
+        let source = errcat_codegen::load::Source {
+            file_name: "acme.yaml".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        errcat_codegen::catalog_from_sources("catalog", &[source])
+            .unwrap_or_else(|d| panic!("{}", d.render()))
+    }
+
+    #[test]
+    fn an_alias_finds_its_code() {
+        let out = run(&lifecycle_catalog(), None, "missing").unwrap();
+        assert!(out.starts_with("acme not_found (Acme)\n"), "{out}");
+        assert!(out.contains("  also sent:  missing\n"), "{out}");
+        assert!(
+            out.contains("  docs:       https://errors.acme.test/acme.html#not_found\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_removed_code_names_its_replacement() {
+        let out = run(&lifecycle_catalog(), Some("acme"), "gone").unwrap();
+        assert!(
+            out.contains(
+                "  removed:    Removed since 2025-01: No longer sent. Deprecated since 2024-01: Merged. \
+                 Use `not_found` instead.\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "  replaced:   not_found (https://errors.acme.test/acme.html#not_found)\n"
+            ),
+            "{out}"
+        );
+    }
+
     #[test]
     fn edit_distance() {
         assert_eq!(levenshtein("kitten", "sitting"), 3);
