@@ -6,10 +6,10 @@
 //! alias and every deprecated code; compiling it must warn where it names a
 //! deprecated variant and nowhere else (the generated lookups name them too).
 
+mod support;
+
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use errcat_codegen::emit::rust::MATCH_LIMIT;
 use errcat_codegen::load::Source;
@@ -169,47 +169,12 @@ fn the_large_vendor_uses_the_hash_table_and_lists_its_aliases_there() {
 
 #[test]
 fn naming_a_deprecated_code_warns_and_parsing_still_yields_it() {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("errcat-lifecycle-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(dir.join("src/gen")).unwrap();
-    fs::create_dir_all(dir.join("tests")).unwrap();
-    for entry in fs::read_dir(workspace.join("generated/src")).unwrap() {
-        let entry = entry.unwrap();
-        if entry.path().is_file() {
-            fs::copy(entry.path(), dir.join("src").join(entry.file_name())).unwrap();
-        }
-    }
-    for file in generate() {
-        let name = Path::new(&file.path).file_name().unwrap();
-        fs::write(dir.join("src/gen").join(name), file.contents).unwrap();
-    }
-    fs::write(dir.join("tests/lifecycle.rs"), PROGRAM).unwrap();
-    fs::write(
-        dir.join("Cargo.toml"),
-        "[package]\nname = \"errcat\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-         [dependencies]\nserde_json = \"1\"\n\n[features]\nserde = []\n\n[workspace]\n",
-    )
-    .unwrap();
-    fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "test",
-            "--offline",
-            "--color",
-            "never",
-            "--test",
-            "lifecycle",
-        ])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", workspace.join("target/injection"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("run cargo");
+    let krate = support::TempCrate::new("lifecycle", &generate());
+    fs::create_dir_all(krate.dir.join("tests")).unwrap();
+    fs::write(krate.dir.join("tests/lifecycle.rs"), PROGRAM).unwrap();
+    let out = krate.cargo(&["test", "--color", "never", "--test", "lifecycle"], "");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let _ = fs::remove_dir_all(&dir);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let warned: Vec<&str> = stderr
         .lines()

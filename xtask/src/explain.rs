@@ -18,39 +18,23 @@ pub fn run(catalog: &Catalog, vendor: Option<&str>, code: &str) -> Result<String
         },
         None => catalog.vendors.iter().collect(),
     };
-    let mut hits: Vec<(&Vendor, &Code)> = vendors
+    // The code as written, then another spelling the vendor sends (an alias),
+    // then the code in another case, which is the same code to a support engineer.
+    let tests: [&dyn Fn(&Code) -> bool; 3] = [
+        &|c| c.code == code,
+        &|c| c.aliases.iter().any(|a| a == code),
+        &|c| c.code.eq_ignore_ascii_case(code),
+    ];
+    let hits: Vec<(&Vendor, &Code)> = tests
         .iter()
-        .flat_map(|v| {
-            v.codes
+        .map(|test| {
+            vendors
                 .iter()
-                .filter(|c| c.code == code)
-                .map(move |c| (*v, c))
+                .flat_map(|v| v.codes.iter().filter(|c| test(c)).map(move |c| (*v, c)))
+                .collect::<Vec<_>>()
         })
-        .collect();
-    if hits.is_empty() {
-        // Another spelling the vendor sends finds its code.
-        hits = vendors
-            .iter()
-            .flat_map(|v| {
-                v.codes
-                    .iter()
-                    .filter(|c| c.aliases.iter().any(|a| a == code))
-                    .map(move |c| (*v, c))
-            })
-            .collect();
-    }
-    if hits.is_empty() {
-        // A code given in the other case is the same code to a support engineer.
-        hits = vendors
-            .iter()
-            .flat_map(|v| {
-                v.codes
-                    .iter()
-                    .filter(|c| c.code.eq_ignore_ascii_case(code))
-                    .map(move |c| (*v, c))
-            })
-            .collect();
-    }
+        .find(|hits| !hits.is_empty())
+        .unwrap_or_default();
     if hits.is_empty() {
         let known: Vec<&str> = vendors
             .iter()
