@@ -91,6 +91,23 @@ macro_rules! vendor_modules {
                         );
                         let info = VendorCode::info(c).unwrap_or_else(|| panic!("{what}: no row"));
                         assert_eq!(info.code, entry.code, "{what}");
+
+                        // What the docs know, at run time.
+                        assert_eq!(c.resolution(), entry.resolution.as_deref(), "{what}");
+                        let category = entry.category.map(|i| v.categories[i].name.as_str());
+                        assert_eq!(c.category(), category, "{what}");
+                        assert_eq!(c.aliases(), entry.aliases.as_slice(), "{what}");
+                        for alias in &entry.aliases {
+                            assert_eq!(&ErrorCode::from_code(alias), c, "{what}: alias {alias}");
+                        }
+                        assert_eq!(c.deprecation(), entry.deprecation_note().as_deref(), "{what}");
+                        assert_eq!(c.is_removed(), entry.removed.is_some(), "{what}");
+                        assert_eq!(
+                            c.replaced_by().map(|r| r.as_str().to_owned()),
+                            entry.replacement().map(str::to_owned),
+                            "{what}"
+                        );
+                        assert_eq!(c.docs_url(), v.code_url(entry).as_deref(), "{what}");
                     }
                 }
 
