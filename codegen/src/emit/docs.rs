@@ -340,7 +340,11 @@ fn index(catalog: &Catalog) -> String {
             "Kind",
             "The canonical cross-vendor kind (see [error kinds](kinds.md)).",
         ),
-        ("Meaning", "What the error means, in the reference's words."),
+        (
+            "Meaning",
+            "What the error means, in the reference's words; it starts with \"Deprecated.\" for a code the vendor \
+             deprecated. Codes the vendor no longer sends are listed apart, under \"Removed codes\".",
+        ),
         (
             "Retry",
             "What a client does: Never; After (an action the user must take first); Wait (the server's delay header); \
