@@ -734,3 +734,47 @@ pub fn json(report: &Report, sides: Sides<'_>) -> Result<String, String> {
     out.push('\n');
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(classes: &[Class]) -> Report {
+        Report {
+            changes: classes
+                .iter()
+                .map(|class| change(*class, Kind::Changed, "acme", None))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn before_one_point_oh_only_breaking_changes_bump_the_minor_number() {
+        let bump = |classes: &[Class]| report(classes).bump("0.4.2").unwrap();
+        assert_eq!(bump(&[]), (Bump::None, "0.4.2".to_owned()));
+        assert_eq!(bump(&[Class::Text]), (Bump::Patch, "0.4.3".to_owned()));
+        assert_eq!(
+            bump(&[Class::Additive, Class::Behaviour]),
+            (Bump::Patch, "0.4.3".to_owned())
+        );
+        assert_eq!(
+            bump(&[Class::Text, Class::Breaking]),
+            (Bump::Minor, "0.5.0".to_owned())
+        );
+    }
+
+    #[test]
+    fn from_one_point_oh_each_class_has_its_number() {
+        let bump = |classes: &[Class]| report(classes).bump("1.2.3").unwrap();
+        assert_eq!(bump(&[Class::Text]), (Bump::Patch, "1.2.4".to_owned()));
+        assert_eq!(bump(&[Class::Additive]), (Bump::Minor, "1.3.0".to_owned()));
+        assert_eq!(bump(&[Class::Behaviour]), (Bump::Minor, "1.3.0".to_owned()));
+        assert_eq!(bump(&[Class::Breaking]), (Bump::Major, "2.0.0".to_owned()));
+        assert_eq!(
+            report(&[Class::Text]).bump("1.0.0-rc.1+build").unwrap().1,
+            "1.0.1"
+        );
+        assert!(report(&[]).bump("1.2").is_err());
+        assert!(report(&[]).bump("one.two.three").is_err());
+    }
+}
