@@ -7,6 +7,7 @@
 pub mod diag;
 pub mod emit;
 pub mod ir;
+pub mod layout;
 pub mod load;
 pub mod model;
 pub mod names;
