@@ -159,6 +159,48 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// The candidates closest to `given` in spelling (case aside), nearest first:
+/// those within an edit distance of a quarter of its length (at least 2).
+pub fn closest<'a>(given: &str, candidates: &[&'a str]) -> Vec<&'a str> {
+    let given_lower = given.to_ascii_lowercase();
+    let limit = (given.chars().count() / 4).max(2);
+    let mut close: Vec<(usize, &str)> = candidates
+        .iter()
+        .map(|c| (levenshtein(&given_lower, &c.to_ascii_lowercase()), *c))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    close.sort();
+    close.dedup_by(|a, b| a.1 == b.1);
+    close.into_iter().map(|(_, c)| c).collect()
+}
+
+/// `; did you mean `x`?` for the closest candidates (at most three), or nothing.
+pub fn did_you_mean(given: &str, candidates: &[&str]) -> String {
+    match closest(given, candidates).as_slice() {
+        [] => String::new(),
+        [one] => format!("; did you mean `{one}`?"),
+        many => {
+            let names: Vec<String> = many.iter().take(3).map(|c| format!("`{c}`")).collect();
+            format!("; did you mean one of {}?", names.join(", "))
+        }
+    }
+}
+
+/// The edit distance between two strings, in characters.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -178,6 +220,26 @@ fn token_end(s: &str, start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(levenshtein("rate_limited", "rate_limited"), 0);
+    }
+
+    #[test]
+    fn suggestions_name_the_closest_candidates() {
+        assert_eq!(
+            did_you_mean("rate_limitd", &["rate_limited", "not_found"]),
+            "; did you mean `rate_limited`?"
+        );
+        assert_eq!(did_you_mean("zzzzzz", &["rate_limited"]), "");
+        assert_eq!(
+            closest("meanng", &["message", "meaning", "kind"]),
+            ["meaning"]
+        );
+    }
 
     #[test]
     fn display_is_path_line_column_then_help() {

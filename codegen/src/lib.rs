@@ -8,6 +8,7 @@ pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod ir;
+pub mod layout;
 pub mod load;
 pub mod model;
 pub mod names;

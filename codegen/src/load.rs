@@ -10,7 +10,8 @@ use std::path::Path;
 use serde::de::IgnoredAny;
 use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{self, Diagnostic, Diagnostics};
+use crate::layout;
 use crate::model::VendorFile;
 
 /// The largest catalog file accepted, in bytes: a vendor of ten thousand codes
@@ -216,7 +217,7 @@ fn yaml_diagnostic(path: &str, text: &str, e: &YamlError) -> Diagnostic {
         .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
     // The user-facing wording: the default one gives advice to the program's
     // author, such as which parser option would accept a duplicate key.
-    let message: String = UserMessageFormatter
+    let mut message: String = UserMessageFormatter
         .format_message(e)
         .chars()
         .flat_map(|c| {
@@ -236,37 +237,146 @@ fn yaml_diagnostic(path: &str, text: &str, e: &YamlError) -> Diagnostic {
         (line, column) = (l, c);
     }
     let too_big = message.contains("limits breached") || message.contains("recursion limit");
-    let help = match e {
-        _ if too_big => {
-            "the document is too large or too deeply nested for a catalog (aliases count as \
-             copies); write it out plainly"
-        }
-        YamlError::SerdeUnknownField { .. } => {
-            "remove the field or correct its spelling; catalog/README.md lists every field"
+    let structural = e.location().is_some()
+        && !too_big
+        && matches!(
+            e,
+            YamlError::Message { .. }
+                | YamlError::Unexpected { .. }
+                | YamlError::UnexpectedContainerEndWhileReadingKeyNode { .. }
+        )
+        || message.contains("did not find expected")
+        || message.contains("mapping values are not allowed");
+    if structural && let Some((l, c, what, how)) = layout::explain_indentation(text, line) {
+        return Diagnostic::new(path, (l, c), what, how);
+    }
+    let help: String = match e {
+        _ if too_big => "the document is too large or too deeply nested for a catalog (aliases \
+                         count as copies); write it out plainly"
+            .into(),
+        YamlError::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            let fields = expected.join(", ");
+            if let Some(near) = diag::closest(field, expected).first() {
+                message = format!("unknown field `{field}`; did you mean `{near}`?");
+                format!("correct its spelling; the fields here are {fields}")
+            } else {
+                "remove the field or correct its spelling; catalog/README.md lists every field".into()
+            }
         }
         YamlError::SerdeMissingField { .. } => {
-            "add the field; catalog/README.md explains each one with an example"
+            "add the field; catalog/README.md explains each one with an example".into()
         }
-        YamlError::SerdeUnknownVariant { .. } => "use one of the values listed above",
+        YamlError::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let what = value_kind(expected);
+            let values = expected.join(", ");
+            match diag::closest(variant, expected).first() {
+                Some(near) => {
+                    message = format!("unknown {what} `{variant}`; did you mean `{near}`?");
+                    format!("use one of {values}")
+                }
+                None => {
+                    message = format!("unknown {what} `{variant}`, expected one of {values}");
+                    "use one of the values listed above".into()
+                }
+            }
+        }
         YamlError::SerdeInvalidType { .. }
         | YamlError::SerdeInvalidValue { .. }
         | YamlError::InvalidScalar { .. }
         | YamlError::NullIntoString { .. }
         | YamlError::Unexpected { .. }
         | YamlError::Message { .. }
-        | YamlError::InvalidBooleanStrict { .. } => {
-            "write a value of the expected type; quote text that YAML would read otherwise"
+        | YamlError::InvalidBooleanStrict { .. } => match quoted_number(text, line, column) {
+            Some(n) => format!(
+                "write the number without quotes (`{n}`, not `\"{n}\"`): quotes make it text"
+            ),
+            None if message.contains("expected a string") || message.contains("expected string") => {
+                "quote the value (`\"...\"`): YAML reads it as another type".into()
+            }
+            None => "write a value of the expected type; catalog/README.md shows each field with an example".into(),
+        },
+        YamlError::DuplicateMappingKey { key, .. } => {
+            let key = key.as_deref().unwrap_or("");
+            let (what, how) = duplicate_key(text, line, column, key);
+            message = what;
+            how
         }
-        YamlError::DuplicateMappingKey { .. } => "keep one of the two keys and delete the other",
         YamlError::Budget { .. }
         | YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
         | YamlError::AliasReplayStackDepthExceeded { .. } => {
-            "the document is too large or too deeply nested for a catalog; write it out plainly"
+            "the document is too large or too deeply nested for a catalog; write it out plainly".into()
         }
-        _ => "fix the YAML syntax here: check indentation (spaces, not tabs), quotes and colons",
+        _ => "fix the YAML syntax here: check indentation (spaces, not tabs), quotes and colons".into(),
     };
     Diagnostic::new(path, (line, column), message, help)
+}
+
+/// What the values of an enum are called, from the values serde expected.
+fn value_kind(expected: &[&str]) -> &'static str {
+    if crate::ir::Kind::ALL
+        .iter()
+        .all(|k| expected.contains(&k.id()))
+    {
+        "kind"
+    } else if expected.contains(&"retry_after") {
+        "retry rule"
+    } else if expected.contains(&"proportional") {
+        "jitter"
+    } else {
+        "value"
+    }
+}
+
+/// The digits of the first quoted number (`"429"`) of the value at
+/// `line`:`column`, to the end of its line, if there is one.
+fn quoted_number(text: &str, line: usize, column: usize) -> Option<&str> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let at: usize = l
+        .char_indices()
+        .nth(column.checked_sub(1)?)
+        .map(|(i, _)| i)?;
+    let rest = &l[at..];
+    rest.match_indices(['"', '\'']).find_map(|(i, q)| {
+        let inner = &rest[i + 1..];
+        let digits = &inner[..inner.find(q)?];
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+    })
+}
+
+/// The message and help for a key written twice in one mapping, the second at `line`:`column`.
+fn duplicate_key(text: &str, line: usize, column: usize, key: &str) -> (String, String) {
+    let first = layout::first_key(text, line, column, key);
+    let first_at = first.map_or_else(String::new, |(l, c)| format!(" (the first is at {l}:{c})"));
+    if let Some(above) = layout::deeper_line_before(text, line) {
+        let level = if column == 1 {
+            format!("a second top-level `{key}`")
+        } else {
+            format!("a second `{key}` of the mapping at column {column}")
+        };
+        return (
+            format!(
+                "this line is indented less than line {} above it (column {column}, not {}), so YAML reads `{key}` as {level}{first_at}",
+                above.number,
+                above.indent + 1
+            ),
+            format!(
+                "indent it to column {} if it belongs with line {}; if it is meant at this level, keep one of the two `{key}` keys",
+                above.indent + 1,
+                above.number
+            ),
+        );
+    }
+    (
+        format!("duplicate key `{key}`{first_at}"),
+        format!(
+            "keep one of the two `{key}` keys (the one the reference supports) and delete the other"
+        ),
+    )
 }
 
 /// The first tab in the indentation of line `from` (1-based) or a later one, as line and column.

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{self, Given};
+use crate::layout;
 use crate::load::Loaded;
 use crate::model::{self, Spanned};
 use crate::names;
@@ -34,20 +35,15 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
             "rename the file: lower-case ASCII letters, digits and single `-`, starting with a letter",
         );
     }
-    // What `cargo xtask new-vendor` writes where text must be filled in.
+    // What `cargo xtask new-vendor` writes where text must be filled in:
+    // refused wherever it is left, comments aside.
     const PLACEHOLDER: &str = "FILL-IN";
-    for (field, value, at) in [
-        ("name", f.name.value.as_str(), pos(&f.name)),
-        ("summary", f.summary.value.as_str(), pos(&f.summary)),
-        ("source", f.source.value.as_str(), pos(&f.source)),
-    ] {
-        if value.contains(PLACEHOLDER) {
-            cx.at(
-                at,
-                format!("`{field}` still holds the placeholder {PLACEHOLDER}"),
-                "replace it with what the vendor's reference says",
-            );
-        }
+    for (line, column, field) in layout::find_in_values(&loaded.text, PLACEHOLDER) {
+        cx.at(
+            (line, column),
+            format!("`{field}` still holds the placeholder {PLACEHOLDER}"),
+            "replace it with what the vendor's reference says",
+        );
     }
     if f.name.value.trim().is_empty() {
         cx.err(

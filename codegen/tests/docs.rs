@@ -43,6 +43,7 @@ fn pages(catalog: &Catalog) -> BTreeMap<String, String> {
     let prefix = format!("{}/", docs::DIR);
     docs::files(catalog)
         .into_iter()
+        .filter(|f| f.path.ends_with(".md"))
         .map(|f| match f.path.strip_prefix(&prefix) {
             Some(name) => (name.to_owned(), f.contents),
             None => panic!("{} is not under {}", f.path, docs::DIR),
@@ -62,6 +63,23 @@ fn assert_none(what: &str, problems: Vec<String>) {
             .join("\n")
     );
 }
+
+/// The labels of the emitter's lists of facts, each item opening with one in
+/// strong text (`- **Kind:** ...`), and of a deprecated code's note.
+const LABELS: &[&str] = &[
+    "Deprecated:",
+    "Removed:",
+    "HTTP status:",
+    "Kind:",
+    "Retry:",
+    "Resolution:",
+    "Category:",
+    "SDK names:",
+    "Page:",
+    "Delay before each retry:",
+    "Server delay header:",
+    "Safe to retry:",
+];
 
 /// A page as a markdown reader sees it.
 #[derive(Default)]
@@ -174,6 +192,7 @@ fn parse(md: &str) -> Page {
     let mut row: Option<(Range<usize>, Vec<Cell>)> = None;
     let mut cell: Option<Cell> = None;
     let mut strong_at = 0;
+    let (mut list_depth, mut item_at) = (0, 0);
     let mut fences: Vec<Range<usize>> = Vec::new();
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     for (event, range) in Parser::new_ext(md, options).into_offset_iter() {
@@ -219,11 +238,25 @@ fn parse(md: &str) -> Page {
                 }
                 fences.push(range);
             }
-            // The emitter's only strong texts are `**Deprecated:**` and `**Removed:**`, and its only
-            // list is SUMMARY.md's, which the caller allows.
+            // The emitter's strong text is a label of [`LABELS`], and its
+            // lists are lists of facts, each item opening with a label, but
+            // for SUMMARY.md's, which the caller allows. None nests.
             Event::Start(Tag::Strong) => strong_at = page.text.len(),
-            Event::End(TagEnd::Strong)
-                if ["Deprecated:", "Removed:"].contains(&&page.text[strong_at..]) => {}
+            Event::End(TagEnd::Strong) if LABELS.contains(&&page.text[strong_at..]) => {}
+            Event::Start(Tag::List(None)) if list_depth == 0 => list_depth += 1,
+            Event::Start(Tag::Item) => item_at = page.text.len(),
+            Event::End(TagEnd::Item) => {
+                let item = &page.text[item_at..];
+                if !LABELS.iter().any(|l| item.starts_with(l)) {
+                    page.stray
+                        .push(format!("List item without a label: {:?}", &md[range]));
+                }
+                page.text.push('\n');
+            }
+            Event::End(TagEnd::List(false)) => {
+                list_depth -= 1;
+                page.text.push('\n');
+            }
             Event::Start(
                 tag @ (Tag::List(_)
                 | Tag::BlockQuote(_)
@@ -340,8 +373,8 @@ fn vendor_of<'c>(catalog: &'c Catalog, page: &str) -> Option<&'c Vendor> {
         .find(|v| page.strip_suffix(".md") == Some(v.id.as_str()))
 }
 
-/// Every table has as many cells in each row as in its header, and every
-/// delimiter row the emitter wrote starts a table.
+/// Every table has as many cells in each row as in its header, no column
+/// empty in every row, and every delimiter row the emitter wrote starts a table.
 fn check_tables(pages: &BTreeMap<String, Page>) -> Vec<String> {
     let mut problems = Vec::new();
     for (name, page) in pages {
@@ -354,6 +387,19 @@ fn check_tables(pages: &BTreeMap<String, Page>) -> Vec<String> {
         }
         for t in &page.tables {
             let width = t.rows[0].written;
+            // A column empty in every row only takes room from the others.
+            for (i, head) in t.rows[0].cells.iter().enumerate() {
+                if t.rows[1..]
+                    .iter()
+                    .all(|r| r.cells.get(i).is_none_or(|c| c.text.trim().is_empty()))
+                {
+                    problems.push(format!(
+                        "{name}: the column `{}` under `## {}` is empty in every row",
+                        head.text.trim(),
+                        t.section
+                    ));
+                }
+            }
             for r in &t.rows {
                 if r.written != width {
                     problems.push(format!(

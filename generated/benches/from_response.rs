@@ -55,7 +55,7 @@ struct Response {
 
 /// Every example body of the catalog, with a status and headers.
 fn responses() -> Vec<Response> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
     let catalog = errcat_codegen::load_catalog(&dir)
         .unwrap_or_else(|problems| panic!("the catalog does not load:\n{problems:?}"));
     let mut out: Vec<Response> = Vec::new();

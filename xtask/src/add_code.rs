@@ -50,8 +50,10 @@ pub fn entry_yaml(c: &NewCode, indent: usize) -> Result<String, String> {
                 format!("{{after: {}}}", quoted(action.trim()))
             }
             _ => {
+                let rules = ["never", "backoff", "retry_after", "idempotent", "after"];
+                let near = errcat_codegen::diag::did_you_mean(other, &rules);
                 return Err(format!(
-                    "unknown retry rule `{other}`; use never, backoff, retry_after, idempotent or after:<what the user must do first>"
+                    "unknown retry rule `{other}`{near} (the rules: never, backoff, retry_after, idempotent, after:<what the user must do first>)"
                 ));
             }
         },
@@ -214,7 +216,11 @@ mod tests {
         assert!(
             entry_yaml(&c, 2)
                 .unwrap_err()
-                .contains("unknown retry rule")
+                .starts_with("unknown retry rule `sometimes` (the rules: never,")
         );
+        c.retry = "retry_afer".into();
+        assert!(entry_yaml(&c, 2).unwrap_err().starts_with(
+            "unknown retry rule `retry_afer`; did you mean `retry_after`? (the rules:"
+        ));
     }
 }

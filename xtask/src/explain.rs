@@ -2,12 +2,23 @@
 
 use std::fmt::Write as _;
 
+use errcat_codegen::diag::did_you_mean;
 use errcat_codegen::emit::docs;
 use errcat_codegen::ir::{Catalog, Code, Rule, Vendor};
 
 /// The explanation of `code`, in `vendor` or in every vendor that has it;
+/// given only a vendor id that is no code, the list of that vendor's codes.
 /// `Err` says what was not found and suggests close spellings.
 pub fn run(catalog: &Catalog, vendor: Option<&str>, code: &str) -> Result<String, String> {
+    if vendor.is_none()
+        && let Some(v) = catalog.vendors.iter().find(|v| v.id == code)
+        && !catalog
+            .vendors
+            .iter()
+            .any(|v| v.codes.iter().any(|c| c.code.eq_ignore_ascii_case(code)))
+    {
+        return Ok(list(v));
+    }
     let vendors: Vec<&Vendor> = match vendor {
         Some(id) => match catalog.vendors.iter().find(|v| v.id == id) {
             Some(v) => vec![v],
@@ -36,10 +47,13 @@ pub fn run(catalog: &Catalog, vendor: Option<&str>, code: &str) -> Result<String
         .find(|hits| !hits.is_empty())
         .unwrap_or_default();
     if hits.is_empty() {
-        let known: Vec<&str> = vendors
+        let mut known: Vec<&str> = vendors
             .iter()
             .flat_map(|v| v.codes.iter().map(|c| c.code.as_str()))
             .collect();
+        if vendor.is_none() {
+            known.extend(catalog.vendors.iter().map(|v| v.id.as_str()));
+        }
         let place = vendor.map_or_else(|| "any vendor".to_owned(), |v| format!("`{v}`"));
         return Err(format!(
             "no code `{code}` in {place}{}",
@@ -51,6 +65,35 @@ pub fn run(catalog: &Catalog, vendor: Option<&str>, code: &str) -> Result<String
         .map(|(v, c)| explain(v, c))
         .collect::<Vec<_>>()
         .join("\n"))
+}
+
+/// A vendor's codes, one a line: code, status and kind, aligned.
+pub fn list(v: &Vendor) -> String {
+    let mut s = format!(
+        "{} ({}): {} code{}\n",
+        v.id,
+        v.name,
+        v.codes.len(),
+        if v.codes.len() == 1 { "" } else { "s" }
+    );
+    let width = v
+        .codes
+        .iter()
+        .map(|c| c.code.chars().count())
+        .max()
+        .unwrap_or(0);
+    for c in &v.codes {
+        let statuses: Vec<String> = c.statuses.iter().map(u16::to_string).collect();
+        let _ = writeln!(
+            s,
+            "  {:<width$}  {:<9}  {}",
+            c.code,
+            statuses.join(" / "),
+            c.kind.id()
+        );
+    }
+    let _ = writeln!(s, "`cargo xtask explain {} <code>` explains one.", v.id);
+    s
 }
 
 /// One code, as aligned `label: value` lines.
@@ -141,42 +184,6 @@ fn retry_words(v: &Vendor, r: &Rule) -> String {
     }
 }
 
-/// `; did you mean `x`?` for the closest candidates, or nothing.
-fn did_you_mean(given: &str, candidates: &[&str]) -> String {
-    let given_lower = given.to_ascii_lowercase();
-    let limit = (given.chars().count() / 4).max(2);
-    let mut close: Vec<(usize, &str)> = candidates
-        .iter()
-        .map(|c| (levenshtein(&given_lower, &c.to_ascii_lowercase()), *c))
-        .filter(|(d, _)| *d <= limit)
-        .collect();
-    close.sort();
-    close.dedup_by(|a, b| a.1 == b.1);
-    match close.as_slice() {
-        [] => String::new(),
-        [(_, one)] => format!("; did you mean `{one}`?"),
-        many => {
-            let names: Vec<String> = many.iter().take(3).map(|(_, c)| format!("`{c}`")).collect();
-            format!("; did you mean one of {}?", names.join(", "))
-        }
-    }
-}
-
-/// The edit distance between two strings, in characters.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,21 +247,5 @@ errors:
             ),
             "{out}"
         );
-    }
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(levenshtein("", "abc"), 3);
-        assert_eq!(levenshtein("rate_limited", "rate_limited"), 0);
-    }
-
-    #[test]
-    fn suggestions_name_the_closest_codes() {
-        assert_eq!(
-            did_you_mean("rate_limitd", &["rate_limited", "not_found"]),
-            "; did you mean `rate_limited`?"
-        );
-        assert_eq!(did_you_mean("zzzzzz", &["rate_limited"]), "");
     }
 }

@@ -34,6 +34,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Validate the catalog and regenerate the Rust crate, the docs and the schema.
+    #[command(override_usage = "cargo xtask codegen [--check]")]
     Codegen {
         /// Write nothing; exit 1 listing every stale, missing or orphan file.
         #[arg(long)]
@@ -125,13 +126,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = diff::Format::Text)]
         format: diff::Format,
     },
-    /// Print everything the catalog knows about a code: `explain <VENDOR> <CODE>` or `explain <CODE>`.
+    /// Print everything the catalog knows about a code, or list a vendor's codes.
+    #[command(override_usage = EXPLAIN_USAGE)]
     Explain {
-        /// The vendor id, then the code; or only the code, to search every vendor.
-        #[arg(num_args = 1..=2, required = true, value_names = ["VENDOR", "CODE"])]
+        /// The vendor id, then the code; only a code, to search every vendor; or only a vendor id, to list its codes.
+        #[arg(num_args = 0..=2, value_names = ["vendor", "code"])]
         args: Vec<String>,
     },
 }
+
+/// How `explain` is called, as the README writes it.
+const EXPLAIN_USAGE: &str =
+    "cargo xtask explain [<vendor>] <code>\n       cargo xtask explain <vendor>";
 
 fn kind_ids() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(errcat_codegen::ir::Kind::ALL.iter().map(|k| k.id()))
@@ -218,7 +224,10 @@ fn main() -> ExitCode {
                 [code] => (None, code.as_str()),
                 [vendor, code] => (Some(vendor.as_str()), code.as_str()),
                 _ => {
-                    eprintln!("error: usage: cargo xtask explain [VENDOR] CODE");
+                    eprintln!(
+                        "error: `explain` takes a code, a vendor id and a code, or a vendor id alone\n\n\
+                         Usage: {EXPLAIN_USAGE}\n\nFor more information, try '--help'."
+                    );
                     return ExitCode::from(2);
                 }
             };

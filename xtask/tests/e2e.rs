@@ -14,7 +14,7 @@ fn a_no_op_codegen_rewrites_nothing() {
     let (code, out, err) = ws.xtask(&["codegen"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("; 0 written, 16 unchanged, 0 removed in "),
+        out.contains("; 0 written, 17 unchanged, 0 removed in "),
         "{out}"
     );
     assert_eq!(ws.snapshot(), before, "bytes or modification times changed");
@@ -27,7 +27,7 @@ fn check_passes_on_a_fresh_tree_and_writes_nothing() {
     let (code, out, _) = ws.xtask(&["codegen", "--check"]);
     assert_eq!(code, 0);
     assert!(
-        out.starts_with("codegen --check: 5 vendors, 77 codes; 16 files fresh"),
+        out.starts_with("codegen --check: 5 vendors, 77 codes; 17 files fresh"),
         "{out}"
     );
     assert_eq!(ws.snapshot(), before);
@@ -85,7 +85,7 @@ fn check_catches_a_hand_edit_a_missing_file_and_an_orphan() {
     let (code, out, err) = ws.xtask(&["codegen"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("; 2 written, 14 unchanged, 1 removed in "),
+        out.contains("; 2 written, 15 unchanged, 1 removed in "),
         "{out}"
     );
     assert!(!ws.path("generated/docs/gone.md").exists());
@@ -327,11 +327,17 @@ fn new_vendor_validates_once_filled_in() {
         err.contains("`source` still holds the placeholder FILL-IN"),
         "{err}"
     );
+    assert!(
+        err.contains("`envelope.example` still holds the placeholder FILL-IN"),
+        "{err}"
+    );
     assert!(err.contains("the vendor has no `errors`"), "{err}");
     // Filled in, it does.
     let filled = text
         .replace("summary: \"FILL-IN\"", "summary: \"Acme Pay's API errors.\"")
         .replace("source: \"FILL-IN\"", "source: \"https://acme.example/errors\"")
+        .replace("\"code\": \"FILL-IN\"", "\"code\": \"card_declined\"")
+        .replace("\"message\": \"FILL-IN\"", "\"message\": \"The card was declined.\"")
         .replace("errors: []", "errors:\n  - code: card_declined\n    status: 402\n    kind: payment_required\n    meaning: \"The card was declined.\"\n    retry: never");
     ws.write("catalog/acme-pay.yaml", &filled);
     let (code, out, err) = ws.xtask(&["codegen"]);
@@ -410,6 +416,65 @@ fn explain_prints_one_code_of_each_vendor() {
 }
 
 #[test]
+fn explain_with_a_vendor_alone_lists_its_codes() {
+    let ws = TempWorkspace::new("explain-vendor");
+    let (status, out, err) = ws.xtask(&["explain", "pentify"]);
+    assert_eq!(status, 0, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("pentify (Pentify): 11 codes"), "{out}");
+    assert!(
+        lines.any(|l| l
+            .split_whitespace()
+            .eq(["rate_limited", "429", "rate_limited"])),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().last(),
+        Some("`cargo xtask explain pentify <code>` explains one."),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 11 + 2, "{out}");
+    // A misspelt vendor is suggested like a misspelt code.
+    let (status, _, err) = ws.xtask(&["explain", "pentfy"]);
+    assert_eq!(status, 1);
+    assert_eq!(
+        err,
+        "error: no code `pentfy` in any vendor; did you mean `pentify`?\n"
+    );
+}
+
+/// The usage lines clap prints agree with the README's table of commands, and
+/// a misspelt flag does not read as if the flag it suggests were required.
+#[test]
+fn usage_lines_match_the_readme() {
+    let ws = TempWorkspace::new("usage");
+    let readme = std::fs::read_to_string(support::workspace().join("README.md")).unwrap();
+    let (status, _, err) = ws.xtask(&["explain"]);
+    assert_eq!(status, 2);
+    assert!(!err.contains("[code]..."), "{err}");
+    assert!(
+        err.contains(
+            "Usage: cargo xtask explain [<vendor>] <code>\n       cargo xtask explain <vendor>\n"
+        ),
+        "{err}"
+    );
+    for form in ["`explain [<vendor>] <code>`", "`explain <vendor>`"] {
+        assert!(readme.contains(form), "README.md lacks {form}");
+    }
+    let (status, _, err) = ws.xtask(&["codegen", "--chek"]);
+    assert_eq!(status, 2);
+    assert!(err.contains("unexpected argument '--chek'"), "{err}");
+    assert!(
+        err.contains("Usage: cargo xtask codegen [--check]\n"),
+        "{err}"
+    );
+    assert!(
+        readme.contains("`codegen [--check]`"),
+        "README.md lacks codegen [--check]"
+    );
+}
+
+#[test]
 fn help_and_usage_errors_follow_clap() {
     let ws = TempWorkspace::new("help");
     let (code, out, _) = ws.xtask(&["--help"]);
@@ -438,7 +503,7 @@ fn deleting_the_generated_code_and_regenerating_gives_identical_bytes() {
     let (code, out, err) = ws.xtask(&["codegen"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("; 16 written, 0 unchanged, 0 removed in "),
+        out.contains("; 17 written, 0 unchanged, 0 removed in "),
         "{out}"
     );
     let after: Vec<_> = ws

@@ -178,12 +178,125 @@ fn readme_walkthrough_runs_as_written() {
     );
 }
 
+/// The README's `mdbook build ...` command, from its `sh` blocks, as words.
+fn mdbook_command(readme: &str) -> Vec<String> {
+    let line = readme
+        .lines()
+        .map(|l| l.split(" #").next().unwrap_or("").trim())
+        .find(|l| l.starts_with("mdbook build"))
+        .expect("README.md gives an `mdbook build` command");
+    words(line)
+}
+
+/// The `href`s and `id`s of an HTML page, as written.
+fn attributes<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let key = format!(" {name}=\"");
+    html.match_indices(&key)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + key.len()..];
+            rest.find('"').map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+/// Where mdbook is installed (CI installs it; elsewhere the test says it did
+/// not run), the README's command builds the generated docs with no warning,
+/// and every link between the book's pages reaches a page and an anchor on it.
+#[test]
+fn readme_mdbook_command_builds_the_book() {
+    let readme =
+        std::fs::read_to_string(support::workspace().join("README.md")).expect("README.md");
+    let command = mdbook_command(&readme);
+    assert_eq!(command[..2], ["mdbook", "build"], "{command:?}");
+    let installed = std::process::Command::new("mdbook")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "mdbook is not installed, and CI must run this test (.ci/run installs it)"
+        );
+        eprintln!("mdbook is not installed: the README's mdbook command was not run");
+        return;
+    }
+    let ws = TempWorkspace::new("mdbook");
+    let out = std::process::Command::new(&command[0])
+        .args(&command[1..])
+        .current_dir(&ws.root)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run mdbook");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{command:?} failed:\n{stderr}");
+    assert!(
+        !stderr.contains("WARN") && !stderr.contains("ERROR"),
+        "{command:?} warned:\n{stderr}"
+    );
+    // The book goes outside the docs folder, where the workspace ignores it.
+    let book = ws.path("target/book");
+    assert!(book.join("index.html").is_file(), "no book in target/book");
+    assert!(
+        !ws.path("generated/docs/book").exists(),
+        "mdbook wrote into the docs folder"
+    );
+
+    let pages: std::collections::BTreeMap<String, String> = std::fs::read_dir(&book)
+        .expect("read the book")
+        .map(|e| {
+            e.expect("list the book")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.ends_with(".html"))
+        .map(|n| {
+            let html = std::fs::read_to_string(book.join(&n)).expect("read a page");
+            (n, html)
+        })
+        .collect();
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    for (name, html) in &pages {
+        for href in attributes(html, "href") {
+            if href.contains("://") || href.starts_with("mailto:") {
+                continue;
+            }
+            let (file, fragment) = href.split_once('#').unwrap_or((href, ""));
+            let file = if file.is_empty() { name.as_str() } else { file };
+            if !file.ends_with(".html") || file.contains('/') {
+                continue;
+            }
+            checked += 1;
+            match pages.get(file) {
+                None => broken.push(format!("{name}: {href}: no page {file}")),
+                Some(target) if !fragment.is_empty() => {
+                    if !attributes(target, "id").contains(&fragment) {
+                        broken.push(format!("{name}: {href}: no anchor #{fragment} on {file}"));
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} internal links in the book");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
 #[test]
 fn wildcard_matching() {
     assert!(matches("in [..]", "in 12.3ms"));
     assert!(matches("a [..] b [..] c", "a 1 b 2 c"));
     assert!(!matches("a [..] c", "a 1 b"));
     assert!(!matches("exact", "exact!"));
+    assert_eq!(
+        mdbook_command("```sh\nmdbook build generated/docs    # a comment\n```\n"),
+        ["mdbook", "build", "generated/docs"]
+    );
+    assert_eq!(
+        attributes(r#"<a href="a.html#x" id="y">"#, "href"),
+        ["a.html#x"]
+    );
     assert_eq!(
         words(r#"x "a b" "c \"d\"" e"#),
         ["x", "a b", "c \"d\"", "e"]

@@ -697,7 +697,14 @@ fn root(catalog: &Catalog) -> TokenStream {
     let variant_docs: Vec<TokenStream> = catalog
         .vendors
         .iter()
-        .map(|v| doc(&format!("{} (`catalog/{}.yaml`).", v.name, v.id)))
+        .map(|v| {
+            // The name is catalog text, escaped; the path is a code span.
+            doc_raw(&[&format!(
+                "{} (`catalog/{}.yaml`).",
+                escape_line(&v.name),
+                v.id
+            )])
+        })
         .collect();
 
     let kinds: Vec<Ident> = Kind::ALL.iter().map(|k| kind_variant(*k)).collect();

@@ -15,15 +15,15 @@ pub mod vantaprism;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Vendor {
-    /// Cert-IX (\`catalog/cert-ix.yaml\`).
+    /// Cert-IX (`catalog/cert-ix.yaml`).
     CertIx,
-    /// Defendis (\`catalog/defendis.yaml\`).
+    /// Defendis (`catalog/defendis.yaml`).
     Defendis,
-    /// Inkog (\`catalog/inkog.yaml\`).
+    /// Inkog (`catalog/inkog.yaml`).
     Inkog,
-    /// Pentify (\`catalog/pentify.yaml\`).
+    /// Pentify (`catalog/pentify.yaml`).
     Pentify,
-    /// VantaPrism (\`catalog/vantaprism.yaml\`).
+    /// VantaPrism (`catalog/vantaprism.yaml`).
     Vantaprism,
 }
 impl Vendor {
@@ -176,15 +176,15 @@ impl ::std::fmt::Display for ErrorKind {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ApiError {
-    /// Cert-IX (\`catalog/cert-ix.yaml\`).
+    /// Cert-IX (`catalog/cert-ix.yaml`).
     CertIx(cert_ix::Error),
-    /// Defendis (\`catalog/defendis.yaml\`).
+    /// Defendis (`catalog/defendis.yaml`).
     Defendis(defendis::Error),
-    /// Inkog (\`catalog/inkog.yaml\`).
+    /// Inkog (`catalog/inkog.yaml`).
     Inkog(inkog::Error),
-    /// Pentify (\`catalog/pentify.yaml\`).
+    /// Pentify (`catalog/pentify.yaml`).
     Pentify(pentify::Error),
-    /// VantaPrism (\`catalog/vantaprism.yaml\`).
+    /// VantaPrism (`catalog/vantaprism.yaml`).
     Vantaprism(vantaprism::Error),
 }
 impl ApiError {
