@@ -389,7 +389,8 @@ fn index(catalog: &Catalog) -> String {
         s,
         "\nBelow the tables, each code has a section of its own: what it means in the reference's words, \
          then its status, kind, retry rule, and, where the reference gives them, the resolution, category, \
-         SDK names, message template and example bodies.\n\
+         SDK names, message template and example bodies. A code the vendor deprecated says so at the top of its \
+         section, with its replacement; codes the vendor no longer sends are listed apart, under \"Removed codes\".\n\
          \nA server error (5xx) is retried only when the request is safe to repeat: a method the vendor names safe, \
          or a mutating request that carries the vendor's idempotency key, because the server may have acted on it.\n\n\
          ## Regenerating\n\nThese pages are generated from `catalog/*.yaml`. Edit the catalog, never the pages, and run \
