@@ -16,18 +16,16 @@
 //! everything that does not vary by vendor is written by hand in this crate.
 #![deny(missing_docs)]
 
-pub mod http;
-pub mod lookup;
-pub mod response;
-pub mod retry;
-pub mod vendor;
+mod runtime;
+
+pub use runtime::{backoff, decision, headers, lookup, response, vendor};
 
 #[rustfmt::skip]
 #[path = "gen/mod.rs"]
 mod generated;
 
 pub use generated::*;
-pub use response::{Envelope, RawError};
-pub use retry::{
-    Backoff, Decision, GiveUpReason, Jitter, Policy, Request, Retry, decide, jitter_sample,
+pub use runtime::{
+    Backoff, Decision, Envelope, GiveUpReason, Jitter, Policy, RawError, Request, Retry, decide,
+    jitter_sample,
 };

@@ -7,8 +7,9 @@ use std::fmt;
 use std::hash::Hash;
 use std::time::Duration;
 
-use crate::response::{Envelope, RawError};
-use crate::retry::{Decision, Policy, Request, Retry, decide, jitter_sample};
+use super::backoff::jitter_sample;
+use super::decision::{Decision, Policy, Request, Retry, decide};
+use super::response::{Envelope, RawError};
 use crate::{ErrorKind, Vendor};
 
 /// What the catalog records about one code, as a table row.

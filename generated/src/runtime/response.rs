@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-use crate::http;
+use super::headers;
 
 /// The largest body, in bytes, that is parsed as JSON; larger bodies only yield an excerpt.
 pub const MAX_BODY: usize = 1 << 20;
@@ -82,7 +82,7 @@ impl RawError {
     /// text of the number, at the code pointer. The message is the string at the message
     /// pointer, or else an [`excerpt`] of the body. The request id is the string at its
     /// pointer, or else the request-id header. The details are whatever value is at their
-    /// pointer. The delay is the first delay header, parsed by [`http::parse_retry_after`].
+    /// pointer. The delay is the first delay header, parsed by [`headers::parse_retry_after`].
     pub fn parse_at(
         envelope: &Envelope,
         delay_header: Option<&str>,
@@ -119,7 +119,7 @@ impl RawError {
             .or_else(|| {
                 envelope
                     .request_id_header
-                    .and_then(|name| http::header(headers, name))
+                    .and_then(|name| headers::header(headers, name))
                     .filter(|id| !id.is_empty())
                     .map(str::to_owned)
             })
@@ -136,9 +136,9 @@ impl RawError {
                 .iter()
                 .filter(|(n, _)| n.eq_ignore_ascii_case(name))
                 .find_map(|(_, value)| {
-                    http::parse_retry_after(value, now).or_else(|| {
+                    headers::parse_retry_after(value, now).or_else(|| {
                         let first = value.split(',').next().unwrap_or("");
-                        http::parse_retry_after(first, now)
+                        headers::parse_retry_after(first, now)
                     })
                 })
         });
