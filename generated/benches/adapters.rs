@@ -65,11 +65,10 @@ fn policy(c: &mut Criterion) {
         .expect("a tokio runtime");
     // `tokio::time::sleep` needs a runtime to build its timer.
     let _entered = runtime.enter();
-    let mut cases: Vec<(RetryPolicy, Result<http::Response<Bytes>, tower::BoxError>)> =
-        responses()
-            .into_iter()
-            .map(|(vendor, response)| (RetryPolicy::new(vendor).with_jitter(|| 0.5), Ok(response)))
-            .collect();
+    let mut cases: Vec<(RetryPolicy, Result<http::Response<Bytes>, tower::BoxError>)> = responses()
+        .into_iter()
+        .map(|(vendor, response)| (RetryPolicy::new(vendor).with_jitter(|| 0.5), Ok(response)))
+        .collect();
     assert!(cases.len() >= 16, "only {} bodies", cases.len());
     let mut request = http::Request::builder()
         .method("GET")
@@ -91,7 +90,10 @@ fn policy(c: &mut Criterion) {
     group.bench_function("serde_json_value", |b| {
         b.iter(|| {
             for (_, result) in &cases {
-                let body = result.as_ref().map(|r| r.body().as_ref()).unwrap_or_default();
+                let body = result
+                    .as_ref()
+                    .map(|r| r.body().as_ref())
+                    .unwrap_or_default();
                 black_box(serde_json::from_slice::<serde_json::Value>(black_box(body)).ok());
             }
         })

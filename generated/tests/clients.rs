@@ -5,9 +5,11 @@
 //! method) and the client's limits, not from errcat's answer. The same scripts then go
 //! through the plain `errcat::parse` + `errcat::decide` API, which must agree.
 
-mod support;
+// `with_module!` is for the tests that reach a vendor's module; these need none.
 #[path = "support/server.rs"]
 mod server;
+#[allow(unused_macros, unused_imports)]
+mod support;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -323,8 +325,8 @@ fn cases(catalog: &ir::Catalog) -> Vec<Case> {
         // A server delay longer than 30 s on the vendor's 429.
         if let Some(header) = &v.retry.delay_header {
             let code = support::code_for_status(v, 429);
-            let step = Step::reply(429, &envelope_body(v, &code, "Slow down"))
-                .with_header(header, "45");
+            let step =
+                Step::reply(429, &envelope_body(v, &code, "Slow down")).with_header(header, "45");
             add(
                 "429 with Retry-After: 45".to_owned(),
                 "GET",
@@ -525,15 +527,15 @@ fn hyper_failure(error: &BoxError) -> Option<TransportFailure> {
     errcat::tower_retry::classify_error(error.as_ref()).or_else(|| {
         let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error.as_ref());
         while let Some(error) = next {
-            if let Some(error) = error.downcast_ref::<hyper::Error>() {
-                if error.is_incomplete_message() || error.is_closed() {
-                    return Some(TransportFailure::Reset);
-                }
+            if let Some(error) = error.downcast_ref::<hyper::Error>()
+                && (error.is_incomplete_message() || error.is_closed())
+            {
+                return Some(TransportFailure::Reset);
             }
-            if let Some(error) = error.downcast_ref::<hyper_util::client::legacy::Error>() {
-                if error.is_connect() {
-                    return Some(TransportFailure::Connect);
-                }
+            if let Some(error) = error.downcast_ref::<hyper_util::client::legacy::Error>()
+                && error.is_connect()
+            {
+                return Some(TransportFailure::Connect);
             }
             next = error.source();
         }
@@ -555,11 +557,13 @@ async fn a_hyper_client_under_the_tower_policy_retries_as_the_catalog_says() {
         let service = ServiceBuilder::new()
             .retry(policy)
             .timeout(CLIENT_TIMEOUT)
-            .and_then(|response: http::Response<hyper::body::Incoming>| async move {
-                let (parts, body) = response.into_parts();
-                let body = body.collect().await?.to_bytes();
-                Ok::<_, BoxError>(http::Response::from_parts(parts, body))
-            })
+            .and_then(
+                |response: http::Response<hyper::body::Incoming>| async move {
+                    let (parts, body) = response.into_parts();
+                    let body = body.collect().await?.to_bytes();
+                    Ok::<_, BoxError>(http::Response::from_parts(parts, body))
+                },
+            )
             .service(client.clone());
         let request = http::Request::builder()
             .method(case.method)
@@ -585,7 +589,9 @@ fn the_plain_api_agrees_with_the_catalog_on_every_case() {
     let mut failures = Vec::new();
     for case in &cases {
         let vendor = case.id;
-        let budget = case.budget.map(|capacity| Budget::new().with_capacity(capacity));
+        let budget = case
+            .budget
+            .map(|capacity| Budget::new().with_capacity(capacity));
         let request = Request::new(case.method);
         let mut waits = Vec::new();
         let mut decisions = Vec::new();
@@ -652,7 +658,12 @@ fn the_plain_api_agrees_with_the_catalog_on_every_case() {
         };
         let want = Expect {
             waits: case.expect.waits.iter().copied().map(round_ms).collect(),
-            decisions: case.expect.decisions.iter().map(|d| d.map(round_ms)).collect(),
+            decisions: case
+                .expect
+                .decisions
+                .iter()
+                .map(|d| d.map(round_ms))
+                .collect(),
             ..case.expect.clone()
         };
         if got != want {

@@ -94,10 +94,10 @@ impl Retrier {
     /// not read and the budget is credited with a success. Otherwise the response is
     /// parsed as the vendor's error and decided on; `elapsed` is the time since the first
     /// attempt was sent, used only against the client's deadline.
-    pub fn after_response(
+    pub fn after_response<H: Headers + ?Sized>(
         &self,
         status: u16,
-        headers: impl Headers,
+        headers: &H,
         body: &[u8],
         request: &Request,
         attempt: u32,
@@ -130,7 +130,7 @@ impl Retrier {
         decision
     }
 
-    /// [`decide`] under this client's limits, then the budget's say on a retry.
+    /// [`decide`] under this client's limits and budget.
     fn decide(
         &self,
         outcome: Outcome,
@@ -143,14 +143,9 @@ impl Retrier {
             .with_limits(&self.limits)
             .with_elapsed(elapsed)
             .with_jitter((self.jitter)());
-        let decision = decide(&input);
-        match (&decision, &self.budget) {
-            (Decision::Retry { .. }, Some(budget)) if !budget.try_withdraw(&outcome) => {
-                Decision::GiveUp {
-                    reason: GiveUpReason::BudgetExhausted,
-                }
-            }
-            _ => decision,
+        match &self.budget {
+            Some(budget) => decide(&input.with_budget(budget)),
+            None => decide(&input),
         }
     }
 }

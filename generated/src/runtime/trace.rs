@@ -26,19 +26,9 @@ pub(crate) fn response(vendor: Vendor, error: &ApiError, attempt: u32, decision:
 /// Records the decision taken after a failure without a response.
 pub(crate) fn failure(vendor: Vendor, failure: TransportFailure, attempt: u32, decision: &Decision) {
     #[cfg(feature = "tracing")]
-    event(vendor, 0, &failure_id(failure), attempt, decision);
+    event(vendor, 0, &failure.id(), attempt, decision);
     #[cfg(not(feature = "tracing"))]
     let _ = (vendor, failure, attempt, decision);
-}
-
-/// The code field of a failure without a response.
-#[cfg(feature = "tracing")]
-fn failure_id(failure: TransportFailure) -> &'static str {
-    match failure {
-        TransportFailure::Connect => "connect",
-        TransportFailure::Timeout => "timeout",
-        TransportFailure::Reset => "reset",
-    }
 }
 
 /// The one event, with the same fields for every decision.
@@ -50,26 +40,23 @@ fn event(
     attempt: u32,
     decision: &Decision,
 ) {
-    match decision {
-        Decision::Retry { after } => tracing::debug!(
-            target: "errcat",
-            vendor = vendor.id(),
-            status,
-            code = %code,
-            attempt,
-            decision = "retry",
-            wait_ms = u64::try_from(after.as_millis()).unwrap_or(u64::MAX),
-            "retrying after {after:?}",
+    let (kind, wait_ms, reason) = match decision {
+        Decision::Retry { after } => (
+            "retry",
+            Some(u64::try_from(after.as_millis()).unwrap_or(u64::MAX)),
+            None,
         ),
-        Decision::GiveUp { reason } => tracing::debug!(
-            target: "errcat",
-            vendor = vendor.id(),
-            status,
-            code = %code,
-            attempt,
-            decision = "give_up",
-            reason = reason.id(),
-            "giving up: {reason}",
-        ),
-    }
+        Decision::GiveUp { reason } => ("give_up", None, Some(reason.id())),
+    };
+    tracing::debug!(
+        target: "errcat",
+        vendor = vendor.id(),
+        status,
+        code = %code,
+        attempt,
+        decision = kind,
+        wait_ms,
+        reason,
+        "{decision}",
+    );
 }
