@@ -22,7 +22,7 @@ use errcat_codegen::ir;
 use http_body_util::{BodyExt, Full};
 use serde_json::{Map, Value};
 use server::{Server, Step};
-use tower::{BoxError, ServiceBuilder, ServiceExt};
+use tower::{BoxError, Service, ServiceBuilder, ServiceExt};
 
 /// The jitter sample every client and the plain API draw: the middle of `[0, 1)`, so a
 /// proportional jitter scales by exactly 1 and an additive one adds half its spread.
@@ -808,4 +808,126 @@ impl tracing::Subscriber for Capture {
     fn enter(&self, _: &tracing::span::Id) {}
 
     fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// A reqwest client for `retrier`, with the tests' timeout and no proxy.
+fn reqwest_client(retrier: errcat::Retrier) -> reqwest_middleware::ClientWithMiddleware {
+    let client = reqwest::Client::builder()
+        .timeout(CLIENT_TIMEOUT)
+        .no_proxy()
+        .build()
+        .expect("a reqwest client");
+    reqwest_middleware::ClientBuilder::new(client)
+        .with(errcat::reqwest_retry::RetryMiddleware::new(retrier))
+        .build()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_connection_is_retried_for_any_method_with_the_vendors_backoff() {
+    let catalog = support::catalog();
+    let v = support::vendor(&catalog, "pentify");
+    let max_attempts = v.retry.max_attempts.value;
+    assert!(v.retry.max_attempts.documented);
+    // A port that was just free: nothing listens on it.
+    let port = {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .expect("bind 127.0.0.1:0");
+        listener.local_addr().expect("an address").port()
+    };
+    let events = Capture::default();
+    let _guard = tracing::subscriber::set_default(events.clone());
+    let retrier = errcat::Retrier::new(support::runtime_vendor(v)).with_jitter(fixed_jitter);
+    let client = reqwest_client(retrier);
+    for method in [reqwest::Method::GET, reqwest::Method::POST] {
+        let started = tokio::time::Instant::now();
+        let url = format!("http://127.0.0.1:{port}/");
+        let result = client.request(method.clone(), url).send().await;
+        assert!(result.is_err_and(|e| e.is_connect()), "{method}");
+        // A connect failure was never sent: a POST is retried as a GET is, up to the limit.
+        let waits: Vec<Duration> = (1..max_attempts).map(|n| backoff(v, n)).collect();
+        let events = events.take();
+        assert_eq!(events.len(), max_attempts as usize, "{method}: {events:?}");
+        for (n, event) in events.iter().enumerate() {
+            assert_eq!(event["code"], "connect", "{method}: {event:?}");
+            assert_eq!(event["status"], "0", "{method}: {event:?}");
+            match waits.get(n) {
+                Some(wait) => assert_eq!(event["wait_ms"], wait.as_millis().to_string()),
+                None => assert_eq!(event["reason"], "attempts_exhausted"),
+            }
+        }
+        assert_eq!(
+            round_ms(started.elapsed()),
+            round_ms(waits.iter().sum()),
+            "{method}"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_service_and_one_budget_serve_request_after_request() {
+    let catalog = support::catalog();
+    let v = support::vendor(&catalog, "pentify");
+    let vendor = support::runtime_vendor(v);
+    // Each request fails twice with a 502 and then succeeds; the deadline allows two waits.
+    let script = {
+        let mut script = vec![Step::reply(502, PROXY_502); FAILURES];
+        script.push(Step::ok());
+        script
+    };
+    let deadline = backoff(v, 1) + backoff(v, 2);
+    let limits = Limits::new().with_deadline(deadline);
+    let requests = 3;
+    let server = Server::start(vec![script; requests * 2], requests * 2 * 3).await;
+    // 5 tokens a retry, 1 back for a success: 50 tokens pay for the two retries of each
+    // of the first five requests (10 each, 9 net) and leave 5, one retry of the last.
+    let budget = Budget::new()
+        .with_capacity(50)
+        .with_retry_cost(5)
+        .with_success_deposit(1);
+    let retrier = errcat::Retrier::new(vendor)
+        .with_limits(limits)
+        .with_budget(budget.clone())
+        .with_jitter(fixed_jitter);
+
+    // One tower service takes request after request; each request counts its own
+    // attempts and measures its own deadline from its first attempt.
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let mut service = ServiceBuilder::new()
+        .retry(
+            errcat::tower_retry::RetryPolicy::new(retrier.clone())
+                .with_error_classifier(hyper_failure),
+        )
+        .and_then(|response: http::Response<hyper::body::Incoming>| async move {
+            let (parts, body) = response.into_parts();
+            let body = body.collect().await?.to_bytes();
+            Ok::<_, BoxError>(http::Response::from_parts(parts, body))
+        })
+        .service(client);
+    let reqwest = reqwest_client(retrier);
+    for case in 0..requests * 2 {
+        let status = if case % 2 == 0 {
+            let request = http::Request::get(server.case_url(case))
+                .body(Full::new(Bytes::new()))
+                .expect("a request");
+            let ready = service.ready().await.expect("a ready service");
+            let response = ready.call(request).await.expect("a response");
+            response.status().as_u16()
+        } else {
+            let response = reqwest.get(server.case_url(case)).send().await;
+            response.expect("a response").status().as_u16()
+        };
+        let arrivals = server.arrivals(case);
+        if case + 1 < requests * 2 {
+            assert_eq!(status, 200, "request {case}");
+            assert_eq!(arrivals.len(), FAILURES + 1, "request {case}");
+        } else {
+            // The budget paid for one retry of the last request, not two.
+            assert_eq!(status, 502, "request {case}");
+            assert_eq!(arrivals.len(), 2, "request {case}");
+        }
+    }
+    assert_eq!(budget.available(), 0);
+    server.stop().await;
 }

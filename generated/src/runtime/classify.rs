@@ -81,10 +81,19 @@ mod tests {
     #[test]
     fn io_kinds_deep_in_the_chain_name_the_failure() {
         let cases = [
-            (io::ErrorKind::ConnectionRefused, Some(TransportFailure::Connect)),
-            (io::ErrorKind::HostUnreachable, Some(TransportFailure::Connect)),
+            (
+                io::ErrorKind::ConnectionRefused,
+                Some(TransportFailure::Connect),
+            ),
+            (
+                io::ErrorKind::HostUnreachable,
+                Some(TransportFailure::Connect),
+            ),
             (io::ErrorKind::TimedOut, Some(TransportFailure::Timeout)),
-            (io::ErrorKind::ConnectionReset, Some(TransportFailure::Reset)),
+            (
+                io::ErrorKind::ConnectionReset,
+                Some(TransportFailure::Reset),
+            ),
             (io::ErrorKind::UnexpectedEof, Some(TransportFailure::Reset)),
             (io::ErrorKind::PermissionDenied, None),
             (io::ErrorKind::InvalidData, None),

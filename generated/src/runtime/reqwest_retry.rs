@@ -146,12 +146,9 @@ impl RetryMiddleware {
                 } else {
                     TransportFailure::Reset
                 };
-                let decision = self.retrier.after_failure(
-                    failure,
-                    sent,
-                    attempt,
-                    started.elapsed(),
-                );
+                let decision =
+                    self.retrier
+                        .after_failure(failure, sent, attempt, started.elapsed());
                 return (decision, Err(error.into()));
             }
         };

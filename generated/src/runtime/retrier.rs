@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use crate::runtime::trace;
 use crate::{
-    Attempt, Budget, Decision, GiveUpReason, Headers, Limits, Outcome, Request, TransportFailure, Vendor, decide, jitter_sample,
+    Attempt, Budget, Decision, GiveUpReason, Headers, Limits, Outcome, Request, TransportFailure,
+    Vendor, decide, jitter_sample,
 };
 
 /// What a client needs to decide every retry against one vendor.

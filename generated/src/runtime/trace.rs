@@ -24,7 +24,12 @@ pub(crate) fn response(vendor: Vendor, error: &ApiError, attempt: u32, decision:
 }
 
 /// Records the decision taken after a failure without a response.
-pub(crate) fn failure(vendor: Vendor, failure: TransportFailure, attempt: u32, decision: &Decision) {
+pub(crate) fn failure(
+    vendor: Vendor,
+    failure: TransportFailure,
+    attempt: u32,
+    decision: &Decision,
+) {
     #[cfg(feature = "tracing")]
     event(vendor, 0, &failure.id(), attempt, decision);
     #[cfg(not(feature = "tracing"))]

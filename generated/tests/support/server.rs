@@ -87,11 +87,18 @@ pub struct Hit {
     pub at: Instant,
 }
 
+/// Every request so far, and how many each case has had.
+#[derive(Default)]
+struct Log {
+    hits: Vec<Hit>,
+    per_case: Vec<usize>,
+}
+
 /// What the server shares with its connections.
 struct State {
     scripts: Vec<Vec<Step>>,
     max_requests: usize,
-    hits: Mutex<Vec<Hit>>,
+    log: Mutex<Log>,
     stop: Notify,
 }
 
@@ -129,7 +136,7 @@ impl Server {
         let state = Arc::new(State {
             scripts,
             max_requests,
-            hits: Mutex::new(Vec::new()),
+            log: Mutex::new(Log::default()),
             stop: Notify::new(),
         });
         let shared = Arc::clone(&state);
@@ -174,9 +181,10 @@ impl Server {
     /// Every request so far.
     pub fn hits(&self) -> Vec<Hit> {
         self.state
-            .hits
+            .log
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+            .hits
             .clone()
     }
 
@@ -216,14 +224,23 @@ async fn answer(
 ) -> Result<Response<Full<Bytes>>, NoAnswer> {
     let case = case_of(request.uri().path());
     let (seen, total) = {
-        let mut hits = state.hits.lock().unwrap_or_else(PoisonError::into_inner);
-        let seen = hits.iter().filter(|hit| hit.case == case).count();
-        hits.push(Hit {
+        let mut log = state.log.lock().unwrap_or_else(PoisonError::into_inner);
+        log.hits.push(Hit {
             case,
             method: request.method().as_str().to_owned(),
             at: Instant::now(),
         });
-        (seen, hits.len())
+        let seen = match case {
+            Some(case) => {
+                if log.per_case.len() <= case {
+                    log.per_case.resize(case + 1, 0);
+                }
+                log.per_case[case] += 1;
+                log.per_case[case] - 1
+            }
+            None => 0,
+        };
+        (seen, log.hits.len())
     };
     let step = match case.and_then(|case| state.scripts.get(case)) {
         Some(_) if total > state.max_requests => Step::reply(599, "request bound reached"),
