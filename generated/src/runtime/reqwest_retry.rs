@@ -40,7 +40,7 @@ use reqwest::ResponseBuilderExt;
 use reqwest_middleware::{Middleware, Next};
 use tokio::time::Instant;
 
-use crate::{Budget, Decision, Limits, Request, Retrier, TransportFailure};
+use crate::{Budget, Decision, GiveUpReason, Limits, Request, Retrier, TransportFailure};
 
 /// A `reqwest_middleware::Middleware` that retries as the vendor's reference says, within
 /// the client's limits and budget. See the [module documentation](self).
@@ -84,8 +84,6 @@ impl RetryMiddleware {
         extensions: &mut Extensions,
         next: Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
-        let vendor = self.retrier.vendor();
-        let sent = Request::from_parts(request.method(), request.headers(), vendor.policy());
         let started = Instant::now();
         let mut attempt: u32 = 0;
         loop {
@@ -96,9 +94,10 @@ impl RetryMiddleware {
             attempt = attempt.saturating_add(1);
             let result = next.clone().run(this_attempt, extensions).await;
             let (decision, result) = match result {
-                Ok(response) => self.decide(response, &sent, attempt, started).await,
+                Ok(response) => self.decide(response, &request, attempt, started).await,
                 Err(error) => match failure_of(&error) {
                     Some(failure) => {
+                        let sent = self.request(&request);
                         let elapsed = started.elapsed();
                         let decision = self.retrier.after_failure(failure, &sent, attempt, elapsed);
                         (decision, Err(error))
@@ -113,26 +112,32 @@ impl RetryMiddleware {
         }
     }
 
+    /// What the decision needs to know of `request`: its method and the vendor's idempotency key.
+    fn request(&self, request: &reqwest::Request) -> Request {
+        Request::from_parts(
+            request.method(),
+            request.headers(),
+            self.retrier.vendor().policy(),
+        )
+    }
+
     /// Decides after a response, reading an error body and handing back the response rebuilt.
     async fn decide(
         &self,
         mut response: reqwest::Response,
-        sent: &Request,
+        request: &reqwest::Request,
         attempt: u32,
         started: Instant,
     ) -> (Decision, reqwest_middleware::Result<reqwest::Response>) {
         let status = response.status();
         if status.as_u16() < 400 {
-            let decision = self.retrier.after_response(
-                status.as_u16(),
-                response.headers(),
-                &[],
-                sent,
-                attempt,
-                started.elapsed(),
-            );
-            return (decision, Ok(response));
+            self.retrier.after_success();
+            let not_an_error = Decision::GiveUp {
+                reason: GiveUpReason::NotAnError,
+            };
+            return (not_an_error, Ok(response));
         }
+        let sent = self.request(request);
         let version = response.version();
         let url = response.url().clone();
         let headers = std::mem::take(response.headers_mut());
@@ -146,9 +151,8 @@ impl RetryMiddleware {
                 } else {
                     TransportFailure::Reset
                 };
-                let decision =
-                    self.retrier
-                        .after_failure(failure, sent, attempt, started.elapsed());
+                let elapsed = started.elapsed();
+                let decision = self.retrier.after_failure(failure, &sent, attempt, elapsed);
                 return (decision, Err(error.into()));
             }
         };
@@ -156,7 +160,7 @@ impl RetryMiddleware {
             status.as_u16(),
             &headers,
             &body,
-            sent,
+            &sent,
             attempt,
             started.elapsed(),
         );

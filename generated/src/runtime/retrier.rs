@@ -105,9 +105,7 @@ impl Retrier {
         elapsed: Duration,
     ) -> Decision {
         if status < 400 {
-            if let Some(budget) = &self.budget {
-                budget.deposit_success();
-            }
+            self.after_success();
             return Decision::GiveUp {
                 reason: GiveUpReason::NotAnError,
             };
@@ -116,6 +114,16 @@ impl Retrier {
         let decision = self.decide(error.outcome(), request, attempt, elapsed);
         trace::response(self.vendor, &error, attempt, &decision);
         decision
+    }
+
+    /// Records a response below 400: the budget, if any, is credited with a success.
+    ///
+    /// [`Retrier::after_response`] does this itself; an adapter that sees the status
+    /// first calls it instead, without building a [`Request`] or reading the body.
+    pub fn after_success(&self) {
+        if let Some(budget) = &self.budget {
+            budget.deposit_success();
+        }
     }
 
     /// Decides after attempt number `attempt` of `request` got no response.

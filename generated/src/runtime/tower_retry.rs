@@ -149,9 +149,14 @@ where
         result: &mut Result<http::Response<Rb>, E>,
     ) -> Option<Sleep> {
         self.attempt = self.attempt.saturating_add(1);
+        if let Ok(response) = result
+            && response.status().as_u16() < 400
+        {
+            self.retrier.after_success();
+            return None;
+        }
         let elapsed = self.started.map(|s| s.elapsed()).unwrap_or_default();
-        let vendor = self.retrier.vendor();
-        let sent = Request::from_http(request, vendor.policy());
+        let sent = Request::from_http(request, self.retrier.vendor().policy());
         let decision = match result {
             Ok(response) => self.retrier.after_response(
                 response.status().as_u16(),
