@@ -5,9 +5,11 @@
 //!   body's status and the headers an SDK would see), against
 //!   `serde_json::from_slice::<serde_json::Value>` of the same bodies. The policy
 //!   parses the body, decides, and returns the wait (a tokio `Sleep`, dropped unpolled).
+//!   `errcat_parse_http` is `errcat::parse_http` alone on the same responses: what the
+//!   policy costs beyond parsing.
 //! - `adapters/loopback`: one GET answered 200 by a hyper server on 127.0.0.1, sent by
-//!   `reqwest::Client` directly and through `reqwest_middleware` with
-//!   `errcat::reqwest_retry::RetryMiddleware`, one request at a time on one tokio
+//!   `reqwest::Client` directly, through `reqwest_middleware` with no middleware, and
+//!   with `errcat::reqwest_retry::RetryMiddleware`, one request at a time on one tokio
 //!   runtime (client and server on one thread, so the ratio is the middleware's own
 //!   cost, not the scheduler's).
 
@@ -87,6 +89,16 @@ fn policy(c: &mut Criterion) {
             }
         })
     });
+    group.bench_function("errcat_parse_http", |b| {
+        b.iter(|| {
+            for (policy, result) in &cases {
+                if let Ok(response) = result {
+                    let vendor = policy.retrier().vendor();
+                    black_box(errcat::parse_http(vendor, black_box(response)));
+                }
+            }
+        })
+    });
     group.bench_function("serde_json_value", |b| {
         b.iter(|| {
             for (_, result) in &cases {
@@ -112,6 +124,7 @@ fn loopback(c: &mut Criterion) {
         .no_proxy()
         .build()
         .expect("a client");
+    let wrapped = reqwest_middleware::ClientBuilder::new(plain.clone()).build();
     let retrying = reqwest_middleware::ClientBuilder::new(plain.clone())
         .with(errcat::reqwest_retry::RetryMiddleware::new(
             errcat::Vendor::Pentify,
@@ -124,6 +137,14 @@ fn loopback(c: &mut Criterion) {
         b.iter(|| {
             runtime.block_on(async {
                 let response = plain.get(&url).send().await.expect("a response");
+                black_box(response.bytes().await.expect("a body"));
+            })
+        })
+    });
+    group.bench_function("reqwest_middleware_without_middleware", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let response = wrapped.get(&url).send().await.expect("a response");
                 black_box(response.bytes().await.expect("a body"));
             })
         })

@@ -899,11 +899,13 @@ async fn one_service_and_one_budget_serve_request_after_request() {
             errcat::tower_retry::RetryPolicy::new(retrier.clone())
                 .with_error_classifier(hyper_failure),
         )
-        .and_then(|response: http::Response<hyper::body::Incoming>| async move {
-            let (parts, body) = response.into_parts();
-            let body = body.collect().await?.to_bytes();
-            Ok::<_, BoxError>(http::Response::from_parts(parts, body))
-        })
+        .and_then(
+            |response: http::Response<hyper::body::Incoming>| async move {
+                let (parts, body) = response.into_parts();
+                let body = body.collect().await?.to_bytes();
+                Ok::<_, BoxError>(http::Response::from_parts(parts, body))
+            },
+        )
         .service(client);
     let reqwest = reqwest_client(retrier);
     for case in 0..requests * 2 {
@@ -929,5 +931,64 @@ async fn one_service_and_one_budget_serve_request_after_request() {
         }
     }
     assert_eq!(budget.available(), 0);
+    server.stop().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_post_carrying_the_vendors_idempotency_key_header_is_retried() {
+    let catalog = support::catalog();
+    let v = support::vendor(&catalog, "pentify");
+    let key = v
+        .retry
+        .idempotency_key
+        .as_deref()
+        .expect("Pentify documents an idempotency key");
+    assert!(!v.retry.safe_methods.value.iter().any(|m| m == "POST"));
+    let code = support::code_for_status(v, 500);
+    let failure = Step::reply(500, &envelope_body(v, &code, "Internal error"));
+    let script = vec![failure.clone(), failure, Step::ok()];
+    // With the key the POST is safe to repeat, so it gets the GET's schedule.
+    let keyed = expect(v, "GET", &script, None, None, None);
+    assert_eq!(keyed.attempts, 3);
+    let server = Server::start(vec![script.clone(), script.clone(), script], 9).await;
+    let retrier = errcat::Retrier::new(support::runtime_vendor(v)).with_jitter(fixed_jitter);
+
+    let client = reqwest_client(retrier.clone());
+    let sent = client.post(server.case_url(0)).header(key, "scan-7").send();
+    assert_eq!(sent.await.expect("a response").status().as_u16(), 200);
+    let unkeyed = client.post(server.case_url(1)).send();
+    assert_eq!(unkeyed.await.expect("a response").status().as_u16(), 500);
+
+    let hyper = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let service = ServiceBuilder::new()
+        .retry(errcat::tower_retry::RetryPolicy::new(retrier).with_error_classifier(hyper_failure))
+        .and_then(
+            |response: http::Response<hyper::body::Incoming>| async move {
+                let (parts, body) = response.into_parts();
+                let body = body.collect().await?.to_bytes();
+                Ok::<_, BoxError>(http::Response::from_parts(parts, body))
+            },
+        )
+        .service(hyper);
+    let request = http::Request::post(server.case_url(2))
+        .header(key, "scan-8")
+        .body(Full::new(Bytes::new()))
+        .expect("a request");
+    let response = service.oneshot(request).await.expect("a response");
+    assert_eq!(response.status().as_u16(), 200);
+
+    for case in [0, 2] {
+        assert_eq!(
+            seen(&server, case, Last::Status(200)),
+            wanted(&keyed),
+            "case {case}"
+        );
+    }
+    assert_eq!(
+        server.arrivals(1).len(),
+        1,
+        "a POST without the key is not repeated"
+    );
     server.stop().await;
 }

@@ -112,13 +112,17 @@ impl RetryMiddleware {
         }
     }
 
-    /// What the decision needs to know of `request`: its method and the vendor's idempotency key.
+    /// What the decision needs to know of `request`: its method, and whether it carries
+    /// the vendor's idempotency key as a header, as [`Request::from_http`] reads an
+    /// `http::Request` (a `reqwest::Request` is not one).
     fn request(&self, request: &reqwest::Request) -> Request {
-        Request::from_parts(
-            request.method(),
-            request.headers(),
-            self.retrier.vendor().policy(),
-        )
+        let sent = Request::from_http_method(request.method());
+        match self.retrier.vendor().policy().idempotency_key {
+            Some(key) if crate::headers::header(request.headers(), key).is_some() => {
+                sent.with_idempotency_key()
+            }
+            _ => sent,
+        }
     }
 
     /// Decides after a response, reading an error body and handing back the response rebuilt.
