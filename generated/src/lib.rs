@@ -18,14 +18,25 @@
 
 mod runtime;
 
-pub use runtime::{backoff, decision, headers, lookup, response, vendor};
+pub use runtime::{backoff, budget, decision, headers, limits, lookup, outcome, response, vendor};
 
 #[rustfmt::skip]
 #[path = "gen/mod.rs"]
 mod generated;
 
 pub use generated::*;
+#[cfg(feature = "http")]
+pub use runtime::parse_http;
 pub use runtime::{
-    Backoff, Decision, Envelope, GiveUpReason, Jitter, Policy, RawError, Request, Retry, decide,
-    jitter_sample,
+    Attempt, Backoff, Budget, Decision, Envelope, GiveUpReason, Headers, Jitter, Limit, Limits,
+    Outcome, Policy, RawError, Request, Retrier, Retry, TransportFailure, decide, jitter_sample,
 };
+#[cfg(feature = "reqwest")]
+pub use runtime::reqwest_retry;
+#[cfg(feature = "tower")]
+pub use runtime::tower_retry;
+
+/// The README's examples, compiled as doctests when every adapter is built.
+#[cfg(all(doctest, feature = "tower", feature = "reqwest"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -23,19 +23,21 @@ pub struct Backoff {
     multiplier: f64,
     max: Option<Duration>,
     jitter: Jitter,
-    max_attempts: u32,
+    max_attempts: Option<u32>,
 }
 
 impl Backoff {
     /// Creates a schedule starting at `initial`, growing by `multiplier` per retry, never above `max`.
     ///
-    /// `max_attempts` counts every attempt, the first one included.
+    /// `max` is `None` when the vendor's reference sets no cap on a single delay.
+    /// `max_attempts` counts every attempt, the first one included; `None` when the
+    /// reference gives no attempt limit.
     pub const fn new(
         initial: Duration,
         multiplier: f64,
         max: Option<Duration>,
         jitter: Jitter,
-        max_attempts: u32,
+        max_attempts: Option<u32>,
     ) -> Backoff {
         Backoff {
             initial,
@@ -66,8 +68,10 @@ impl Backoff {
         self.jitter
     }
 
-    /// Returns the number of attempts allowed in all, the first one included.
-    pub const fn max_attempts(&self) -> u32 {
+    /// Returns the number of attempts the vendor allows in all, the first one included.
+    ///
+    /// `None` means the vendor's reference gives no attempt limit.
+    pub const fn max_attempts(&self) -> Option<u32> {
         self.max_attempts
     }
 
@@ -159,7 +163,7 @@ mod tests {
         2.0,
         Some(Duration::from_secs(30)),
         Jitter::Proportional(0.25),
-        5,
+        Some(5),
     );
 
     const DEFENDIS: Backoff = Backoff::new(
@@ -167,7 +171,7 @@ mod tests {
         2.0,
         Some(Duration::from_secs(30)),
         Jitter::Additive(Duration::from_millis(250)),
-        6,
+        None,
     );
 
     fn secs(value: f64) -> Duration {
@@ -184,8 +188,8 @@ mod tests {
         assert_eq!(PENTIFY.multiplier(), 2.0);
         assert_eq!(PENTIFY.max(), Some(Duration::from_secs(30)));
         assert_eq!(PENTIFY.jitter(), Jitter::Proportional(0.25));
-        assert_eq!(PENTIFY.max_attempts(), 5);
-        assert_eq!(DEFENDIS.max_attempts(), 6);
+        assert_eq!(PENTIFY.max_attempts(), Some(5));
+        assert_eq!(DEFENDIS.max_attempts(), None);
     }
 
     #[test]
@@ -259,7 +263,7 @@ mod tests {
 
     #[test]
     fn uncapped_huge_exponent_saturates_without_panicking() {
-        let backoff = Backoff::new(Duration::from_secs(1), 10.0, None, Jitter::None, 3);
+        let backoff = Backoff::new(Duration::from_secs(1), 10.0, None, Jitter::None, Some(3));
         let huge = backoff.delay(u32::MAX, 0.5);
         assert_eq!(huge, Duration::from_nanos(u64::MAX));
         assert_eq!(backoff.delay(3, 0.5), Duration::from_secs(100));
@@ -268,7 +272,7 @@ mod tests {
             f64::INFINITY,
             None,
             Jitter::Additive(Duration::MAX),
-            3,
+            None,
         );
         assert_eq!(
             additive.delay(u32::MAX, 1.0),
@@ -278,14 +282,14 @@ mod tests {
 
     #[test]
     fn degenerate_parameters_do_not_panic() {
-        let zero = Backoff::new(Duration::ZERO, f64::INFINITY, None, Jitter::None, 3);
+        let zero = Backoff::new(Duration::ZERO, f64::INFINITY, None, Jitter::None, Some(3));
         assert_eq!(zero.delay(50, 0.5), Duration::ZERO);
         let nan = Backoff::new(
             Duration::from_secs(2),
             f64::NAN,
             None,
             Jitter::Proportional(f64::NAN),
-            3,
+            Some(3),
         );
         assert_eq!(nan.delay(9, 0.0), Duration::from_secs(2));
         let negative = Backoff::new(
@@ -293,17 +297,17 @@ mod tests {
             -4.0,
             None,
             Jitter::Proportional(5.0),
-            3,
+            Some(3),
         );
         assert_eq!(negative.delay(3, 0.0), Duration::ZERO);
         assert_eq!(negative.delay(3, 1.0), Duration::from_secs(4));
-        let shrinking = Backoff::new(Duration::from_secs(8), 0.5, None, Jitter::None, 3);
+        let shrinking = Backoff::new(Duration::from_secs(8), 0.5, None, Jitter::None, Some(3));
         assert_eq!(shrinking.delay(3, 0.5), Duration::from_secs(2));
     }
 
     #[test]
     fn non_binary_fractions_round_to_the_nanosecond() {
-        let backoff = Backoff::new(Duration::from_millis(100), 3.0, None, Jitter::None, 9);
+        let backoff = Backoff::new(Duration::from_millis(100), 3.0, None, Jitter::None, None);
         assert_eq!(backoff.delay(2, 0.0), Duration::from_millis(300));
         assert_eq!(backoff.delay(3, 0.0), Duration::from_millis(900));
     }
