@@ -27,14 +27,14 @@ mod generated;
 pub use generated::*;
 #[cfg(feature = "http")]
 pub use runtime::parse_http;
-pub use runtime::{
-    Attempt, Backoff, Budget, Decision, Envelope, GiveUpReason, Headers, Jitter, Limit, Limits,
-    Outcome, Policy, RawError, Request, Retrier, Retry, TransportFailure, decide, jitter_sample,
-};
 #[cfg(feature = "reqwest")]
 pub use runtime::reqwest_retry;
 #[cfg(feature = "tower")]
 pub use runtime::tower_retry;
+pub use runtime::{
+    Attempt, Backoff, Budget, Decision, Envelope, GiveUpReason, Headers, Jitter, Limit, Limits,
+    Outcome, Policy, RawError, Request, Retrier, Retry, TransportFailure, decide, jitter_sample,
+};
 
 /// The README's examples, compiled as doctests when every adapter is built.
 #[cfg(all(doctest, feature = "tower", feature = "reqwest"))]
