@@ -74,7 +74,7 @@ impl TempCrate {
         fs::write(
             dir.join("Cargo.toml"),
             "[package]\nname = \"errcat\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-             [dependencies]\nserde_json = \"1\"\n\n[features]\nserde = []\n\n[workspace]\n",
+             [dependencies]\nserde_json = \"1\"\n\n[features]\nserde = []\nhttp = []\ntower = []\nreqwest = []\ntracing = []\n\n[workspace]\n",
         )
         .unwrap();
         fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();

@@ -11,7 +11,7 @@ pub const BACKOFF: crate::Backoff = crate::Backoff::new(
     2.0,
     Some(::std::time::Duration::from_millis(30000)),
     crate::Jitter::Additive(::std::time::Duration::from_millis(250)),
-    6,
+    Some(6),
 );
 /// Defendis's retry guidance.
 pub const POLICY: crate::Policy = crate::Policy {
@@ -19,6 +19,7 @@ pub const POLICY: crate::Policy = crate::Policy {
     delay_header: None,
     safe_methods: &["GET"],
     idempotency_key: None,
+    max_server_delay: None,
 };
 /// Where the code, message, request id and details sit in a Defendis error body.
 pub const ENVELOPE: crate::Envelope = crate::Envelope {
@@ -115,6 +116,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[400],
         kind: crate::ErrorKind::InvalidRequest,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Missing or invalid parameters/JSON body",
         message: None,
         resolution: Some("Fix request shape or required inputs"),
@@ -130,6 +132,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[401],
         kind: crate::ErrorKind::Unauthenticated,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Missing, invalid, or revoked API key",
         message: None,
         resolution: Some("Validate credentials and replace/re-enable key"),
@@ -145,6 +148,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[403],
         kind: crate::ErrorKind::PermissionDenied,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Authenticated but blocked by enterprise access policy",
         message: None,
         resolution: Some(
@@ -164,6 +168,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         retry: crate::Retry::After(
             "Reduce usage or increase workspace quotas, then retry",
         ),
+        any_method: false,
         meaning: "Workspace quota reached on write operations",
         message: None,
         resolution: Some("Reduce usage or increase workspace quotas, then retry"),
@@ -179,6 +184,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[404],
         kind: crate::ErrorKind::NotFound,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Unknown endpoint or resource",
         message: None,
         resolution: Some("Confirm endpoint path, method, and resource identifiers"),
@@ -194,6 +200,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[429],
         kind: crate::ErrorKind::RateLimited,
         retry: crate::Retry::Backoff,
+        any_method: false,
         meaning: "Rate limit exceeded",
         message: None,
         resolution: Some("Retry with exponential backoff + jitter"),
@@ -209,6 +216,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[500],
         kind: crate::ErrorKind::Internal,
         retry: crate::Retry::Idempotent,
+        any_method: false,
         meaning: "Transient server-side failure",
         message: None,
         resolution: Some("Retry safe requests (GET) with backoff"),
@@ -224,6 +232,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[502],
         kind: crate::ErrorKind::Unavailable,
         retry: crate::Retry::Idempotent,
+        any_method: false,
         meaning: "Transient server-side failure",
         message: None,
         resolution: Some("Retry safe requests (GET) with backoff"),
@@ -239,6 +248,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[503],
         kind: crate::ErrorKind::Unavailable,
         retry: crate::Retry::Idempotent,
+        any_method: false,
         meaning: "Transient server-side failure",
         message: None,
         resolution: Some("Retry safe requests (GET) with backoff"),
@@ -254,6 +264,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[504],
         kind: crate::ErrorKind::Timeout,
         retry: crate::Retry::Idempotent,
+        any_method: false,
         meaning: "Transient server-side failure",
         message: None,
         resolution: Some("Retry safe requests (GET) with backoff"),

@@ -7,9 +7,9 @@
 pub const BACKOFF: crate::Backoff = crate::Backoff::new(
     ::std::time::Duration::from_millis(1000),
     2.0,
-    Some(::std::time::Duration::from_millis(30000)),
+    None,
     crate::Jitter::None,
-    3,
+    None,
 );
 /// VantaPrism's retry guidance.
 pub const POLICY: crate::Policy = crate::Policy {
@@ -17,6 +17,7 @@ pub const POLICY: crate::Policy = crate::Policy {
     delay_header: Some("Retry-After"),
     safe_methods: &["GET", "HEAD", "OPTIONS", "PUT", "DELETE"],
     idempotency_key: None,
+    max_server_delay: None,
 };
 /// Where the code, message, request id and details sit in a VantaPrism error body.
 pub const ENVELOPE: crate::Envelope = crate::Envelope {
@@ -134,6 +135,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[401],
         kind: crate::ErrorKind::Unauthenticated,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Missing, malformed, or unrecognized API key",
         message: None,
         resolution: Some("Don’t retry without fixing credentials/scope"),
@@ -149,6 +151,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[403],
         kind: crate::ErrorKind::Unauthenticated,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "The API key has been revoked",
         message: None,
         resolution: Some("Don’t retry without fixing credentials/scope"),
@@ -164,6 +167,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[403],
         kind: crate::ErrorKind::PermissionDenied,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "The API key is temporarily locked",
         message: None,
         resolution: Some("Don’t retry without fixing credentials/scope"),
@@ -179,6 +183,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[403],
         kind: crate::ErrorKind::PermissionDenied,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Your account is currently disabled",
         message: None,
         resolution: Some("Don’t retry without fixing credentials/scope"),
@@ -194,6 +199,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[403],
         kind: crate::ErrorKind::PermissionDenied,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Your key is valid but lacks the scope required for this endpoint",
         message: None,
         resolution: Some("Don’t retry without fixing credentials/scope"),
@@ -209,6 +215,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[400],
         kind: crate::ErrorKind::InvalidRequest,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Request body failed schema or cross-field validation (e.g. a required “at least one of” filter is missing, an array exceeds its max length, an enum value is invalid)",
         message: None,
         resolution: Some(
@@ -226,6 +233,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[400],
         kind: crate::ErrorKind::InvalidRequest,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "The cursor value is malformed, expired-format, or has been tampered with — see Pagination",
         message: None,
         resolution: Some(
@@ -243,6 +251,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[404],
         kind: crate::ErrorKind::NotFound,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "The requested resource doesn’t exist — e.g. victim_id/log_victim_id could not be resolved, or an unknown sub value was requested on /v1/victims/{victim_id}/{sub}",
         message: None,
         resolution: Some("Don’t retry — the resource doesn’t exist"),
@@ -258,6 +267,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[429],
         kind: crate::ErrorKind::RateLimited,
         retry: crate::Retry::RetryAfter,
+        any_method: false,
         meaning: "You exceeded your tier’s requests-per-minute, requests-per-day, or aggregation-per-minute limit",
         message: None,
         resolution: Some("Retry after Retry-After seconds"),
@@ -273,6 +283,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[429],
         kind: crate::ErrorKind::RateLimited,
         retry: crate::Retry::RetryAfter,
+        any_method: false,
         meaning: "An unlimited-tier key hit the platform-wide infrastructure ceiling",
         message: None,
         resolution: Some("Retry after Retry-After seconds"),
@@ -288,6 +299,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[429],
         kind: crate::ErrorKind::QuotaExhausted,
         retry: crate::Retry::RetryAfter,
+        any_method: false,
         meaning: "Your daily cost-unit budget is fully consumed",
         message: None,
         resolution: Some("Retry after Retry-After seconds"),
@@ -303,6 +315,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[500],
         kind: crate::ErrorKind::Internal,
         retry: crate::Retry::Backoff,
+        any_method: true,
         meaning: "An unexpected server-side error occurred. Safe to retry with backoff; include request_id when contacting support.",
         message: None,
         resolution: Some("Safe to retry with exponential backoff"),
@@ -318,6 +331,7 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         statuses: &[503],
         kind: crate::ErrorKind::Unavailable,
         retry: crate::Retry::Backoff,
+        any_method: false,
         meaning: "The API is temporarily in maintenance mode",
         message: None,
         resolution: Some("Retry after a short delay — the API is in maintenance mode"),
