@@ -31,13 +31,28 @@ pub fn files(catalog: &Catalog) -> Vec<OutputFile> {
     out
 }
 
+/// The file names of the pages that span vendors, which no vendor's page may take.
+pub const PAGES: [&str; 4] = ["README.md", "SUMMARY.md", "kinds.md", "retry.md"];
+
+/// The section headings of a vendor's page, whose ids no code's anchor may take.
+pub const SECTIONS: &[&str] = &[
+    "Error envelope",
+    "Headers",
+    "Retrying",
+    "SDKs",
+    "Codes",
+    "Other",
+    "Details",
+];
+
 /// The pages that span vendors: the index, `SUMMARY.md`, kinds and the retry matrix.
 pub fn cross_vendor_pages(catalog: &Catalog) -> Vec<OutputFile> {
+    let [readme, summary_page, kinds_page, retry] = PAGES;
     vec![
-        page("README.md", index(catalog)),
-        page("SUMMARY.md", summary(catalog)),
-        page("kinds.md", kinds(catalog)),
-        page("retry.md", retry_matrix(catalog)),
+        page(readme, index(catalog)),
+        page(summary_page, summary(catalog)),
+        page(kinds_page, kinds(catalog)),
+        page(retry, retry_matrix(catalog)),
     ]
 }
 
