@@ -8,9 +8,11 @@
 //! module, that every string in its tables and every rustdoc line holds the
 //! text exactly, and that a crate built from it compiles without warnings.
 
+#[path = "support/krate.rs"]
+mod krate;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use errcat_codegen::load::Source;
 
@@ -241,43 +243,14 @@ fn hostile_text_keeps_the_module_shape_and_is_kept_exactly() {
 /// A crate made of errcat's runtime and the hostile vendor's module compiles without warnings.
 #[test]
 fn a_crate_built_from_hostile_text_compiles() {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("errcat-injection-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(dir.join("src/gen")).unwrap();
-    for entry in fs::read_dir(workspace.join("generated/src")).unwrap() {
-        let entry = entry.unwrap();
-        if entry.path().is_file() {
-            fs::copy(entry.path(), dir.join("src").join(entry.file_name())).unwrap();
-        }
-    }
-    for file in generate(&hostile_vendor()) {
-        let name = Path::new(&file.path).file_name().unwrap();
-        fs::write(dir.join("src/gen").join(name), file.contents).unwrap();
-    }
-    fs::write(
-        dir.join("Cargo.toml"),
-        "[package]\nname = \"errcat\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-         [dependencies]\nserde_json = \"1\"\n\n[features]\nserde = []\n\n[workspace]\n",
-    )
-    .unwrap();
-    fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let out = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--offline", "--lib"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", workspace.join("target/injection"))
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .expect("run cargo");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let _ = fs::remove_dir_all(&dir);
-    assert!(
-        out.status.success(),
-        "{}",
-        stderr.chars().take(4000).collect::<String>()
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let built = krate::check(
+        workspace,
+        &workspace.join("target/injection"),
+        "injection",
+        &generate(&hostile_vendor()),
     );
+    if let Err(report) = built {
+        panic!("{}", report.chars().take(4000).collect::<String>());
+    }
 }
