@@ -622,19 +622,6 @@ impl Cx<'_> {
             );
         }
 
-        for (field, text) in std::iter::once(("message", e.message.as_ref()))
-            .chain(e.examples.iter().map(|ex| ("example body", Some(&ex.body))))
-        {
-            if let Some(text) = text
-                && text.value.contains("{{#")
-            {
-                self.err(
-                    text,
-                    format!("the {field} contains `{{{{#`, which mdBook would expand when the docs are published"),
-                    "write it as `{ {#`, or leave it out if the reference does not really show it",
-                );
-            }
-        }
         let mut placeholders = Vec::new();
         if let Some(m) = &e.message {
             match parse_placeholders(&m.value) {
