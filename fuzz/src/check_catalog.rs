@@ -55,7 +55,7 @@ pub fn check(bytes: &[u8]) {
     let files = errcat_codegen::emit::all(&catalog)
         .unwrap_or_else(|ds| panic!("a catalog that validates does not emit:\n{ds}"));
     if let Some(n) = compile_one_in()
-        && fnv1a(bytes) % n == 0
+        && fnv1a(bytes).is_multiple_of(n)
     {
         let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
