@@ -104,11 +104,12 @@ fn check_sources(
             "add `<vendor-id>.yaml`, e.g. with `cargo xtask new-vendor <id> --name <Name>`",
         ));
     }
+    vendors.sort_by(|a, b| a.id.cmp(&b.id));
+    problems.extend(validate::across(shown, &vendors));
     if !problems.is_empty() {
         problems.sort();
         return Err(problems);
     }
-    vendors.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(ir::Catalog { vendors })
 }
 

@@ -41,7 +41,14 @@ pub struct Source {
     pub bytes: Vec<u8>,
 }
 
-/// Reads every `*.yaml` file of `dir`, sorted by name. Other files are ignored.
+/// Reads every `*.yaml` file of `dir`, sorted by name. Other files are
+/// ignored ([`stray_files`] names those that look like catalog files).
+///
+/// Only regular files are read: a symbolic link, a FIFO, a device or a folder
+/// named `*.yaml` is refused without being opened for reading (a link could
+/// lead outside the catalog, a FIFO would block, a device never ends). A file
+/// is opened without following links and checked again once open, and a file
+/// over [`MAX_FILE_BYTES`] is refused before it is read.
 pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
     let shown = display_dir(dir);
     let entries = fs::read_dir(dir).map_err(|e| {
@@ -88,26 +95,18 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
             }
             continue;
         }
-        // A file over the limit is not read at all; `parse` reports it.
-        let oversized = entry
-            .metadata()
-            .is_ok_and(|m| m.len() > MAX_FILE_BYTES as u64);
-        let read = if oversized {
-            fs::File::open(entry.path()).and_then(|f| {
-                let mut bytes = Vec::new();
-                std::io::Read::read_to_end(
-                    &mut std::io::Read::take(f, MAX_FILE_BYTES as u64 + 1),
-                    &mut bytes,
-                )?;
-                Ok(bytes)
-            })
-        } else {
-            fs::read(entry.path())
-        };
-        match read {
+        let path = format!("{shown}/{file_name}");
+        match read_regular(&entry.path()) {
             Ok(bytes) => sources.push(Source { file_name, bytes }),
-            Err(e) => problems.push(Diagnostic::new(
-                format!("{shown}/{file_name}"),
+            Err(Unread::TooLarge) => problems.push(too_large(&path)),
+            Err(Unread::NotRegular(what)) => problems.push(Diagnostic::new(
+                path,
+                (1, 1),
+                format!("the file is {what}, not a regular file, so it is not read"),
+                "keep the vendor's file itself in catalog/, not a link or a special file",
+            )),
+            Err(Unread::Io(e)) => problems.push(Diagnostic::new(
+                path,
                 (1, 1),
                 format!("cannot read the file: {e}"),
                 "check the file's permissions",
@@ -115,10 +114,136 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
         }
     }
     if !problems.is_empty() {
+        problems.sort();
         return Err(problems);
     }
     sources.sort_by(|a, b| a.file_name.cmp(&b.file_name));
     Ok(sources)
+}
+
+/// Why a catalog file was not read.
+enum Unread {
+    /// Over [`MAX_FILE_BYTES`].
+    TooLarge,
+    /// Not a regular file: what it is instead.
+    NotRegular(&'static str),
+    /// Opening or reading failed.
+    Io(std::io::Error),
+}
+
+/// Reads a regular file of at most [`MAX_FILE_BYTES`], following no link.
+fn read_regular(path: &Path) -> Result<Vec<u8>, Unread> {
+    let what = |m: &fs::Metadata| kind_of(&m.file_type());
+    // Looked at before opening: opening a FIFO would block, and a link is not followed.
+    let before = fs::symlink_metadata(path).map_err(Unread::Io)?;
+    if let Some(what) = what(&before) {
+        return Err(Unread::NotRegular(what));
+    }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(|e| {
+        // Replaced by a link since it was looked at: O_NOFOLLOW refuses it.
+        match fs::symlink_metadata(path).ok().as_ref().and_then(what) {
+            Some(what) => Unread::NotRegular(what),
+            None => Unread::Io(e),
+        }
+    })?;
+    let meta = file.metadata().map_err(Unread::Io)?;
+    if let Some(what) = what(&meta) {
+        return Err(Unread::NotRegular(what));
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(Unread::TooLarge);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_FILE_BYTES as u64 + 1),
+        &mut bytes,
+    )
+    .map_err(Unread::Io)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Unread::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, in words; `None` for a regular file.
+fn kind_of(t: &fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+    }
+    if t.is_symlink() {
+        Some("a symbolic link")
+    } else if t.is_dir() {
+        Some("a folder")
+    } else if t.is_file() {
+        None
+    } else {
+        Some("a special file")
+    }
+}
+
+/// Files of `dir` that look like catalog files but are not read: an editor's
+/// backup (`x.yaml~`, `x.yaml.bak`, `.x.yaml.swp`) or a name with trailing
+/// text (`x.yaml `). Each is a warning: the run goes on without it.
+pub fn stray_files(dir: &Path) -> Vec<Diagnostic> {
+    let shown = display_dir(dir);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Diagnostic> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|name| {
+            let lower = name.to_ascii_lowercase();
+            let looks = lower.contains(".yaml") || lower.contains(".yml");
+            let read_or_refused = lower.ends_with(".yaml") || lower.ends_with(".yml");
+            (looks && !read_or_refused).then(|| {
+                let stem = lower
+                    .trim_start_matches('.')
+                    .split(".y")
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned();
+                Diagnostic::new(
+                    format!("{shown}/{name}"),
+                    (1, 1),
+                    format!("`{}` looks like a catalog file but is not read: only names ending in `.yaml` are", name.escape_debug()),
+                    format!("if it is a vendor's file, rename it to `{stem}.yaml`; if it is a backup, move it out of catalog/"),
+                )
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// The problem of a file over [`MAX_FILE_BYTES`].
+fn too_large(path: &str) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        (1, 1),
+        format!(
+            "the file is larger than {} MiB, the most a catalog file may be",
+            MAX_FILE_BYTES >> 20
+        ),
+        "a vendor's file holds its error codes only; look for pasted data or a generated dump",
+    )
 }
 
 /// Parses one file. `dir` is the folder name shown in diagnostics (`catalog`).
@@ -130,15 +255,9 @@ pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
         .unwrap_or(&source.file_name)
         .to_owned();
     if source.bytes.len() > MAX_FILE_BYTES {
-        return Err(single_at(
-            &path,
-            (1, 1),
-            format!(
-                "the file is larger than {} MiB, the most a catalog file may be",
-                MAX_FILE_BYTES >> 20
-            ),
-            "a vendor's file holds its error codes only; look for pasted data or a generated dump",
-        ));
+        let mut ds = Diagnostics::new();
+        ds.push(too_large(&path));
+        return Err(ds);
     }
     if source.bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(single_at(
@@ -166,6 +285,21 @@ pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
             ));
         }
     };
+    if let Some(at) = text
+        .match_indices('\r')
+        .map(|(i, _)| i)
+        .find(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
+    {
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        return Err(single_at(
+            &path,
+            (line, column),
+            "a line ends in a carriage return alone (old Mac OS line endings)",
+            "save the file with LF (Unix) or CRLF (Windows) line endings",
+        ));
+    }
     if text
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
@@ -194,12 +328,21 @@ pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
             }
         });
     match parsed {
-        Ok(file) => Ok(Loaded {
-            id,
-            path,
-            text: text.to_owned(),
-            file,
-        }),
+        Ok(file) => {
+            let problems = written_forms(&path, text);
+            if !problems.is_empty() {
+                let mut ds = Diagnostics::new();
+                ds.add_source(&path, text);
+                problems.into_iter().for_each(|d| ds.push(d));
+                return Err(ds);
+            }
+            Ok(Loaded {
+                id,
+                path,
+                text: text.to_owned(),
+                file,
+            })
+        }
         Err(e) => {
             let mut ds = Diagnostics::new();
             ds.add_source(&path, text);
@@ -207,6 +350,109 @@ pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
             Err(ds)
         }
     }
+}
+
+/// Keys whose values are counts and statuses, written in decimal digits only.
+const DECIMAL_KEYS: &[&str] = &["status", "max_attempts"];
+
+/// What the parser accepts but a catalog may not hold, because the value read
+/// is not the value a reader sees: a YAML tag (`!!binary` decodes base64,
+/// other tags are dropped) and a number that is not plain decimal digits
+/// (`0x1AD`, `0o655`, `+429` and `4_29` all read as 429). A file that
+/// deserialised is parsed once more as events to find them.
+fn written_forms(path: &str, text: &str) -> Vec<Diagnostic> {
+    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+
+    /// A mapping (and whether its next node is a key, and the last key) or a
+    /// sequence (and the key that holds it).
+    enum Frame {
+        Map {
+            next_is_key: bool,
+            key: Option<String>,
+        },
+        Seq {
+            key: Option<String>,
+        },
+    }
+    let at = |m: &serde_saphyr::granit_parser::Marker| (m.line(), m.col() + 1);
+    let mut out = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    for event in Parser::new_from_str(text) {
+        // The document deserialised, so it parses; stop quietly if not.
+        let Ok((event, span)) = event else { break };
+        let (tag, is_node) = match &event {
+            Event::Scalar(_, _, _, tag)
+            | Event::SequenceStart(_, _, tag)
+            | Event::MappingStart(_, _, tag) => (tag.as_deref(), true),
+            Event::Alias(_) => (None, true),
+            _ => (None, false),
+        };
+        if let Some(tag) = tag {
+            let written = format!("{}{}", tag.original_handle(), tag.suffix());
+            out.push(Diagnostic::new(
+                path,
+                at(span.tag_start.as_ref().unwrap_or(&span.start)),
+                format!("the value carries the YAML tag `{written}`, which a catalog may not use"),
+                "remove the tag and write the value as plain text: a tag changes what is read (`!!binary` decodes base64) or is dropped unread",
+            ));
+        }
+        // The key a value node belongs to, and whether the node is itself a key.
+        let mut context: Option<&str> = None;
+        let mut is_key = false;
+        if is_node {
+            match stack.last_mut() {
+                Some(Frame::Map { next_is_key, key }) => {
+                    if *next_is_key {
+                        is_key = true;
+                        *key = match &event {
+                            Event::Scalar(k, ..) => Some(k.to_string()),
+                            _ => None,
+                        };
+                    } else {
+                        context = key.as_deref();
+                    }
+                    *next_is_key = !*next_is_key;
+                }
+                Some(Frame::Seq { key }) => context = key.as_deref(),
+                None => {}
+            }
+        }
+        let context = context.map(str::to_owned);
+        match event {
+            Event::Scalar(value, ScalarStyle::Plain, ..)
+                if !is_key
+                    && context
+                        .as_deref()
+                        .is_some_and(|k| DECIMAL_KEYS.contains(&k))
+                    && !is_plain_decimal(&value) =>
+            {
+                let key = context.unwrap_or_default();
+                out.push(Diagnostic::new(
+                    path,
+                    at(&span.start),
+                    format!("`{key}` is written `{value}`, not as plain decimal digits"),
+                    "write the number in decimal digits, e.g. `429`: hexadecimal, octal, a sign, `_` and leading zeros are refused so that no spelling passes for another number",
+                ));
+            }
+            Event::MappingStart(..) => stack.push(Frame::Map {
+                next_is_key: true,
+                key: None,
+            }),
+            Event::SequenceStart(..) => stack.push(Frame::Seq { key: context }),
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `0` or a run of decimal digits without a leading zero.
+fn is_plain_decimal(s: &str) -> bool {
+    s == "0"
+        || (s.starts_with(|c: char| ('1'..='9').contains(&c))
+            && s.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Converts a parser error into a diagnostic with a hint.

@@ -14,14 +14,18 @@ const KEYWORDS: &[&str] = &[
 /// Variant names taken by the generated enum itself or by Rust.
 const RESERVED_VARIANTS: &[&str] = &["Self", "Unknown"];
 
-/// Module names the `errcat` crate root already uses, which a vendor cannot take.
+/// Module names the `errcat` crate root already uses, which a vendor id cannot
+/// take (checked against the id and against its module name).
+/// `catalog/README.md` lists the same names; a test keeps the two equal.
 pub const RESERVED_MODULES: &[&str] = &[
     "gen",
     "generated",
+    "headers",
     "http",
     "lookup",
     "response",
     "retry",
+    "runtime",
     "vendor",
     "std",
     "core",
@@ -96,12 +100,36 @@ pub fn check_vendor_id(id: &str) -> Result<(), String> {
     if WINDOWS_DEVICES.contains(&id) {
         return Err(format!("the vendor id `{id}` is a device name on Windows"));
     }
-    if RESERVED_MODULES.contains(&module(id).as_str()) {
+    if RESERVED_MODULES.contains(&id) || RESERVED_MODULES.contains(&module(id).as_str()) {
         return Err(format!(
-            "the vendor id `{id}` would shadow the `errcat::{id}` module"
+            "the vendor id `{id}` is reserved: the `errcat` crate has a module of that name"
+        ));
+    }
+    if let Some(page) = crate::emit::docs::PAGES.iter().find(|p| {
+        p.strip_suffix(".md")
+            .is_some_and(|s| s.eq_ignore_ascii_case(id))
+    }) {
+        return Err(format!(
+            "the vendor id `{id}` is reserved: its page would be `generated/docs/{page}`, a page of every vendor"
         ));
     }
     Ok(())
+}
+
+/// The id mdBook gives a heading: lower case, white space as `-`, only
+/// letters, digits, `_` and `-` kept.
+pub fn heading_id(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_ascii_lowercase())
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// A stable markdown anchor for a code: lower case, anything but `[a-z0-9_-]` becomes `-`.
@@ -161,7 +189,8 @@ mod tests {
     fn vendor_ids_are_checked() {
         assert!(check_vendor_id("cert-ix").is_ok());
         for bad in [
-            "", "Cert", "9x", "a_b", "a.b", "../x", "/abs", "con", "a-", "a--b", "retry",
+            "", "Cert", "9x", "a_b", "a.b", "../x", "/abs", "con", "a-", "a--b", "retry", "gen",
+            "readme", "summary", "kinds",
         ] {
             assert!(check_vendor_id(bad).is_err(), "{bad}");
         }

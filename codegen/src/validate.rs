@@ -32,7 +32,7 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
         cx.at(
             (1, 1),
             msg,
-            "rename the file: lower-case ASCII letters, digits and single `-`, starting with a letter",
+            "rename the file: lower-case ASCII letters, digits and single `-`, starting with a letter, and not a reserved id (catalog/README.md lists them)",
         );
     }
     // What `cargo xtask new-vendor` writes where text must be filled in:
@@ -95,21 +95,13 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
         }
     }
 
-    let mut seen_codes: HashMap<&str, (usize, usize)> = HashMap::with_capacity(f.errors.len());
-    let mut seen_variants: HashMap<String, (&str, (usize, usize))> =
-        HashMap::with_capacity(f.errors.len());
+    let mut names = Names::new(&loaded.path, f);
     let mut codes = Vec::with_capacity(f.errors.len());
     for e in &f.errors {
-        codes.push(cx.entry(
-            e,
-            retry_spec,
-            &envelope,
-            &category_ids,
-            &mut seen_codes,
-            &mut seen_variants,
-        ));
+        let variant = cx.code_names(e, &mut names);
+        codes.push(cx.entry(e, variant, retry_spec, &envelope, &category_ids));
     }
-    cx.lifecycle(&f.errors, &seen_variants, f.envelope.code.is_none());
+    cx.lifecycle(&f.errors, &names.variants, f.envelope.code.is_none());
     if let Some(url) = &f.docs_url {
         let u = url.value.as_str();
         if !(u.starts_with("https://") || u.starts_with("http://")) || !u.ends_with('/') {
@@ -163,6 +155,113 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
             .collect(),
         codes: codes.into_iter().flatten().collect(),
     })
+}
+
+/// Who holds a name in a namespace: a code at a place of the file, or (with
+/// no place) a part of the generated output, such as a section heading.
+#[derive(Debug, Clone)]
+struct Owner<'f> {
+    name: std::borrow::Cow<'f, str>,
+    at: Option<(usize, usize)>,
+}
+
+/// One namespace: each name and who took it first.
+#[derive(Default)]
+struct Namespace<'f>(HashMap<String, Owner<'f>>);
+
+impl<'f> Namespace<'f> {
+    /// Takes `key` for `name` at `at`; when it is already taken, leaves it and returns its owner.
+    fn claim(&mut self, key: String, name: &'f str, at: (usize, usize)) -> Option<Owner<'f>> {
+        use std::collections::hash_map::Entry;
+        match self.0.entry(key) {
+            Entry::Occupied(o) => Some(o.get().clone()),
+            Entry::Vacant(v) => {
+                v.insert(Owner {
+                    name: name.into(),
+                    at: Some(at),
+                });
+                None
+            }
+        }
+    }
+}
+
+/// The names one vendor file introduces, one [`Namespace`] per place they land in.
+struct Names<'f> {
+    path: &'f str,
+    /// Wire strings, among the vendor's codes.
+    codes: Namespace<'f>,
+    /// Variants of the vendor's `ErrorCode`.
+    variants: Namespace<'f>,
+    /// Anchors and heading ids of the vendor's docs page.
+    anchors: Namespace<'f>,
+}
+
+impl<'f> Names<'f> {
+    fn new(path: &'f str, f: &'f model::VendorFile) -> Names<'f> {
+        let mut anchors = Namespace::default();
+        let fixed = crate::emit::docs::SECTIONS
+            .iter()
+            .map(|s| (*s, "the section heading"));
+        let own = std::iter::once((f.name.value.as_str(), "the title")).chain(
+            f.categories
+                .iter()
+                .map(|c| (c.name.as_str(), "a category heading")),
+        );
+        for (heading, what) in fixed.chain(own) {
+            anchors
+                .0
+                .entry(names::heading_id(heading))
+                .or_insert(Owner {
+                    name: format!("{what} `{heading}`").into(),
+                    at: None,
+                });
+        }
+        Names {
+            path,
+            codes: Namespace::default(),
+            variants: Namespace::default(),
+            anchors,
+        }
+    }
+
+    /// Where `owner` is, as `file:line:col`.
+    fn place(&self, owner: &Owner) -> String {
+        let (line, col) = owner.at.unwrap_or((1, 1));
+        format!("{}:{line}:{col}", self.path)
+    }
+}
+
+/// Checks the names vendors introduce in namespaces they share: the vendor
+/// module (crate root and `gen/`, and so its file name) and the `Vendor` and
+/// `ApiError` variant. `vendors` are sorted by id; `shown` is the catalog
+/// folder as shown in diagnostics.
+pub fn across(shown: &str, vendors: &[ir::Vendor]) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    let mut modules: HashMap<&str, &str> = HashMap::new();
+    let mut variants: HashMap<&str, &str> = HashMap::new();
+    for v in vendors {
+        for (taken, name, what) in [
+            (&mut modules, v.module.as_str(), "the Rust module"),
+            (&mut variants, v.variant.as_str(), "the `Vendor` variant"),
+        ] {
+            match taken.get(name) {
+                Some(first) => out.push(Diagnostic::new(
+                    format!("{shown}/{}.yaml", v.id),
+                    (1, 1),
+                    format!(
+                        "vendor `{}` and vendor `{first}` ({shown}/{first}.yaml:1:1) both become {what} `{name}`",
+                        v.id
+                    ),
+                    "rename one of the two files: ids that differ only in `-` give the same Rust name",
+                )),
+                None => {
+                    taken.insert(name, &v.id);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Line and column of a spanned value.
@@ -478,7 +577,7 @@ impl Cx<'_> {
     fn lifecycle<'f>(
         &mut self,
         errors: &'f [model::Entry],
-        variants: &HashMap<String, (&'f str, (usize, usize))>,
+        variants: &Namespace<'f>,
         keyed_by_status: bool,
     ) {
         let codes: Vec<&str> = errors.iter().map(|e| e.code.value.as_str()).collect();
@@ -516,9 +615,10 @@ impl Cx<'_> {
                     continue;
                 };
                 let alias = a.value.as_str();
-                if let Some((other, first)) = variants.get(&v)
+                if let Some(Owner { name: other, at }) = variants.0.get(&v)
                     && *other != code
                 {
+                    let first = at.unwrap_or((1, 1));
                     self.err(
                         a,
                         format!(
@@ -552,72 +652,32 @@ impl Cx<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn entry<'f>(
-        &mut self,
-        e: &'f model::Entry,
-        retry: &model::RetryGuidance,
-        envelope: &Option<ir::Envelope>,
-        categories: &HashMap<&str, usize>,
-        seen_codes: &mut HashMap<&'f str, (usize, usize)>,
-        seen_variants: &mut HashMap<String, (&'f str, (usize, usize))>,
-    ) -> Option<ir::Code> {
-        let before = self.out.len();
+    /// Checks the names a code introduces, each in the namespace it lands in:
+    /// the wire string among the vendor's codes, the Rust variant in its
+    /// `ErrorCode`, the anchor on its docs page. Returns the variant name,
+    /// empty when the code cannot have one.
+    fn code_names<'f>(&mut self, e: &'f model::Entry, names: &mut Names<'f>) -> String {
         let code = e.code.value.as_str();
         let at = pos(&e.code);
-
-        if let Some(first) = seen_codes.get(code) {
+        let same_code = "each code appears once: merge the two entries or delete one";
+        let case_only = "codes may not differ only in case or punctuation; check which one the vendor really sends";
+        if let Some(first) = names.codes.claim(code.to_owned(), code, at) {
             self.at(
                 at,
-                format!("duplicate code `{code}` (first at {}:{})", first.0, first.1),
-                "each code appears once: merge the two entries or delete one",
+                format!("duplicate code `{code}` (first at {})", names.place(&first)),
+                same_code,
             );
-        } else {
-            seen_codes.insert(code, at);
+            return names::variant(code).unwrap_or_default();
         }
         let variant = match names::variant(code) {
-            Ok(v) => {
-                match seen_variants.get(&v) {
-                    Some((other, first)) if *other != code => self.at(
-                        at,
-                        format!(
-                            "code `{code}` and code `{other}` (at {}:{}) both become the Rust name `{v}`",
-                            first.0, first.1
-                        ),
-                        "codes may not differ only in case or punctuation; check which one the vendor really sends",
-                    ),
-                    Some(_) => {}
-                    None => {
-                        seen_variants.insert(v.clone(), (code, at));
-                        // Distinct Rust names can still share a docs anchor (`aB`, `ab`).
-                        // Anchors are keyed with a leading `#`, which no Rust name has.
-                        let anchor = format!("#{}", names::anchor(code));
-                        match seen_variants.get(&anchor) {
-                            Some((other, first)) => self.at(
-                                at,
-                                format!(
-                                    "code `{code}` and code `{other}` (at {}:{}) differ only in case: both have the docs anchor `{}`",
-                                    first.0,
-                                    first.1,
-                                    &anchor[1..]
-                                ),
-                                "codes may not differ only in case or punctuation; check which one the vendor really sends",
-                            ),
-                            None => {
-                                seen_variants.insert(anchor, (code, at));
-                            }
-                        }
-                    }
-                }
-                v
-            }
+            Ok(v) => v,
             Err(names::NameError::NoAlphanumeric) => {
                 self.at(
                     at,
                     format!("code `{code}` cannot become a Rust name: it has no ASCII letter or digit"),
                     "write the code exactly as the vendor sends it; it must contain a letter or digit",
                 );
-                String::new()
+                return String::new();
             }
             Err(names::NameError::NotAscii(c)) => {
                 self.at(
@@ -625,9 +685,57 @@ impl Cx<'_> {
                     format!("code `{code}` has the non-ASCII character {c:?} (U+{:04X})", c as u32),
                     "codes are ASCII; retype it (a look-alike letter from another alphabet is a common cause)",
                 );
-                String::new()
+                return String::new();
             }
         };
+        if let Some(first) = names.variants.claim(variant.clone(), code, at) {
+            self.at(
+                at,
+                format!(
+                    "code `{code}` and code `{}` ({}) both become the Rust name `{variant}`",
+                    first.name,
+                    names.place(&first)
+                ),
+                case_only,
+            );
+            return variant;
+        }
+        let anchor = names::anchor(code);
+        if let Some(first) = names.anchors.claim(anchor.clone(), code, at) {
+            match first.at {
+                Some(_) => self.at(
+                    at,
+                    format!(
+                        "code `{code}` and code `{}` ({}) differ only in case: both have the docs anchor `{anchor}`",
+                        first.name,
+                        names.place(&first)
+                    ),
+                    case_only,
+                ),
+                None => self.at(
+                    at,
+                    format!(
+                        "code `{code}` has the docs anchor `{anchor}`, which {} of the vendor's page already has",
+                        first.name
+                    ),
+                    "check that the code is exactly what the vendor sends; the page cannot link to a code whose anchor a heading has",
+                ),
+            }
+        }
+        variant
+    }
+
+    fn entry(
+        &mut self,
+        e: &model::Entry,
+        variant: String,
+        retry: &model::RetryGuidance,
+        envelope: &Option<ir::Envelope>,
+        categories: &HashMap<&str, usize>,
+    ) -> Option<ir::Code> {
+        let before = self.out.len();
+        let code = e.code.value.as_str();
+        let at = pos(&e.code);
 
         let statuses = e.status.value.as_slice().to_vec();
         if statuses.is_empty() {
@@ -666,19 +774,6 @@ impl Cx<'_> {
             );
         }
 
-        for (field, text) in std::iter::once(("message", e.message.as_ref()))
-            .chain(e.examples.iter().map(|ex| ("example body", Some(&ex.body))))
-        {
-            if let Some(text) = text
-                && text.value.contains("{{#")
-            {
-                self.err(
-                    text,
-                    format!("the {field} contains `{{{{#`, which mdBook would expand when the docs are published"),
-                    "write it as `{ {#`, or leave it out if the reference does not really show it",
-                );
-            }
-        }
         let mut placeholders = Vec::new();
         if let Some(m) = &e.message {
             match parse_placeholders(&m.value) {

@@ -7,6 +7,8 @@
 //! `# file: <name>`, which names it (the file-stem rules need other names).
 //! Most cases are the small valid vendor of `tests/base.yaml` with one mistake,
 //! named after the rule it breaks and described in the case's own comment.
+//! A case that needs several files is a folder, `tests/bad/<case>/`, whose
+//! files are copied as they are named, with its `tests/bad/<case>.expected`.
 //!
 //! After a deliberate change to a message, rewrite the expected files with
 //!
@@ -44,24 +46,55 @@ fn file_name(case: &[u8]) -> String {
 }
 
 /// Loads a catalog made of `files` (name and contents), returning the
-/// diagnostics' text, empty when the catalog is valid.
+/// warnings' text (each line of a warning's first line prefixed `warning: `)
+/// and the diagnostics' text, empty when the catalog is valid and has no
+/// stray file.
 fn diagnostics(label: &str, files: &[(&str, &[u8])]) -> String {
-    match support::load(label, files) {
-        Ok(_) => String::new(),
-        Err(ds) => ds.to_string(),
+    let tmp = support::TempCatalog::new(label);
+    for (name, contents) in files {
+        fs::write(tmp.dir().join(name), contents).expect("write a file into the catalog");
     }
+    let mut out: String = errcat_codegen::load::stray_files(&tmp.dir())
+        .iter()
+        .map(|w| format!("warning: {w}\n"))
+        .collect();
+    if let Err(ds) = errcat_codegen::load_catalog(&tmp.dir()) {
+        out.push_str(&ds.to_string());
+    }
+    out
 }
 
-/// The files of `dir` with extension `ext`, by stem, sorted.
+/// The files of `dir` with extension `ext` and, with `ext` `yaml`, its
+/// folders (cases of several files), by stem, sorted.
 fn stems(dir: &Path, ext: &str) -> Vec<String> {
     let mut out: Vec<String> = fs::read_dir(dir)
         .expect("read tests/bad")
         .map(|e| e.expect("list tests/bad").path())
-        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .filter(|p| p.extension().is_some_and(|e| e == ext) || (ext == "yaml" && p.is_dir()))
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
     out.sort();
     out
+}
+
+/// A case's files, name and contents: the folder's files, or the one file
+/// named by its `# file:` line.
+fn case_files(dir: &Path, stem: &str) -> Vec<(String, Vec<u8>)> {
+    let folder = dir.join(stem);
+    if folder.is_dir() {
+        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(&folder)
+            .expect("read a case folder")
+            .map(|e| {
+                let path = e.expect("list a case folder").path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                (name, fs::read(&path).expect("read a case file"))
+            })
+            .collect();
+        files.sort();
+        return files;
+    }
+    let case = fs::read(dir.join(format!("{stem}.yaml"))).expect("read a case");
+    vec![(file_name(&case), case)]
 }
 
 /// A line diff of `expected` against `actual`: ` ` kept, `-` expected only, `+` actual only.
@@ -169,11 +202,15 @@ fn bad_catalogs_give_the_expected_diagnostics() {
     }
 
     for stem in &cases {
-        let case = fs::read(dir.join(format!("{stem}.yaml"))).expect("read a case");
-        let actual = diagnostics(stem, &[(&file_name(&case), &case)]);
+        let files = case_files(&dir, stem);
+        let files: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+            .collect();
+        let actual = diagnostics(stem, &files);
         if actual.is_empty() {
             failures.push(format!(
-                "{stem}: the catalog loaded without any diagnostic; a bad case must have at least one"
+                "{stem}: the catalog loaded without any diagnostic or warning; a bad case must have at least one"
             ));
             continue;
         }

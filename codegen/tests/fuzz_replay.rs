@@ -8,6 +8,8 @@
 
 #[path = "../../fuzz/src/check_catalog.rs"]
 mod check;
+#[path = "support/krate.rs"]
+mod krate;
 
 use std::fs;
 use std::panic;

@@ -62,3 +62,56 @@ fn the_diagnostic_shown_is_the_one_printed() {
     assert_eq!(shown, printed);
     assert!(readme().contains(&format!("(`{BROKEN}`)")));
 }
+
+/// The backticked words of the README's bullet that starts with `lead`.
+fn listed(text: &str, lead: &str) -> Vec<String> {
+    let bullet = text
+        .split_once(lead)
+        .unwrap_or_else(|| panic!("no bullet `{lead}`"))
+        .1;
+    let bullet = bullet.split("\n- ").next().unwrap_or_default();
+    let inside = bullet
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map_or("", |(inside, _)| inside);
+    inside
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_reserved_ids_the_readme_lists_are_the_ones_refused() {
+    let text = readme();
+    let mut modules = listed(
+        &text,
+        "- is not a module name the `errcat` crate already uses",
+    );
+    modules.sort();
+    let mut reserved: Vec<String> = errcat_codegen::names::RESERVED_MODULES
+        .iter()
+        .map(|m| (*m).to_owned())
+        .collect();
+    reserved.sort();
+    assert_eq!(modules, reserved);
+    let pages = listed(
+        &text,
+        "- is not the name of a docs page every vendor shares",
+    );
+    let stems: Vec<String> = errcat_codegen::emit::docs::PAGES
+        .iter()
+        .map(|p| p.trim_end_matches(".md").to_owned())
+        .collect();
+    assert_eq!(pages, stems);
+    for id in modules.iter().chain(&pages) {
+        let id = id.to_ascii_lowercase();
+        if id.chars().all(|c| c.is_ascii_lowercase()) {
+            assert!(
+                errcat_codegen::names::check_vendor_id(&id).is_err(),
+                "`{id}` is listed as reserved but accepted"
+            );
+        }
+    }
+}

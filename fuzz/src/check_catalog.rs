@@ -11,10 +11,18 @@
 //!   header, no line that looks like a delimiter row (`| --- |`) outside a
 //!   table or a fenced block, no raw HTML other than the tags the emitter
 //!   writes itself (the `@generated` comment, `<a id="...">`, `</a>`, `<br>`),
-//!   and no `{{` outside a fenced block (mdBook reads `{{#include ...}}`
-//!   anywhere else, so the emitter escapes it).
+//!   and no `{{` anywhere (mdBook reads `{{#include ...}}` anywhere, fenced
+//!   blocks included, so the emitter escapes it).
 //!
 //! The JSON Schema does not depend on the catalog, so it is not checked here.
+//!
+//! With `ERRCAT_FUZZ_COMPILE=<n>` set, one in `n` files that validate (chosen
+//! by a hash of the input, so a replay picks the same ones) is also compiled:
+//! the generated modules and errcat's runtime are built as a crate with
+//! `cargo check` and `-D warnings` (`codegen/tests/support/krate.rs`), which
+//! must succeed. `ERRCAT_FUZZ_COMPILE=1` compiles every one. This is the
+//! longer run `fuzz/README.md` records; without the variable nothing is
+//! compiled.
 //!
 //! pulldown-cmark pads a short table row and drops a long row's extra cells,
 //! so cells are counted from the source ranges it reports, as
@@ -46,6 +54,22 @@ pub fn check(bytes: &[u8]) {
     };
     let files = errcat_codegen::emit::all(&catalog)
         .unwrap_or_else(|ds| panic!("a catalog that validates does not emit:\n{ds}"));
+    if let Some(n) = compile_one_in()
+        && fnv1a(bytes).is_multiple_of(n)
+    {
+        let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("the workspace root");
+        let label = format!("fuzz-compile-{:016x}", fnv1a(bytes));
+        if let Err(report) = crate::krate::check(
+            workspace,
+            &workspace.join("target/fuzz-compile"),
+            &label,
+            &files,
+        ) {
+            panic!("a catalog that validates generates a crate that does not compile:\n{report}");
+        }
+    }
     for file in &files {
         if file.path.ends_with(".rs") {
             if let Err(e) = syn::parse_file(&file.contents) {
@@ -65,6 +89,22 @@ pub fn check(bytes: &[u8]) {
             );
         }
     }
+}
+
+/// `n` of `ERRCAT_FUZZ_COMPILE=<n>`, when set to a positive number.
+fn compile_one_in() -> Option<u64> {
+    std::env::var("ERRCAT_FUZZ_COMPILE")
+        .ok()?
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+}
+
+/// 64-bit FNV-1a of the input: which inputs are compiled does not depend on the run.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h: u64, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Every problem of one page, one a line.
@@ -126,9 +166,10 @@ fn page_problems(md: &str) -> Vec<String> {
             "{delimiter_rows} delimiter rows outside fenced blocks but {tables} tables"
         ));
     }
-    for (at, _) in md.match_indices("{{").filter(|(at, _)| !in_block(*at)) {
+    // mdBook expands `{{#include ...}}` even in a fenced block.
+    for (at, _) in md.match_indices("{{") {
         let line = md[..at].lines().count().max(1);
-        problems.push(format!("line {line}: `{{{{` outside a fenced block"));
+        problems.push(format!("line {line}: `{{{{`, which mdBook may expand"));
     }
     problems
 }

@@ -3,4 +3,7 @@
 //! include the very same code with `#[path]`.
 
 pub mod check_catalog;
+/// Builds a generated crate; shared with the codegen tests.
+#[path = "../../codegen/tests/support/krate.rs"]
+pub mod krate;
 pub mod check_response;

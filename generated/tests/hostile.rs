@@ -809,3 +809,42 @@ fn odd_headers_do_not_disturb_parsing() {
     // HTTP whitespace, so it is unusable and the next one counts.
     assert_eq!(e.retry_after(), Some(Duration::from_secs(4)));
 }
+
+/// An unknown code comes from a response: every `Display` escapes it and cuts
+/// it short, while `as_str` keeps it as sent.
+#[test]
+fn unknown_codes_are_escaped_and_bounded_when_displayed() {
+    use errcat::pentify::{Error, ErrorCode};
+    use errcat::vendor::MAX_SHOWN_CODE;
+
+    let forged = "bad\n2026-01-01 INFO forged line\u{1b}[31m\u{202e}";
+    let huge = "é".repeat(20_000);
+    for raw in [forged.to_owned(), huge.clone()] {
+        let code = ErrorCode::from_code(&raw);
+        assert_eq!(code.as_str(), raw, "as_str keeps the code as sent");
+        let shown = code.to_string();
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert!(!shown.contains('\u{202e}'), "{shown:?}");
+        assert!(
+            shown.len() <= MAX_SHOWN_CODE * 10 + 4,
+            "{} bytes",
+            shown.len()
+        );
+
+        let body = serde_json::json!({"error": {"code": raw, "message": "m"}}).to_string();
+        let err = Error::from_response(400, &[], body.as_bytes());
+        assert_eq!(err.code().as_str(), raw);
+        let line = err.to_string();
+        assert!(line.contains(&shown), "{line:?}");
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+        assert!(line.len() < 1_000, "{} bytes", line.len());
+        let api = errcat::parse(errcat::Vendor::Pentify, 400, &[], body.as_bytes());
+        assert_eq!(api.to_string(), line);
+    }
+    assert_eq!(
+        ErrorCode::from_code(forged).to_string(),
+        "bad\\u{a}2026-01-01 INFO forged line\\u{1b}[31m\\u{202e}"
+    );
+    let cut = ErrorCode::from_code(&huge).to_string();
+    assert_eq!(cut, format!("{}…", "é".repeat(MAX_SHOWN_CODE / 2)));
+}

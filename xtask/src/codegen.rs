@@ -1,15 +1,28 @@
 //! `cargo xtask codegen`: writes what changed, removes orphans, or with `--check` only compares.
 //!
 //! Write mode and check mode share [`plan`]: it compares every generated file
-//! with the disk and finds generated files that no longer have a source.
-//! [`apply`] then writes each changed file atomically (a temporary file in the
-//! same folder, renamed over the old one) and leaves unchanged files alone, so
-//! their modification times stay put and cargo does not rebuild.
+//! with the disk, finds generated files that no longer have a source, and
+//! finds temporary files an interrupted run left. [`apply`] then carries the
+//! plan out; unchanged files are left alone, so their modification times stay
+//! put and cargo does not rebuild.
+//!
+//! The generator touches only what it owns. Every path it reads, writes or
+//! removes is under the workspace root with no symbolic link on the way
+//! ([`inside`]); a generated file is recognised as such only by the exact
+//! header line the emitters write; temporaries are created exclusively, under
+//! unpredictable names, without following links. [`apply`] writes every new
+//! file to a temporary first and replaces nothing until all are written, then
+//! renames in an order that keeps the `errcat` crate building at every step:
+//! vendor modules, then `gen/mod.rs`, then removed modules, then the docs and
+//! the schema. A run killed at any point leaves a crate that builds, docs that
+//! are the old or the new pages, and at most some temporaries, which the next
+//! run removes (and `--check` reports).
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::hash::{BuildHasher, Hasher};
+use std::io::{self, Write as _};
+use std::path::{Component, Path, PathBuf};
 
 use errcat_codegen::OutputFile;
 
@@ -17,8 +30,11 @@ use errcat_codegen::OutputFile;
 pub const GENERATED_DIRS: &[(&str, &str)] =
     &[("generated/src/gen", "rs"), ("generated/docs", "md")];
 
-/// The marker every generated file carries in its first lines.
-pub const MARKER: &str = "@generated";
+/// The folders the generator writes into: the generated ones and `catalog/` (for `schema.json`).
+const WRITTEN_DIRS: &[&str] = &["generated/src/gen", "generated/docs", "catalog"];
+
+/// How the name of every temporary file ends: `.<name>.<random>.errcat-tmp`.
+const TEMP_SUFFIX: &str = ".errcat-tmp";
 
 /// What has to happen to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +45,8 @@ pub enum Change<'a> {
     Update(&'a OutputFile, String),
     /// A generated file with no source any more: remove it.
     Remove(String),
+    /// A temporary file left by an interrupted run: remove it.
+    Leftover(String),
 }
 
 impl Change<'_> {
@@ -36,7 +54,23 @@ impl Change<'_> {
     pub fn path(&self) -> &str {
         match self {
             Change::Create(f) | Change::Update(f, _) => &f.path,
-            Change::Remove(p) => p,
+            Change::Remove(p) | Change::Leftover(p) => p,
+        }
+    }
+
+    /// When the change is made: leftovers first, then vendor modules, then
+    /// `gen/mod.rs` (which names them), then removed modules (no longer
+    /// named), then docs and the schema, then removed pages.
+    fn phase(&self) -> u8 {
+        let rust = self.path().starts_with("generated/src/");
+        let root_module = self.path() == "generated/src/gen/mod.rs";
+        match self {
+            Change::Leftover(_) => 0,
+            Change::Create(_) | Change::Update(..) if rust && !root_module => 1,
+            Change::Create(_) | Change::Update(..) if rust => 2,
+            Change::Remove(_) if rust => 3,
+            Change::Create(_) | Change::Update(..) => 4,
+            Change::Remove(_) => 5,
         }
     }
 }
@@ -50,17 +84,77 @@ pub struct Plan<'a> {
     pub unchanged: usize,
 }
 
+/// An error about a path, saying which.
+fn at(path: &str, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{path}: {e}"))
+}
+
+/// `root.join(rel)`, after checking that `rel` is a plain relative path and
+/// that no part of it that exists is a symbolic link, and that the deepest
+/// existing folder resolves inside `root`: what the generator reads, writes
+/// or removes stays inside the repository.
+pub fn inside(root: &Path, rel: &str) -> io::Result<PathBuf> {
+    let refuse = |why: String| Err(io::Error::new(io::ErrorKind::PermissionDenied, why));
+    let mut path = root.to_path_buf();
+    // The deepest folder of `rel` that exists.
+    let mut existing = root.to_path_buf();
+    for part in Path::new(rel).components() {
+        let Component::Normal(part) = part else {
+            return refuse(format!("{rel}: not a plain path inside the repository"));
+        };
+        path.push(part);
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let shown = path
+                    .strip_prefix(root)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
+                let target =
+                    fs::read_link(&path).map_or_else(|_| "?".into(), |t| t.display().to_string());
+                return refuse(format!(
+                    "{shown} is a symbolic link (to {target}); codegen reads and writes only inside the \
+                     repository: replace the link with a real folder or file (e.g. `rm {shown}`) and run \
+                     `{}` again",
+                    errcat_codegen::REGENERATE
+                ));
+            }
+            Ok(m) => {
+                if m.is_dir() {
+                    existing.clone_from(&path);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => break,
+            Err(e) => return Err(at(rel, e)),
+        }
+    }
+    let (real_root, real) = (fs::canonicalize(root)?, fs::canonicalize(&existing)?);
+    if !real.starts_with(&real_root) {
+        return refuse(format!(
+            "{rel}: resolves to {}, outside the repository",
+            real.display()
+        ));
+    }
+    Ok(root.join(rel))
+}
+
 /// Compares `files` with what is under `root`, reading on every core.
 pub fn plan<'a>(root: &Path, files: &'a [OutputFile]) -> io::Result<Plan<'a>> {
+    for dir in WRITTEN_DIRS {
+        inside(root, dir)?;
+    }
     let mut plan = Plan::default();
-    let compared = errcat_codegen::par::map(files, |f| match fs::read(root.join(&f.path)) {
-        Ok(bytes) if bytes == f.contents.as_bytes() => Ok(None),
-        Ok(bytes) => Ok(Some(Change::Update(
-            f,
-            String::from_utf8_lossy(&bytes).into_owned(),
-        ))),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some(Change::Create(f))),
-        Err(e) => Err(io::Error::new(e.kind(), format!("{}: {e}", f.path))),
+    let compared = errcat_codegen::par::map(files, |f| {
+        let path = inside(root, &f.path)?;
+        match fs::read(path) {
+            Ok(bytes) if bytes == f.contents.as_bytes() => Ok(None),
+            Ok(bytes) => Ok(Some(Change::Update(
+                f,
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some(Change::Create(f))),
+            Err(e) => Err(at(&f.path, e)),
+        }
     });
     for change in compared {
         match change? {
@@ -68,11 +162,15 @@ pub fn plan<'a>(root: &Path, files: &'a [OutputFile]) -> io::Result<Plan<'a>> {
             None => plan.unchanged += 1,
         }
     }
-    for (dir, ext) in GENERATED_DIRS {
-        let entries = match fs::read_dir(root.join(dir)) {
+    for dir in WRITTEN_DIRS {
+        let ext = GENERATED_DIRS
+            .iter()
+            .find(|(d, _)| d == dir)
+            .map(|(_, e)| *e);
+        let entries = match fs::read_dir(inside(root, dir)?) {
             Ok(e) => e,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(io::Error::new(e.kind(), format!("{dir}: {e}"))),
+            Err(e) => return Err(at(dir, e)),
         };
         for entry in entries {
             let entry = entry?;
@@ -80,14 +178,16 @@ pub fn plan<'a>(root: &Path, files: &'a [OutputFile]) -> io::Result<Plan<'a>> {
                 continue;
             };
             let path = format!("{dir}/{name}");
-            let is_file = entry.file_type()?.is_file();
-            if !is_file
-                || !name.ends_with(&format!(".{ext}"))
-                || files.iter().any(|f| f.path == path)
-            {
+            // Not followed: a link or a special file is never read nor removed.
+            if !entry.file_type()?.is_file() {
                 continue;
             }
-            if is_generated(&entry.path()) {
+            if is_temporary(&name) {
+                plan.changes.push(Change::Leftover(path));
+            } else if ext.is_some_and(|ext| name.ends_with(&format!(".{ext}")))
+                && !files.iter().any(|f| f.path == path)
+                && is_generated(&entry.path())
+            {
                 plan.changes.push(Change::Remove(path));
             }
         }
@@ -96,16 +196,24 @@ pub fn plan<'a>(root: &Path, files: &'a [OutputFile]) -> io::Result<Plan<'a>> {
     Ok(plan)
 }
 
-/// True when the file's first lines carry the `@generated` marker.
+/// True for the name of a temporary file the generator creates.
+fn is_temporary(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(TEMP_SUFFIX)
+}
+
+/// True when the file's first line is exactly a header the generator writes.
 pub fn is_generated(path: &Path) -> bool {
-    let Ok(bytes) = fs::read(path) else {
+    let Ok(file) = fs::File::open(path) else {
         return false;
     };
-    let head = &bytes[..bytes.len().min(512)];
-    String::from_utf8_lossy(head)
-        .lines()
-        .take(3)
-        .any(|l| l.contains(MARKER))
+    let mut head = Vec::new();
+    if io::Read::read_to_end(&mut io::Read::take(file, 512), &mut head).is_err() {
+        return false;
+    }
+    let head = String::from_utf8_lossy(&head);
+    head.lines()
+        .next()
+        .is_some_and(errcat_codegen::emit::is_header)
 }
 
 /// How many files were written, left alone and removed.
@@ -117,31 +225,76 @@ pub struct Applied {
     pub unchanged: usize,
     /// Orphans removed.
     pub removed: usize,
+    /// Temporaries of an interrupted run removed.
+    pub leftovers: usize,
 }
 
-/// Carries out `plan` under `root`, on every core: each write goes to a
-/// temporary file in the same folder and is renamed into place, so a reader
-/// never sees half a file and an error leaves every file it did not replace
-/// as it was. The error reported is the first in path order.
+/// Carries out `plan` under `root`. Leftovers are removed; every file to
+/// write is written to a temporary beside it (on every core), and if any
+/// cannot be, the temporaries are removed and nothing else has changed. Then
+/// each temporary is renamed over its file and orphans are removed, in the
+/// order of [`Change::phase`], so the crate builds after each step. The error
+/// reported is the first met.
 pub fn apply(root: &Path, plan: &Plan) -> io::Result<Applied> {
     let mut applied = Applied {
         unchanged: plan.unchanged,
         ..Applied::default()
     };
-    let done = errcat_codegen::par::map(&plan.changes, |change| match change {
-        Change::Create(f) | Change::Update(f, _) => {
-            write_atomic(&root.join(&f.path), f.contents.as_bytes())
-                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", f.path)))
+    let mut changes: Vec<&Change> = plan.changes.iter().collect();
+    changes.sort_by_key(|c| (c.phase(), c.path()));
+    for change in &changes {
+        if let Change::Leftover(p) = change {
+            fs::remove_file(inside(root, p)?).map_err(|e| at(p, e))?;
+            applied.leftovers += 1;
         }
-        Change::Remove(p) => {
-            fs::remove_file(root.join(p)).map_err(|e| io::Error::new(e.kind(), format!("{p}: {e}")))
-        }
+    }
+    let staged = errcat_codegen::par::map(&changes, |change| match change {
+        Change::Create(f) | Change::Update(f, _) => inside(root, &f.path)
+            .and_then(|path| stage(&path, f.contents.as_bytes()).map(|tmp| Some((tmp, path))))
+            .map_err(|e| at(&f.path, e)),
+        _ => Ok(None),
     });
-    for (change, result) in plan.changes.iter().zip(done) {
-        result?;
-        match change {
+    let mut first_error = None;
+    let mut staged: Vec<Option<(PathBuf, PathBuf)>> = staged
+        .into_iter()
+        .map(|s| {
+            s.unwrap_or_else(|e| {
+                first_error.get_or_insert(e);
+                None
+            })
+        })
+        .collect();
+    let discard = |staged: &[Option<(PathBuf, PathBuf)>]| {
+        for (tmp, _) in staged.iter().flatten() {
+            let _ = fs::remove_file(tmp);
+        }
+    };
+    if let Some(e) = first_error {
+        discard(&staged);
+        return Err(io::Error::new(
+            e.kind(),
+            format!("{e}; no file was changed"),
+        ));
+    }
+    for i in 0..changes.len() {
+        let result = match (changes[i], staged[i].take()) {
+            (Change::Remove(p), _) => inside(root, p)
+                .and_then(fs::remove_file)
+                .map_err(|e| at(p, e)),
+            (_, Some((tmp, path))) => fs::rename(&tmp, &path).map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                at(changes[i].path(), e)
+            }),
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            discard(&staged);
+            return Err(e);
+        }
+        match changes[i] {
             Change::Remove(_) => applied.removed += 1,
-            _ => applied.written += 1,
+            Change::Create(_) | Change::Update(..) => applied.written += 1,
+            Change::Leftover(_) => {}
         }
     }
     Ok(applied)
@@ -162,20 +315,55 @@ pub fn lock(root: &Path) -> io::Result<fs::File> {
     Ok(file)
 }
 
-/// Writes `bytes` to `path` through a temporary sibling and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Creates a new temporary file beside `path`, exclusively (`O_EXCL`: never
+/// an existing file, never through a link) under an unpredictable name, and
+/// writes `bytes` to it. Returns its path.
+fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let mut attempt = 0u32;
+    loop {
+        // A randomly keyed hasher of the process id, the time and the attempt.
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(std::process::id());
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        h.write_u32(attempt);
+        let tmp = dir.join(format!(".{name}.{:016x}{TEMP_SUFFIX}", h.finish()));
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW).mode(0o644);
+        }
+        match options.open(&tmp) {
+            Ok(mut file) => {
+                if let Err(e) = file.write_all(bytes) {
+                    let _ = fs::remove_file(&tmp);
+                    return Err(e);
+                }
+                return Ok(tmp);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 8 => attempt += 1,
+            Err(e) => return Err(e),
+        }
     }
-    result
+}
+
+/// Writes `bytes` to `path` through an exclusive temporary sibling and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = stage(path, bytes)?;
+    fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
 }
 
 /// The `--check` report: every stale, missing or orphan file with a short diff.
@@ -194,6 +382,12 @@ pub fn report(plan: &Plan) -> String {
                 let _ = writeln!(
                     out,
                     "orphan: {p} (its vendor left the catalog; would be removed)"
+                );
+            }
+            Change::Leftover(p) => {
+                let _ = writeln!(
+                    out,
+                    "leftover: {p} (a temporary file of an interrupted run; would be removed)"
                 );
             }
         }
@@ -311,6 +505,205 @@ pub fn short_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const RS: &str =
+        "// @generated by `cargo xtask codegen` from catalog/acme.yaml. Do not edit by hand.\n";
+    const MD: &str =
+        "<!-- @generated by `cargo xtask codegen` from catalog/. Do not edit by hand. -->\n";
+
+    /// A workspace under the temporary folder, with the generated folders, removed on drop.
+    struct Tree(PathBuf);
+
+    impl Tree {
+        fn new(label: &str) -> Tree {
+            let root =
+                std::env::temp_dir().join(format!("errcat-xtask-{}-{label}", std::process::id()));
+            let _ = fs::remove_dir_all(&root);
+            for dir in WRITTEN_DIRS {
+                fs::create_dir_all(root.join(dir)).unwrap();
+            }
+            Tree(root)
+        }
+        fn path(&self, rel: &str) -> PathBuf {
+            self.0.join(rel)
+        }
+        fn write(&self, rel: &str, text: &str) {
+            fs::write(self.path(rel), text).unwrap();
+        }
+        fn read(&self, rel: &str) -> String {
+            fs::read_to_string(self.path(rel)).unwrap()
+        }
+        /// The names in a folder, sorted.
+        fn list(&self, rel: &str) -> Vec<String> {
+            let mut names: Vec<String> = fs::read_dir(self.path(rel))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        }
+    }
+
+    impl Drop for Tree {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn file(path: &str, contents: &str) -> OutputFile {
+        OutputFile {
+            path: path.to_owned(),
+            contents: contents.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_symlinked_generated_folder_is_refused_and_nothing_outside_is_touched() {
+        let tree = Tree::new("link-dir");
+        let outside = tree.path("outside");
+        fs::create_dir_all(&outside).unwrap();
+        // Carries the exact header: an orphan, were the folder followed.
+        fs::write(outside.join("victim.md"), MD).unwrap();
+        fs::remove_dir(tree.path("generated/docs")).unwrap();
+        std::os::unix::fs::symlink(&outside, tree.path("generated/docs")).unwrap();
+        let files = [file("generated/docs/acme.md", MD)];
+        let e = plan(&tree.0, &files).expect_err("refused");
+        assert!(
+            e.to_string()
+                .starts_with("generated/docs is a symbolic link (to "),
+            "{e}"
+        );
+        let e = write_through(&tree.0, &files).expect_err("refused");
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert_eq!(fs::read_to_string(outside.join("victim.md")).unwrap(), MD);
+        assert_eq!(fs::read_dir(&outside).unwrap().count(), 1);
+    }
+
+    /// What `cargo xtask codegen` does: plan, then apply.
+    fn write_through(root: &Path, files: &[OutputFile]) -> io::Result<Applied> {
+        plan(root, files).and_then(|p| apply(root, &p))
+    }
+
+    #[test]
+    fn a_symlinked_generated_file_is_not_read_into_the_report() {
+        let tree = Tree::new("link-file");
+        tree.write("secret", "TOKEN-1234\n");
+        std::os::unix::fs::symlink(tree.path("secret"), tree.path("generated/docs/acme.md"))
+            .unwrap();
+        let e = plan(&tree.0, &[file("generated/docs/acme.md", MD)]).expect_err("refused");
+        assert!(
+            e.to_string()
+                .starts_with("generated/docs/acme.md is a symbolic link"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("TOKEN"), "{e}");
+    }
+
+    #[test]
+    fn only_the_exact_header_marks_an_orphan() {
+        let tree = Tree::new("orphans");
+        tree.write(
+            "generated/src/gen/old.rs",
+            &format!("{RS}\npub enum Old {{}}\n"),
+        );
+        tree.write(
+            "generated/docs/notes.md",
+            "# Notes\n\nPages here are @generated; this one is not.\n",
+        );
+        tree.write("generated/docs/gone.md", &format!("{MD}\n# Gone\n"));
+        let files = [file("generated/src/gen/mod.rs", RS)];
+        let p = plan(&tree.0, &files).unwrap();
+        let removed: Vec<&str> = p
+            .changes
+            .iter()
+            .filter(|c| matches!(c, Change::Remove(_)))
+            .map(Change::path)
+            .collect();
+        assert_eq!(
+            removed,
+            ["generated/docs/gone.md", "generated/src/gen/old.rs"]
+        );
+        apply(&tree.0, &p).unwrap();
+        assert_eq!(tree.list("generated/docs"), ["notes.md"]);
+    }
+
+    #[test]
+    fn leftovers_of_an_interrupted_run_are_reported_then_removed() {
+        let tree = Tree::new("leftovers");
+        let files = [file("generated/src/gen/mod.rs", RS)];
+        write_through(&tree.0, &files).unwrap();
+        tree.write(
+            "generated/src/gen/.acme.rs.0123456789abcdef.errcat-tmp",
+            "half a fi",
+        );
+        tree.write("catalog/.schema.json.fedcba9876543210.errcat-tmp", "{");
+        let p = plan(&tree.0, &files).unwrap();
+        let report = report(&p);
+        assert!(
+            report.starts_with(
+                "leftover: catalog/.schema.json.fedcba9876543210.errcat-tmp (a temporary file of an interrupted run; would be removed)\n\
+                 leftover: generated/src/gen/.acme.rs.0123456789abcdef.errcat-tmp (a temporary file"
+            ),
+            "{report}"
+        );
+        let applied = apply(&tree.0, &p).unwrap();
+        assert_eq!(applied.leftovers, 2);
+        assert_eq!(tree.list("generated/src/gen"), ["mod.rs"]);
+        assert!(tree.list("catalog").is_empty());
+        assert!(plan(&tree.0, &files).unwrap().changes.is_empty());
+    }
+
+    #[test]
+    fn temporaries_are_created_exclusively_under_unpredictable_names() {
+        let tree = Tree::new("temporaries");
+        // A link planted where a temporary named after the process would go.
+        tree.write("victim", "untouched");
+        std::os::unix::fs::symlink(
+            tree.path("victim"),
+            tree.path(&format!(
+                "generated/src/gen/.mod.rs.{}.tmp",
+                std::process::id()
+            )),
+        )
+        .unwrap();
+        let target = tree.path("generated/src/gen/mod.rs");
+        write_atomic(&target, RS.as_bytes()).unwrap();
+        assert_eq!(tree.read("victim"), "untouched");
+        assert_eq!(tree.read("generated/src/gen/mod.rs"), RS);
+        let (a, b) = (stage(&target, b"a").unwrap(), stage(&target, b"b").unwrap());
+        assert_ne!(a, b);
+        // An existing name is never opened: O_EXCL refuses it, link or file.
+        let taken = fs::OpenOptions::new().write(true).create_new(true).open(&a);
+        assert_eq!(taken.unwrap_err().kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read_to_string(&a).unwrap(), "a");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_gen_mod_and_the_docs_as_they_were() {
+        let tree = Tree::new("order");
+        let old = [
+            file("generated/src/gen/mod.rs", &format!("{RS}// old\n")),
+            file("generated/docs/acme.md", &format!("{MD}old\n")),
+        ];
+        write_through(&tree.0, &old).unwrap();
+        let new = [
+            file("generated/src/gen/beta.rs", &format!("{RS}// beta\n")),
+            file("generated/src/gen/mod.rs", &format!("{RS}// names beta\n")),
+            file("generated/docs/acme.md", &format!("{MD}new\n")),
+        ];
+        let p = plan(&tree.0, &new).unwrap();
+        // The new module cannot be put in place: a folder that is not empty is in the way.
+        fs::create_dir_all(tree.path("generated/src/gen/beta.rs/x")).unwrap();
+        let e = apply(&tree.0, &p).expect_err("the rename fails");
+        assert!(
+            e.to_string().starts_with("generated/src/gen/beta.rs: "),
+            "{e}"
+        );
+        assert_eq!(tree.read("generated/src/gen/mod.rs"), old[0].contents);
+        assert_eq!(tree.read("generated/docs/acme.md"), old[1].contents);
+        assert_eq!(tree.list("generated/src/gen"), ["beta.rs", "mod.rs"]);
+        assert_eq!(tree.list("generated/docs"), ["acme.md"]);
+    }
 
     #[test]
     fn short_diff_shows_the_changed_region_with_context() {

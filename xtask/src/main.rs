@@ -291,6 +291,9 @@ fn run_codegen(root: &Path, check: bool) -> ExitCode {
 /// `codegen` for a caller that holds the lock.
 fn codegen_locked(root: &Path, check: bool) -> ExitCode {
     let started = Instant::now();
+    for warning in errcat_codegen::load::stray_files(&root.join("catalog")) {
+        eprintln!("warning: {warning}");
+    }
     let catalog = match errcat_codegen::load_catalog(&root.join("catalog")) {
         Ok(c) => c,
         Err(problems) => {
@@ -308,7 +311,7 @@ fn codegen_locked(root: &Path, check: bool) -> ExitCode {
     let plan = match codegen::plan(root, &files) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: cannot compare generated files: {e}");
+            eprintln!("error: cannot compare generated files, nothing was written: {e}");
             return ExitCode::from(1);
         }
     };
@@ -327,6 +330,12 @@ fn codegen_locked(root: &Path, check: bool) -> ExitCode {
     }
     match codegen::apply(root, &plan) {
         Ok(a) => {
+            if a.leftovers > 0 {
+                println!(
+                    "codegen: removed {} temporary file(s) an interrupted run left",
+                    a.leftovers
+                );
+            }
             println!(
                 "codegen: {vendors} vendors, {codes} codes; {} written, {} unchanged, {} removed in {:.1?}",
                 a.written,
@@ -337,7 +346,9 @@ fn codegen_locked(root: &Path, check: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: writing failed, files not yet replaced are as they were: {e}");
+            eprintln!(
+                "error: writing failed; the crate still builds, files not yet replaced are as they were: {e}"
+            );
             ExitCode::from(1)
         }
     }

@@ -31,14 +31,29 @@ pub fn files(catalog: &Catalog) -> Vec<OutputFile> {
     out
 }
 
+/// The file names of the pages that span vendors, which no vendor's page may take.
+pub const PAGES: [&str; 4] = ["README.md", "SUMMARY.md", "kinds.md", "retry.md"];
+
+/// The section headings of a vendor's page, whose ids no code's anchor may take.
+pub const SECTIONS: &[&str] = &[
+    "Error envelope",
+    "Headers",
+    "Retrying",
+    "SDKs",
+    "Codes",
+    "Other",
+    "Details",
+];
+
 /// The pages that span vendors (the index, `SUMMARY.md`, kinds and the retry
 /// matrix) and the book's `book.toml`.
 pub fn cross_vendor_pages(catalog: &Catalog) -> Vec<OutputFile> {
+    let [readme, summary_page, kinds_page, retry] = PAGES;
     vec![
-        page("README.md", index(catalog)),
-        page("SUMMARY.md", summary(catalog)),
-        page("kinds.md", kinds(catalog)),
-        page("retry.md", retry_matrix(catalog)),
+        page(readme, index(catalog)),
+        page(summary_page, summary(catalog)),
+        page(kinds_page, kinds(catalog)),
+        page(retry, retry_matrix(catalog)),
         book_toml(),
     ]
 }
@@ -171,12 +186,13 @@ fn longest_backtick_run(text: &str) -> usize {
     text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
-/// A URL as it can stand in an autolink (`<https://...>`): the characters that
+/// A URL as it can stand in an autolink (`<https://...>`): braces (mdBook
+/// reads `{{` anywhere) and the characters that
 /// would end one (space, `<`, `>` and control characters) percent-encoded.
 pub(crate) fn autolink(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     for c in url.chars() {
-        if c == ' ' || c == '<' || c == '>' || c.is_control() || super::is_bidi_control(c) {
+        if matches!(c, ' ' | '<' | '>' | '{' | '}') || c.is_control() || super::is_bidi_control(c) {
             let mut buf = [0; 4];
             for b in c.encode_utf8(&mut buf).bytes() {
                 let _ = write!(out, "%{b:02X}");
@@ -197,7 +213,15 @@ pub fn fenced(lang: &str, text: &str) -> String {
 
 /// [`fenced`], written into `out`. A carriage return becomes a line break,
 /// and the text's trailing line breaks are dropped.
+///
+/// mdBook expands `{{#include ...}}` (and `{{ #include ...}}`) even inside a
+/// fenced block, where nothing can be escaped: text holding `{{` is written
+/// as a paragraph with [`inline`] instead, which escapes every brace pair.
 fn write_fenced(out: &mut String, lang: &str, text: &str) {
+    if text.contains("{{") {
+        let _ = writeln!(out, "{}", Inline(text.trim_end_matches(['\n', '\r'])));
+        return;
+    }
     let ticks = longest_backtick_run(text).max(2) + 1;
     let fence = |out: &mut String| out.extend(std::iter::repeat_n('`', ticks));
     fence(out);

@@ -44,6 +44,10 @@ impl Drop for TempCatalog {
 }
 
 /// Loads a catalog made of `files`, each a file name and its contents.
+#[allow(
+    dead_code,
+    reason = "not every test file that uses this module loads this way"
+)]
 pub fn load(label: &str, files: &[(&str, &[u8])]) -> Result<Catalog, Diagnostics> {
     let tmp = TempCatalog::new(label);
     for (name, contents) in files {

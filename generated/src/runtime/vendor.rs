@@ -227,6 +227,25 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
+/// The most of an unknown code's bytes a `Display` shows; the rest is cut, marked `…`.
+pub const MAX_SHOWN_CODE: usize = 128;
+
+/// Writes a code for a log line: escaped as [`Escaped`], and cut (at a
+/// character boundary) after [`MAX_SHOWN_CODE`] bytes. A known code is
+/// catalog text and passes unchanged; an unknown one comes from a response.
+#[doc(hidden)]
+pub fn write_code(f: &mut fmt::Formatter<'_>, code: &str) -> fmt::Result {
+    let mut end = code.len().min(MAX_SHOWN_CODE);
+    while !code.is_char_boundary(end) {
+        end -= 1;
+    }
+    write!(f, "{}", Escaped(&code[..end]))?;
+    if end < code.len() {
+        f.write_str("…")?;
+    }
+    Ok(())
+}
+
 impl<C: VendorCode> fmt::Display for VendorError<C> {
     /// One line: vendor, code, status, message and request id. Text from the
     /// response is escaped (see `message()` for the text as sent).
@@ -237,11 +256,11 @@ impl<C: VendorCode> fmt::Display for VendorError<C> {
         } else {
             code
         };
+        write!(f, "{} ", C::VENDOR.name())?;
+        write_code(f, code)?;
         write!(
             f,
-            "{} {} (HTTP {}): {}",
-            C::VENDOR.name(),
-            Escaped(code),
+            " (HTTP {}): {}",
             self.raw.status,
             Escaped(&self.raw.message)
         )?;
@@ -385,19 +404,23 @@ macro_rules! code_impls {
             }
         }
 
-        impl ::std::fmt::Display for $code {
-            /// Writes the wire string.
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+        impl ::core::fmt::Display for $code {
+            /// Writes the wire string; an unknown code, which comes from a
+            /// response, escaped and cut at `MAX_SHOWN_CODE` bytes (`as_str`
+            /// gives it as sent).
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::vendor::write_code(f, $crate::vendor::VendorCode::as_str(self))
             }
         }
 
-        impl ::std::str::FromStr for $code {
-            type Err = ::std::convert::Infallible;
+        impl ::core::str::FromStr for $code {
+            type Err = ::core::convert::Infallible;
 
             /// Never fails: see `from_code`.
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from_code(s))
+            fn from_str(
+                s: &str,
+            ) -> ::core::result::Result<Self, <Self as ::core::str::FromStr>::Err> {
+                ::core::result::Result::Ok($code::from_code(s))
             }
         }
 
