@@ -270,7 +270,7 @@ fn a_crate_built_from_hostile_text_compiles() {
     fs::write(
         dir.join("Cargo.toml"),
         "[package]\nname = \"errcat\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-         [dependencies]\nserde_json = \"1\"\n\n[features]\nserde = []\nhttp = []\n\n[workspace]\n",
+         [dependencies]\nserde_json = \"1\"\n\n[features]\nserde = []\nhttp = []\ntower = []\nreqwest = []\ntracing = []\n\n[workspace]\n",
     )
     .unwrap();
     fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
