@@ -16,12 +16,19 @@ const RESERVED_VARIANTS: &[&str] = &["Self", "Unknown"];
 
 /// Module names the `errcat` crate root already uses, which a vendor cannot take.
 pub const RESERVED_MODULES: &[&str] = &[
+    "backoff",
+    "budget",
+    "decision",
     "gen",
     "generated",
+    "headers",
     "http",
+    "limits",
     "lookup",
+    "outcome",
     "response",
     "retry",
+    "runtime",
     "vendor",
     "std",
     "core",
