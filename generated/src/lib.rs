@@ -12,9 +12,26 @@
 //! assert_eq!(decision.delay(), Some(std::time::Duration::from_secs(2)));
 //! ```
 //!
+//! The decision follows the vendor's reference and adds no limit of its own. For
+//! more than the vendor's policy, build an [`Attempt`] and call [`decide`]: it takes
+//! the outcome (an error response, or a [`TransportFailure`] when no response came),
+//! the client's own [`Limits`] (most attempts, longest wait, overall deadline), the
+//! time elapsed and a [`Budget`] shared by every request to the vendor. A
+//! [`Decision::GiveUp`] carries a [`GiveUpReason`] saying why, and whose limit it hit.
+//!
+//! Headers are read through [`Headers`]: slices, arrays and `Vec`s of pairs, and with
+//! the `http` feature an `http::HeaderMap`; that feature also adds `parse_http`,
+//! `Error::from_http` and `Request::from_http`.
+//!
 //! The vendor modules are generated from `catalog/*.yaml` by `cargo xtask codegen`;
-//! everything that does not vary by vendor is written by hand in this crate.
+//! everything that does not vary by vendor is written by hand in `runtime/`, one
+//! module per concern, re-exported here.
 #![deny(missing_docs)]
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
 
 mod runtime;
 

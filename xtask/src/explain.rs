@@ -124,7 +124,13 @@ pub fn explain(v: &Vendor, c: &Code) -> String {
     }
     line("retry:", &retry_words(v, &c.retry));
     let server_error = c.statuses.iter().any(|s| *s >= 500);
-    if server_error && matches!(c.retry, Rule::Backoff | Rule::RetryAfter) {
+    let retried = matches!(c.retry, Rule::Backoff | Rule::RetryAfter | Rule::Idempotent);
+    if c.retry_any_method && retried {
+        line(
+            "",
+            "whatever the HTTP method: the reference declares the code safe to retry",
+        );
+    } else if server_error && matches!(c.retry, Rule::Backoff | Rule::RetryAfter) {
         let mut safe = v.retry.safe_methods.value.join(", ");
         if let Some(key) = &v.retry.idempotency_key {
             let _ = write!(safe, ", or any request carrying {key}");
@@ -133,6 +139,9 @@ pub fn explain(v: &Vendor, c: &Code) -> String {
             "",
             &format!("as a server error, only when the request is safe to repeat: {safe}"),
         );
+    }
+    if retried {
+        line("limits:", docs::LIMITS_NOTE);
     }
     if !c.sdk.is_empty() {
         let names: Vec<String> = c.sdk.iter().map(|(l, n)| format!("{l} {n}")).collect();
@@ -175,11 +184,18 @@ fn retry_words(v: &Vendor, r: &Rule) -> String {
             format!("with backoff, only when the request is safe to repeat ({safe}): {backoff}")
         }
         Rule::RetryAfter => format!(
-            "wait what {} says (give up if longer than the cap); without it, backoff: {backoff}",
+            "wait what {} says ({}); without it, backoff: {backoff}",
             v.retry
                 .delay_header
                 .as_deref()
-                .unwrap_or("the delay header")
+                .unwrap_or("the delay header"),
+            match v.retry.max_server_delay_ms {
+                Some(cap) => format!(
+                    "give up if longer than {}, the reference's cap",
+                    docs::duration(cap)
+                ),
+                None => "as given: the reference caps no server delay".to_owned(),
+            }
         ),
     }
 }

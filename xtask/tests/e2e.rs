@@ -389,7 +389,22 @@ fn explain_prints_one_code_of_each_vendor() {
         (
             "vantaprism",
             "QUOTA_EXHAUSTED",
-            "wait what Retry-After says",
+            "wait what Retry-After says (as given: the reference caps no server delay)",
+        ),
+        (
+            "vantaprism",
+            "INTERNAL_ERROR",
+            "whatever the HTTP method: the reference declares the code safe to retry",
+        ),
+        (
+            "pentify",
+            "rate_limited",
+            "give up if longer than 30 s, the reference's cap",
+        ),
+        (
+            "inkog",
+            "RATE_LIMITED",
+            "no cap, no attempt limit (errcat's defaults for first delay, multiplier",
         ),
     ];
     for (vendor, code, want) in cases {

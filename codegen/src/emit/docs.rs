@@ -266,14 +266,22 @@ pub fn duration(ms: u64) -> String {
     }
 }
 
-/// The delay before each retry, before jitter: `1 s, 2 s, 4 s, 8 s`.
+/// Retries shown when the reference gives no attempt limit.
+const SHOWN_WITHOUT_LIMIT: u32 = 4;
+
+/// The delay before each retry, before jitter: `1 s, 2 s, 4 s, 8 s`. Up to the
+/// reference's attempt limit, or the first few when it gives none.
 pub fn delays(v: &Vendor) -> Vec<u64> {
     let r = &v.retry;
-    let retries = r.max_attempts.value.saturating_sub(1).min(20);
+    let retries = r
+        .attempt_limit()
+        .map_or(SHOWN_WITHOUT_LIMIT, |n| n.saturating_sub(1))
+        .min(20);
     let mut out = Vec::new();
     let mut base = r.initial_ms.value as f64;
     for _ in 0..retries {
-        out.push((base.round() as u64).min(r.max_ms.value));
+        let delay = base.round() as u64;
+        out.push(r.cap_ms().map_or(delay, |cap| delay.min(cap)));
         base *= r.multiplier.value;
     }
     out
@@ -301,26 +309,31 @@ fn default_note<T>(g: &Given<T>) -> &'static str {
 }
 
 /// The backoff in one line: `1 s, 2 s, 4 s, 8 s, each ±25%, give up after 5 attempts`.
+///
+/// Numbers the reference does not give are named: errcat's defaults for the
+/// first delay and multiplier, and no cap or attempt limit at all.
 pub fn backoff_line(v: &Vendor) -> String {
     let r = &v.retry;
     let mut parts: Vec<String> = delays(v).into_iter().map(duration).collect();
     if parts.is_empty() {
         parts.push("no retries".to_owned());
+    } else if r.attempt_limit().is_none() {
+        parts.push("…".to_owned());
     }
     if let Some(j) = jitter_words(r.jitter) {
         parts.push(j);
     }
-    parts.push(format!("capped at {}", duration(r.max_ms.value)));
-    parts.push(format!(
-        "give up after {} attempt{}",
-        r.max_attempts.value,
-        if r.max_attempts.value == 1 { "" } else { "s" }
-    ));
+    parts.push(match r.cap_ms() {
+        Some(cap) => format!("capped at {}", duration(cap)),
+        None => "no cap".to_owned(),
+    });
+    parts.push(match r.attempt_limit() {
+        Some(n) => format!("give up after {n} attempt{}", if n == 1 { "" } else { "s" }),
+        None => "no attempt limit".to_owned(),
+    });
     let defaults: Vec<&str> = [
         ("first delay", r.initial_ms.documented),
         ("multiplier", r.multiplier.documented),
-        ("cap", r.max_ms.documented),
-        ("attempts", r.max_attempts.documented),
     ]
     .iter()
     .filter(|(_, documented)| !documented)
@@ -335,6 +348,36 @@ pub fn backoff_line(v: &Vendor) -> String {
         );
     }
     line
+}
+
+/// What happens to a long server-requested wait, in one sentence.
+pub fn server_delay_line(v: &Vendor) -> String {
+    match (&v.retry.delay_header, v.retry.max_server_delay_ms) {
+        (None, _) => "The reference documents no server delay header.".to_owned(),
+        (Some(_), Some(cap)) => format!(
+            "A server delay longer than {} (the reference's cap) is not slept: the client gives up.",
+            duration(cap)
+        ),
+        (Some(_), None) => {
+            "The reference caps no server delay: it is honoured as given.".to_owned()
+        }
+    }
+}
+
+/// Whose numbers stop retries: the reference's, and the client's own.
+pub const LIMITS_NOTE: &str = "Numbers without a note are the reference's. errcat adds no cap or \
+attempt limit of its own; a client sets its own with `errcat::Limits` (most attempts, longest \
+wait, overall deadline) and a shared `errcat::Budget`, and a give-up says whose limit it hit.";
+
+/// What a client does for a code, in a few words: its rule, and whether the
+/// reference declares it safe to retry whatever the method.
+pub fn code_rule_words(v: &Vendor, c: &Code) -> String {
+    let words = rule_words(v, &c.retry);
+    if c.retry_any_method {
+        format!("{words}, any method")
+    } else {
+        words
+    }
 }
 
 /// What a client does for a rule, in a few words.
@@ -526,7 +569,10 @@ fn vendor(v: &Vendor) -> String {
     ]));
     s.push_str(&row(&[
         "Cap".into(),
-        format!("{}{}", duration(r.max_ms.value), default_note(&r.max_ms)),
+        r.cap_ms().map_or_else(
+            || "none (the reference gives none; errcat sets none)".into(),
+            duration,
+        ),
     ]));
     s.push_str(&row(&[
         "Jitter".into(),
@@ -534,7 +580,10 @@ fn vendor(v: &Vendor) -> String {
     ]));
     s.push_str(&row(&[
         "Attempts in all".into(),
-        format!("{}{}", r.max_attempts.value, default_note(&r.max_attempts)),
+        r.attempt_limit().map_or_else(
+            || "no limit (the reference gives none; errcat sets none)".into(),
+            |n| n.to_string(),
+        ),
     ]));
     s.push_str(&row(&[
         "Server delay header".into(),
@@ -546,6 +595,14 @@ fn vendor(v: &Vendor) -> String {
     s.push_str(&row(&[
         "Safe to retry".into(),
         format!("{}{}", methods.join(", "), default_note(&r.safe_methods)),
+    ]));
+    s.push_str(&row(&[
+        "Longest server delay honoured".into(),
+        match (&r.delay_header, r.max_server_delay_ms) {
+            (Some(_), Some(cap)) => duration(cap),
+            (Some(_), None) => "any (the reference gives no cap; errcat sets none)".into(),
+            (None, _) => "none documented".into(),
+        },
     ]));
     s.push_str(&row(&[
         "Idempotency key".into(),
@@ -565,9 +622,24 @@ fn vendor(v: &Vendor) -> String {
             plain_methods.join(", ")
         ),
     };
+    let any: Vec<String> = v
+        .codes
+        .iter()
+        .filter(|c| c.retry_any_method)
+        .map(|c| inline(&c.code))
+        .collect();
+    let any = if any.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The reference declares {} safe to retry whatever the method.",
+            any.join(", ")
+        )
+    };
     let _ = writeln!(
         s,
-        "\n{safe} A wait the server asks for longer than the cap is not slept: the client gives up.\n"
+        "\n{safe}{any} {}\n\n{LIMITS_NOTE}\n",
+        server_delay_line(v)
     );
     if let Some(g) = &r.guidance {
         let _ = writeln!(s, "The reference: {}\n", inline(g));
@@ -707,7 +779,7 @@ fn vendor(v: &Vendor) -> String {
             "{}\n\n- **HTTP status:** {}\n- **Kind:** [{kind}](kinds.md#{kind})\n- **Retry:** {}\n",
             Inline(&c.meaning),
             statuses(c),
-            rule_words(v, &c.retry),
+            code_rule_words(v, c),
             kind = c.kind.id(),
         );
         if let Some(r) = &c.resolution {
@@ -790,7 +862,7 @@ fn kinds(catalog: &Catalog) -> String {
                 format!("[{}]({}.md)", inline(&v.name), v.id),
                 code_link(v, c),
                 statuses(c).to_string(),
-                rule_words(v, &c.retry),
+                code_rule_words(v, c),
             ]));
         }
         s.push('\n');

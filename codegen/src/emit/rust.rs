@@ -428,6 +428,10 @@ fn write_variant_doc(out: &mut String, indent: &str, v: &Vendor, c: &Code) {
     line(format_args!(" - Kind: `{}`", c.kind.id()));
     match &c.retry {
         Rule::After(action) => item(&mut line, format_args!("Retry: only after"), action),
+        rule if c.retry_any_method => line(format_args!(
+            " - Retry: {}, whatever the HTTP method (the reference declares it safe)",
+            rule_words(rule)
+        )),
         rule => line(format_args!(" - Retry: {}", rule_words(rule))),
     }
     if let Some(m) = &c.message {

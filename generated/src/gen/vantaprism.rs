@@ -116,7 +116,7 @@ pub enum ErrorCode {
     ///
     /// - HTTP status: 500
     /// - Kind: `internal`
-    /// - Retry: with backoff
+    /// - Retry: with backoff, whatever the HTTP method (the reference declares it safe)
     /// - Resolution: Safe to retry with exponential backoff
     InternalError,
     /// `UPSTREAM_UNAVAILABLE`: The API is temporarily in maintenance mode
