@@ -14,8 +14,11 @@ use std::path::{Path, PathBuf};
 use errcat_codegen::OutputFile;
 
 /// The folders whose files are generated, relative to the workspace root, and the extension of those files.
-pub const GENERATED_DIRS: &[(&str, &str)] =
-    &[("generated/src/gen", "rs"), ("generated/docs", "md")];
+pub const GENERATED_DIRS: &[(&str, &str)] = &[
+    ("generated/src/gen", "rs"),
+    ("generated/docs", "md"),
+    (errcat_codegen::emit::python::DIR, "py"),
+];
 
 /// The marker every generated file carries in its first lines.
 pub const MARKER: &str = "@generated";

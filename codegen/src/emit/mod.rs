@@ -4,6 +4,7 @@ mod ast;
 
 use rust::is_bidi_control;
 pub mod docs;
+pub mod python;
 pub mod rust;
 pub mod schema;
 
@@ -57,6 +58,7 @@ pub fn all_timed(catalog: &Catalog, timings: &mut Timings) -> Result<Vec<OutputF
     let start_rest = Instant::now();
     files.extend(docs::cross_vendor_pages(catalog));
     files.push(schema::schema_file());
+    files.extend(python::files(catalog));
     let rest = start_rest.elapsed();
     let wall = start_rest.duration_since(start);
     let total = (build + format + write_docs)
