@@ -64,6 +64,14 @@ def _all_digits(text: str) -> bool:
     return text != "" and text.isascii() and text.isdigit()
 
 
+def _delta_ns(digits: str) -> int:
+    """Delta-seconds (ASCII digits) in nanoseconds, saturating at :data:`MAX_DELAY_SECS`."""
+    significant = digits.lstrip("0")
+    if len(significant) > 10:
+        return MAX_DELAY_SECS * _NS
+    return min(int(significant or "0"), MAX_DELAY_SECS) * _NS
+
+
 def parse_retry_after(value: str, now: float) -> Optional[int]:
     """Parses one ``Retry-After`` value into nanoseconds to wait, measured from ``now`` (Unix seconds).
 
@@ -78,7 +86,7 @@ def parse_retry_after(value: str, now: float) -> Optional[int]:
     if value == "":
         return None
     if _all_digits(value):
-        return min(int(value), MAX_DELAY_SECS) * _NS
+        return _delta_ns(value)
     if not value.isascii():
         return None
     now_ns = _to_ns(now)
@@ -119,7 +127,7 @@ def _values(value: str, now: float) -> list[int]:
     if "," in value:
         parts = [p.strip(_OWS) for p in value.split(",")]
         if all(_all_digits(p) for p in parts):
-            return [min(int(p), MAX_DELAY_SECS) * _NS for p in parts]
+            return [_delta_ns(p) for p in parts]
     wait = parse_retry_after(value, now)
     return [] if wait is None else [wait]
 

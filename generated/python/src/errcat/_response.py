@@ -142,7 +142,10 @@ def _finite_float(text: str) -> float:
     return number
 
 
-def _integer(text: str) -> int:
+def _integer(text: str) -> Union[int, float]:
+    if text == "-0":
+        # serde_json reads a negative zero as a float.
+        return -0.0
     number = int(text)
     if not -(2**63) <= number < 2**64:
         # Outside 64 bits serde_json reads a float, and fails above the float range.
@@ -255,7 +258,14 @@ def _scalar(value: Any, numbers: bool) -> Optional[str]:
 
 
 def _float_text(number: float) -> str:
-    """A finite float as Rust's ``serde_json`` writes it (the shortest digits, ``ryu`` layout)."""
+    """A finite float as Rust's ``serde_json`` writes it: the shortest digits that read back as
+    the same float, in plain notation from 1e-5 up to below 1e16 (``100.0``, ``0.00001``), else
+    as ``1.5e+16`` or ``1e-6``.
+
+    ``serde_json`` reads an integer beyond 64 bits, or a float with more than 17 significant
+    digits, with a fast method that is not always correctly rounded, so for such numbers its
+    last digit may differ from this one's.
+    """
     if number == 0.0:
         return "-0.0" if str(number).startswith("-") else "0.0"
     sign = "-" if number < 0 else ""
@@ -274,7 +284,7 @@ def _float_text(number: float) -> str:
     if -5 < point <= 0:
         return f"{sign}0.{'0' * -point}{digits}"
     rest = f".{digits[1:]}" if length > 1 else ""
-    return f"{sign}{digits[0]}{rest}e{point - 1}"
+    return f"{sign}{digits[0]}{rest}e{point - 1:+d}"
 
 
 def _bounded(text: str, limit: int) -> str:
