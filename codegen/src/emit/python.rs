@@ -362,7 +362,8 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         let _ = writeln!(out, "        {}: {class},", string(&c.code));
     }
     out.push_str("    },\n    {\n");
-    for (status, class) in single_statuses(v, &classes) {
+    for (status, i) in v.single_status_codes() {
+        let class = &classes[i];
         let _ = writeln!(out, "        {status}: {class},");
     }
     out.push_str("    },\n)\n\n\n");
@@ -447,21 +448,6 @@ fn code_doc(c: &Code) -> Vec<String> {
         lines.push(format!("- Deprecated: {d}"));
     }
     lines
-}
-
-/// Statuses documented for exactly one code, with that code's class, sorted.
-fn single_statuses<'a>(v: &Vendor, classes: &'a [String]) -> Vec<(u16, &'a str)> {
-    let mut by_status: std::collections::BTreeMap<u16, Vec<usize>> = Default::default();
-    for (i, c) in v.codes.iter().enumerate() {
-        for s in &c.statuses {
-            by_status.entry(*s).or_default().push(i);
-        }
-    }
-    by_status
-        .into_iter()
-        .filter(|(_, codes)| codes.len() == 1)
-        .map(|(s, codes)| (s, classes[codes[0]].as_str()))
-        .collect()
 }
 
 /// `_vendors.py`: each vendor id and the module that holds it.

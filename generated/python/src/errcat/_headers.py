@@ -188,17 +188,19 @@ def _month(word: str) -> Optional[int]:
 _DateTime = tuple[int, int, int, int, int, int]
 
 
-def _imf_fixdate(text: str) -> Optional[_DateTime]:
+def _day_month_year(text: str, days: tuple[str, ...], sep: str, year_width: int) -> Optional[_DateTime]:
+    """Parses ``Sun, 06 Nov 1994 08:49:37 GMT`` (``sep`` a space) or ``Sunday, 06-Nov-94 08:49:37 GMT``
+    (``sep`` a dash), the year as written."""
     c = _Cursor(text)
-    if c.word() not in _SHORT_DAYS or c.byte(",") is None or c.byte(" ") is None:
+    if c.word() not in days or c.byte(",") is None or c.byte(" ") is None:
         return None
     day = c.number(2)
-    if day is None or c.byte(" ") is None:
+    if day is None or c.byte(sep) is None:
         return None
     month = _month(c.word())
-    if month is None or c.byte(" ") is None:
+    if month is None or c.byte(sep) is None:
         return None
-    year = c.number(4)
+    year = c.number(year_width)
     if year is None or c.byte(" ") is None:
         return None
     hms = c.time()
@@ -207,23 +209,15 @@ def _imf_fixdate(text: str) -> Optional[_DateTime]:
     return (year, month, day, *hms)
 
 
+def _imf_fixdate(text: str) -> Optional[_DateTime]:
+    return _day_month_year(text, _SHORT_DAYS, " ", 4)
+
+
 def _rfc850_date(text: str, current_year: int) -> Optional[_DateTime]:
-    c = _Cursor(text)
-    if c.word() not in _LONG_DAYS or c.byte(",") is None or c.byte(" ") is None:
+    parsed = _day_month_year(text, _LONG_DAYS, "-", 2)
+    if parsed is None:
         return None
-    day = c.number(2)
-    if day is None or c.byte("-") is None:
-        return None
-    month = _month(c.word())
-    if month is None or c.byte("-") is None:
-        return None
-    short_year = c.number(2)
-    if short_year is None or c.byte(" ") is None:
-        return None
-    hms = c.time()
-    if hms is None or c.byte(" ") is None or c.word() != "gmt" or not c.end():
-        return None
-    return (_expand_year(short_year, current_year), month, day, *hms)
+    return (_expand_year(parsed[0], current_year), *parsed[1:])
 
 
 def _asctime_date(text: str) -> Optional[_DateTime]:
