@@ -86,14 +86,18 @@ fn plain_vendor() -> String {
     fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/base.yaml")).unwrap()
 }
 
-fn generate(text: &str) -> Vec<errcat_codegen::OutputFile> {
+/// The catalog of one vendor file `acme.yaml` holding `text`.
+fn catalog(text: &str) -> errcat_codegen::ir::Catalog {
     let source = Source {
         file_name: "acme.yaml".into(),
         bytes: text.as_bytes().to_vec(),
     };
-    let catalog = errcat_codegen::catalog_from_sources("catalog", &[source])
-        .unwrap_or_else(|d| panic!("{}", d.to_string().chars().take(2000).collect::<String>()));
-    errcat_codegen::emit::rust::files(&catalog).unwrap()
+    errcat_codegen::catalog_from_sources("catalog", &[source])
+        .unwrap_or_else(|d| panic!("{}", d.to_string().chars().take(2000).collect::<String>()))
+}
+
+fn generate(text: &str) -> Vec<errcat_codegen::OutputFile> {
+    errcat_codegen::emit::rust::files(&catalog(text)).unwrap()
 }
 
 fn module(files: &[errcat_codegen::OutputFile]) -> syn::File {
@@ -283,13 +287,7 @@ fn a_crate_built_from_hostile_text_compiles() {
 }
 
 fn generate_python(text: &str) -> Vec<errcat_codegen::OutputFile> {
-    let source = Source {
-        file_name: "acme.yaml".into(),
-        bytes: text.as_bytes().to_vec(),
-    };
-    let catalog = errcat_codegen::catalog_from_sources("catalog", &[source])
-        .unwrap_or_else(|d| panic!("{}", d.to_string().chars().take(2000).collect::<String>()));
-    errcat_codegen::emit::python::files(&catalog)
+    errcat_codegen::emit::python::files(&catalog(text))
 }
 
 /// What Python sees in a vendor module: its docstring, public names, classes and tables, as JSON.
