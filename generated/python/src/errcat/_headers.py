@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from typing import Optional, Protocol, Union
 
@@ -39,6 +40,11 @@ Headers = Union[Mapping[str, str], _MultiItems, _Items, Iterable[tuple[str, str]
 
 def header_pairs(headers: Headers) -> Iterable[tuple[str, str]]:
     """The ``(name, value)`` pairs of ``headers``, repeated names kept (``multi_items()`` first, then ``items()``)."""
+    kind = headers.__class__
+    if kind is list or kind is tuple:
+        return headers  # type: ignore[return-value]
+    if kind is dict:
+        return headers.items()  # type: ignore[union-attr]
     multi = getattr(headers, "multi_items", None)
     if multi is not None:
         return multi()  # type: ignore[no-any-return]
@@ -55,7 +61,7 @@ def header(headers: Headers, name: str) -> Optional[str]:
     """The value of the first header called ``name`` (ASCII-case-insensitively), with spaces and tabs trimmed."""
     wanted = name.lower()
     for candidate, value in header_pairs(headers):
-        if candidate.lower() == wanted:
+        if candidate == name or candidate.lower() == wanted:
             return value.strip(_OWS)
     return None
 
@@ -72,7 +78,7 @@ def _delta_ns(digits: str) -> int:
     return min(int(significant or "0"), MAX_DELAY_SECS) * _NS
 
 
-def parse_retry_after(value: str, now: float) -> Optional[int]:
+def parse_retry_after(value: str, now: Optional[float] = None) -> Optional[int]:
     """Parses one ``Retry-After`` value into nanoseconds to wait, measured from ``now`` (Unix seconds).
 
     The value is delta-seconds (ASCII digits only; values above :data:`MAX_DELAY_SECS`
@@ -80,7 +86,7 @@ def parse_retry_after(value: str, now: float) -> Optional[int]:
     accept: IMF-fixdate (``Sun, 06 Nov 1994 08:49:37 GMT``), the obsolete RFC 850 format
     (``Sunday, 06-Nov-94 08:49:37 GMT``) and asctime (``Sun Nov  6 08:49:37 1994``). Names and
     ``GMT`` match ASCII-case-insensitively and a day name need not match the date. A date in
-    the past gives 0; anything malformed gives ``None``.
+    the past gives 0; anything malformed gives ``None``. ``now`` defaults to the clock.
     """
     value = value.strip(_OWS)
     if value == "":
@@ -89,7 +95,7 @@ def parse_retry_after(value: str, now: float) -> Optional[int]:
         return _delta_ns(value)
     if not value.isascii():
         return None
-    now_ns = _to_ns(now)
+    now_ns = _to_ns(time.time() if now is None else now)
     date = _parse_http_date(value, _year_of(now_ns // _NS))
     if date is None:
         return None
@@ -104,18 +110,23 @@ def _to_ns(now: float) -> int:
     return whole * _NS + round((now - whole) * _NS)
 
 
-def retry_after(headers: Headers, name: str, now: float) -> Optional[int]:
+def retry_after(headers: Headers, name: str, now: Optional[float] = None) -> Optional[int]:
     """The server's requested delay in nanoseconds from every header called ``name``.
 
     Several values (a repeated header, or one value that is a comma-separated list of
     delta-seconds, as a proxy folds repeats) give the longest valid wait; invalid values are
     ignored. A value is split at commas only when every part is digits, since an HTTP-date
-    holds a comma itself.
+    holds a comma itself. ``now`` (Unix seconds, for dates) defaults to the clock.
     """
     wanted = name.lower()
     longest: Optional[int] = None
     for candidate, value in header_pairs(headers):
-        if candidate.lower() != wanted:
+        if candidate != name and candidate.lower() != wanted:
+            continue
+        if value.isdigit() and value.isascii():
+            wait = int(value) * _NS if len(value) < 10 else _delta_ns(value)
+            if longest is None or wait > longest:
+                longest = wait
             continue
         for wait in _values(value, now):
             if longest is None or wait > longest:
@@ -123,7 +134,7 @@ def retry_after(headers: Headers, name: str, now: float) -> Optional[int]:
     return longest
 
 
-def _values(value: str, now: float) -> list[int]:
+def _values(value: str, now: Optional[float]) -> list[int]:
     if "," in value:
         parts = [p.strip(_OWS) for p in value.split(",")]
         if all(_all_digits(p) for p in parts):

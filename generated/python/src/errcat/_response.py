@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, Optional, Union
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Optional, Union
 
-from errcat._headers import Headers, header, header_pairs, retry_after
+from errcat._headers import Headers, header, retry_after
 
 __all__ = [
     "EXCERPT_LEN",
@@ -21,6 +21,7 @@ __all__ = [
     "MAX_MESSAGE",
     "RawError",
     "excerpt",
+    "fields",
     "parse_json",
     "resolve",
 ]
@@ -45,6 +46,15 @@ _WHITE_SPACE = (
 _WHITE_SPACE_RUN = re.compile("[" + _WHITE_SPACE + "]+")
 
 
+def _tokens(pointer: Optional[str]) -> Optional[tuple[str, ...]]:
+    """The unescaped reference tokens of a pointer; ``None`` for one that matches nothing."""
+    if pointer is None or (pointer != "" and not pointer.startswith("/")):
+        return None
+    if pointer == "":
+        return ()
+    return tuple(t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/"))
+
+
 @dataclass(frozen=True)
 class Envelope:
     """Where a vendor puts each error field: JSON pointers (RFC 6901) into the body and a header name.
@@ -57,10 +67,15 @@ class Envelope:
     request_id: Optional[str] = None
     request_id_header: Optional[str] = None
     details: Optional[str] = None
+    #: The pointers' tokens, split once: code, message, request id, details.
+    tokens: tuple[Optional[tuple[str, ...]], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pointers = (self.code, self.message, self.request_id, self.details)
+        object.__setattr__(self, "tokens", tuple(_tokens(p) for p in pointers))
 
 
-@dataclass(frozen=True)
-class RawError:
+class RawError(NamedTuple):
     """The fields of an error response before they are mapped to a vendor's code.
 
     ``message`` is an excerpt of the body when it has none; ``retry_after_ns`` the delay the
@@ -86,49 +101,55 @@ class RawError:
         """Extracts the error fields from a response; it never raises and its work is bounded.
 
         ``now`` (Unix seconds) measures delays given as HTTP dates; ``None`` reads the clock
-        when there is a delay header. The body is parsed only when it is at most
-        :data:`MAX_BODY` bytes (after an optional UTF-8 byte order mark). The code is the
-        string, or the decimal text of the number, at the code pointer; the message the string
-        at its pointer, or else an :func:`excerpt` of the body; the request id the string or
-        number at its pointer, trimmed, or else the request-id header; the details whatever
-        value is at their pointer; the delay the longest valid value of the delay header.
+        when a date needs it. The body is parsed only when it is at most :data:`MAX_BODY`
+        bytes (after an optional UTF-8 byte order mark). The code is the string, or the
+        decimal text of the number, at the code pointer; the message the string at its
+        pointer, or else an :func:`excerpt` of the body; the request id the string or number
+        at its pointer, trimmed, or else the request-id header; the details whatever value is
+        at their pointer; the delay the longest valid value of the delay header.
         """
-        raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
-        if raw.startswith(_BOM):
-            raw = raw[3:]
-        value = parse_json(raw) if len(raw) <= MAX_BODY else _MISSING
-        code = message = request_id = None
-        details: Any = None
-        if value is not _MISSING:
-            if envelope.code is not None:
-                code = _scalar(resolve(value, envelope.code, _MISSING), True)
-            found = resolve(value, envelope.message, _MISSING)
-            if isinstance(found, str):
-                message = _bounded(found, MAX_MESSAGE)
-            if envelope.request_id is not None:
-                request_id = _scalar(resolve(value, envelope.request_id, _MISSING), True)
-                if request_id is not None:
-                    request_id = request_id.strip(_WHITE_SPACE) or None
-            if envelope.details is not None:
-                details = resolve(value, envelope.details, None)
-        if message is None:
-            message = excerpt(raw)
-        if request_id is None and envelope.request_id_header is not None:
-            request_id = header(headers, envelope.request_id_header) or None
-        if request_id is not None:
-            request_id = _bounded(request_id, MAX_MESSAGE)
-        wait = None
-        if delay_header is not None:
-            if now is None:
-                wanted = delay_header.lower()
-                if any(n.lower() == wanted for n, _ in header_pairs(headers)):
-                    import time
+        return RawError(status, *fields(envelope, delay_header, headers, body, now))
 
-                    now = time.time()
-                else:
-                    now = 0
-            wait = retry_after(headers, delay_header, now)
-        return RawError(status, code, message, request_id, details, wait)
+
+def fields(
+    envelope: Envelope,
+    delay_header: Optional[str],
+    headers: Headers,
+    body: Union[bytes, bytearray, memoryview, str],
+    now: Optional[float],
+) -> tuple[Optional[str], str, Optional[str], Any, Optional[int]]:
+    """:meth:`RawError.parse` without the status: code, message, request id, details and delay."""
+    if body.__class__ is not bytes:
+        body = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
+    assert isinstance(body, bytes)
+    if body[:3] == _BOM:
+        body = body[3:]
+    value = parse_json(body) if len(body) <= MAX_BODY else _MISSING
+    code = message = request_id = None
+    details: Any = None
+    if value is not _MISSING:
+        code_at, message_at, request_id_at, details_at = envelope.tokens
+        if code_at is not None:
+            code = _scalar(_at(value, code_at))
+        if message_at is not None:
+            found = _at(value, message_at)
+            if found.__class__ is str:
+                message = found if len(found) * 4 <= MAX_MESSAGE else _bounded(found, MAX_MESSAGE)
+        if request_id_at is not None:
+            request_id = _scalar(_at(value, request_id_at))
+            if request_id is not None:
+                request_id = request_id.strip(_WHITE_SPACE) or None
+        if details_at is not None:
+            found = _at(value, details_at)
+            details = None if found is _MISSING else found
+    if message is None:
+        message = excerpt(body)
+    if request_id is None and envelope.request_id_header is not None:
+        request_id = header(headers, envelope.request_id_header) or None
+    if request_id is not None and len(request_id) * 4 > MAX_MESSAGE:
+        request_id = _bounded(request_id, MAX_MESSAGE)
+    wait = None if delay_header is None else retry_after(headers, delay_header, now)
+    return code, message, request_id, details, wait
 
 
 def _reject_constant(name: str) -> Any:
@@ -143,6 +164,8 @@ def _finite_float(text: str) -> float:
 
 
 def _integer(text: str) -> Union[int, float]:
+    if len(text) < 19 and text != "-0":
+        return int(text)
     if text == "-0":
         # serde_json reads a negative zero as a float.
         return -0.0
@@ -153,6 +176,8 @@ def _integer(text: str) -> Union[int, float]:
     return number
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_integer)
+
 _LONE_SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]")
 
 
@@ -160,12 +185,11 @@ def parse_json(raw: bytes) -> Any:
     """The JSON value of ``raw``, or ``_MISSING`` when it is not strict JSON as ``serde_json`` reads it."""
     try:
         text = raw.decode("utf-8")
-        if text.count("[") + text.count("{") > MAX_DEPTH and _too_deep(text):
+        # Nesting deeper than MAX_DEPTH needs more opening brackets than that.
+        if len(text) > MAX_DEPTH and text.count("[") + text.count("{") > MAX_DEPTH and _too_deep(text):
             return _MISSING
-        value = json.loads(
-            text, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_integer
-        )
-        if _LONE_SURROGATE_HINT.search(text) and _has_lone_surrogate(value):
+        value = _DECODER.decode(text)
+        if "\\u" in text and _LONE_SURROGATE_HINT.search(text) and _has_lone_surrogate(value):
             return _MISSING
         return value
     except (ValueError, RecursionError):
@@ -218,35 +242,35 @@ def resolve(value: Any, pointer: str, default: Any = None) -> Any:
     Array indices are decimal digits without a leading zero; ``~1`` and ``~0`` unescape to
     ``/`` and ``~``.
     """
-    if pointer == "":
-        return value
-    if not pointer.startswith("/"):
-        return default
-    current = value
-    for token in pointer[1:].split("/"):
-        if "~" in token:
-            token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(current, dict):
-            current = current.get(token, _MISSING)
-            if current is _MISSING:
-                return default
-        elif isinstance(current, list):
+    tokens = _tokens(pointer)
+    found = _MISSING if tokens is None else _at(value, tokens)
+    return default if found is _MISSING else found
+
+
+def _at(value: Any, tokens: tuple[str, ...]) -> Any:
+    """The value at a pointer's tokens, or ``_MISSING``."""
+    for token in tokens:
+        kind = value.__class__
+        if kind is dict:
+            value = value.get(token, _MISSING)
+            if value is _MISSING:
+                return _MISSING
+        elif kind is list:
             if not token.isascii() or not token.isdigit() or (len(token) > 1 and token[0] == "0"):
-                return default
-            index = int(token)
-            if index >= len(current):
-                return default
-            current = current[index]
+                return _MISSING
+            if len(token) > 20 or int(token) >= len(value):
+                return _MISSING
+            value = value[int(token)]
         else:
-            return default
-    return current
+            return _MISSING
+    return value
 
 
-def _scalar(value: Any, numbers: bool) -> Optional[str]:
-    """A string as is, or with ``numbers`` a number as the text ``serde_json`` writes for it."""
-    if isinstance(value, str):
+def _scalar(value: Any) -> Optional[str]:
+    """A string as is, or a number as the text ``serde_json`` writes for it."""
+    if value.__class__ is str:
         return value
-    if not numbers or isinstance(value, bool):
+    if isinstance(value, bool):
         return None
     if isinstance(value, int):
         if -(2**63) <= value < 2**64:

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Generic, Optional, TypeVar, Union
 
 from errcat._budget import Budget
 from errcat._headers import Headers
-from errcat._response import Envelope, RawError
+from errcat._response import Envelope, RawError, fields
 from errcat._retry import (
     Attempt,
     Decision,
@@ -78,6 +78,9 @@ def rule_for_unknown(status: int, policy: Policy) -> Retry:
     return Retry.NEVER
 
 
+_Self = TypeVar("_Self", bound="ApiError")
+
+
 class ApiError(Exception):
     """An error response from any vendor, parsed.
 
@@ -101,20 +104,31 @@ class ApiError(Exception):
     details: Any
     retry_after_ns: Optional[int]
 
-    def __init__(self, raw: RawError, code: str) -> None:
-        self.args = (raw.message,)
-        self.status = raw.status
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        request_id: Optional[str] = None,
+        details: Any = None,
+        retry_after_ns: Optional[int] = None,
+    ) -> None:
+        self.args = (message,)
+        self.status = status
         self.code = code
-        self.message = raw.message
-        self.request_id = raw.request_id
-        self.details = raw.details
-        self.retry_after_ns = raw.retry_after_ns
+        self.message = message
+        self.request_id = request_id
+        self.details = details
+        self.retry_after_ns = retry_after_ns
+
+    @classmethod
+    def from_raw(cls: type[_Self], raw: RawError, code: str) -> _Self:
+        """The error for fields already extracted, with ``code`` as its wire code."""
+        return cls(raw.status, code, raw.message, raw.request_id, raw.details, raw.retry_after_ns)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        raw = RawError(
-            self.status, self.code, self.message, self.request_id, self.details, self.retry_after_ns
-        )
-        return (type(self), (raw, self.code))
+        fields = (self.status, self.code, self.message, self.request_id, self.details, self.retry_after_ns)
+        return (type(self), fields)
 
     @property
     def vendor_id(self) -> str:
@@ -253,11 +267,13 @@ class Table(Generic[E]):
         class with an empty code (for a vendor keyed by status, the status as text).
         """
         vendor = self.vendor
-        raw = RawError.parse(vendor.envelope, vendor.policy.delay_header, status, headers, body, now)
-        code = raw.code
+        code, message, request_id, details, wait = fields(
+            vendor.envelope, vendor.policy.delay_header, headers, body, now
+        )
         if code is not None:
-            return self.by_code.get(code, self.base)(raw, code)
+            return self.by_code.get(code, self.base)(status, code, message, request_id, details, wait)
         cls = self.by_status.get(status)
         if cls is not None and cls.info is not None:
-            return cls(raw, cls.info.code)
-        return self.base(raw, str(status) if vendor.keyed_by_status else "")
+            return cls(status, cls.info.code, message, request_id, details, wait)
+        code = str(status) if vendor.keyed_by_status else ""
+        return self.base(status, code, message, request_id, details, wait)
