@@ -77,12 +77,12 @@ fn text(value: Option<&Value>, numbers: bool) -> Option<String> {
     }
 }
 
-/// The code a response without a code in its body maps to: the one code
-/// documented for the status alone, else the status as text for a vendor keyed
-/// by status, else the empty (unknown) code.
+/// The code a response without a code in its body maps to: the code when
+/// exactly one code lists the status, else the status as text for a vendor
+/// keyed by status, else the empty (unknown) code.
 fn code_for_status(v: &Vendor, status: u16) -> String {
-    let mut documented = v.codes.iter().filter(|c| c.statuses == [status]);
-    match (documented.next(), documented.next()) {
+    let mut listing = v.codes.iter().filter(|c| c.statuses.contains(&status));
+    match (listing.next(), listing.next()) {
         (Some(c), None) => c.code.clone(),
         _ if v.keyed_by_status() => status.to_string(),
         _ => String::new(),
@@ -390,7 +390,7 @@ fn retry_cases(v: &Vendor) -> Vec<Value> {
             continue;
         }
         // Jitter at both ends of its range, on the second retry.
-        for jitter in [0.0, 0.75] {
+        for jitter in [0.0, 0.6] {
             out.push(
                 base(&format!("backoff at attempt 2, jitter {jitter}"))
                     .set("attempt", 2)
