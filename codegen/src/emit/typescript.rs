@@ -162,7 +162,7 @@ const INDEX_NAMES: &[&str] = &[
 
 /// Every generated TypeScript file: one module per vendor and the index.
 pub fn files(catalog: &Catalog) -> Vec<OutputFile> {
-    let mut out: Vec<OutputFile> = catalog.vendors.iter().map(vendor_file).collect();
+    let mut out = crate::par::map(&catalog.vendors, vendor_file);
     out.push(index_file(catalog));
     out
 }
