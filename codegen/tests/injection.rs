@@ -286,6 +286,99 @@ fn a_crate_built_from_hostile_text_compiles() {
     );
 }
 
+/// The hostile vendor's TypeScript type-checks with `tsc --strict`, and once
+/// compiled and imported its tables hold every text exactly.
+#[test]
+fn hostile_text_type_checks_as_typescript_and_is_kept_exactly() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let package = workspace.join("generated/typescript");
+    let tsc = package.join("node_modules/.bin/tsc");
+    assert!(
+        tsc.exists(),
+        "{} is missing: run `npm ci` in generated/typescript (Node.js 18 or later)",
+        tsc.display()
+    );
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("errcat-injection-ts-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("src/runtime")).unwrap();
+    for entry in fs::read_dir(package.join("src/runtime")).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(
+            entry.path(),
+            dir.join("src/runtime").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    fs::copy(package.join("tsconfig.json"), dir.join("tsconfig.json")).unwrap();
+    fs::write(dir.join("package.json"), "{\"type\": \"module\"}\n").unwrap();
+    for file in errcat_codegen::emit::typescript::files(&catalog(&hostile_vendor())) {
+        let rel = file.path.strip_prefix("generated/typescript/").unwrap();
+        fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
+        fs::write(dir.join(rel), file.contents).unwrap();
+    }
+    let check = Command::new(&tsc)
+        .args(["--noEmit", "--strict", "-p", "tsconfig.json"])
+        .current_dir(&dir)
+        .output()
+        .expect("run tsc");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let build = Command::new(&tsc)
+        .args(["-p", "tsconfig.json"])
+        .current_dir(&dir)
+        .output()
+        .expect("run tsc");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stdout)
+    );
+    let script = "const m = await import('./dist/index.js'); \
+                  const codes = Object.values(m.acme.CODES); \
+                  const classes = Object.keys(m.acme).filter((k) => typeof m.acme[k] === 'function'); \
+                  process.stdout.write(JSON.stringify({ vendor: m.acme.VENDOR, codes, classes }));";
+    let run = Command::new("node")
+        .args(["--input-type=module", "-e", script])
+        .current_dir(&dir)
+        .output()
+        .expect("run node");
+    let _ = fs::remove_dir_all(&dir);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let big = format!("{HOSTILE} {}", "x".repeat(100_000));
+    assert_eq!(got["vendor"]["name"], HOSTILE);
+    assert_eq!(got["vendor"]["envelope"]["code"], "/err\"or/c*~1de");
+    assert_eq!(got["vendor"]["envelope"]["requestIdHeader"], "X-Id*#|`");
+    assert_eq!(got["vendor"]["policy"]["delayHeader"], "Retry-After*#|`");
+    assert_eq!(got["vendor"]["policy"]["idempotencyKey"], HOSTILE);
+    let first = &got["codes"][0];
+    assert_eq!(first["code"], "x\"*/{");
+    assert_eq!(first["meaning"], big.as_str());
+    assert_eq!(first["message"], HOSTILE_TEMPLATE);
+    assert_eq!(first["resolution"], HOSTILE);
+    assert_eq!(first["retry"]["action"], HOSTILE);
+    assert_eq!(got["codes"][1]["code"], "#[doc = \"x\"]");
+    assert_eq!(got["codes"][1]["meaning"], HOSTILE);
+    // The hostile `sdk.typescript` is no identifier: the names are derived instead.
+    let classes: Vec<&str> = got["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    for class in ["AcmeError", "XError", "DocXError"] {
+        assert!(classes.contains(&class), "no class {class} in {classes:?}");
+    }
+}
+
 fn generate_python(text: &str) -> Vec<errcat_codegen::OutputFile> {
     errcat_codegen::emit::python::files(&catalog(text))
 }

@@ -13,13 +13,6 @@ use std::path::{Path, PathBuf};
 
 use errcat_codegen::OutputFile;
 
-/// The folders whose files are generated, relative to the workspace root, and the extension of those files.
-pub const GENERATED_DIRS: &[(&str, &str)] = &[
-    ("generated/src/gen", "rs"),
-    ("generated/docs", "md"),
-    (errcat_codegen::emit::python::DIR, "py"),
-];
-
 /// The marker every generated file carries in its first lines.
 pub const MARKER: &str = "@generated";
 
@@ -71,7 +64,8 @@ pub fn plan<'a>(root: &Path, files: &'a [OutputFile]) -> io::Result<Plan<'a>> {
             None => plan.unchanged += 1,
         }
     }
-    for (dir, ext) in GENERATED_DIRS {
+    // The folders come from the emitters, so a new language's orphans are found too.
+    for (dir, ext) in errcat_codegen::emit::generated_dirs() {
         let entries = match fs::read_dir(root.join(dir)) {
             Ok(e) => e,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,

@@ -564,7 +564,9 @@ fn vendor(v: &Vendor) -> String {
     }
 
     s.push_str("## Details\n\n");
-    for c in &v.codes {
+    let ts_classes = super::typescript::class_names(v);
+    let ts_namespace = super::typescript::namespace(v);
+    for (c, ts_class) in v.codes.iter().zip(&ts_classes) {
         let _ = write!(
             s,
             "<a id=\"{}\"></a>\n\n### {}\n\n",
@@ -596,6 +598,11 @@ fn vendor(v: &Vendor) -> String {
             write_fenced(&mut s, "text", m);
             s.push('\n');
         }
+        let _ = write!(
+            s,
+            "Generated types: Rust `errcat::{}::ErrorCode::{}`, TypeScript `{ts_namespace}.{ts_class}`.\n\n",
+            v.module, c.variant
+        );
         if let Some(r) = &c.resolution {
             let _ = write!(s, "Resolution: {}\n\n", Inline(r));
         }

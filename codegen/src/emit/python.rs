@@ -16,6 +16,11 @@ use crate::ir::{Catalog, Code, Jitter, RetryPolicy, Rule, Vendor};
 /// The folder of the package's modules, relative to the workspace root.
 pub const DIR: &str = "generated/python/src/errcat";
 
+/// The folders this emitter writes, with the extension of its files. The
+/// package's hand-written modules sit in the same folder; they carry no
+/// `@generated` marker, so they are never taken for orphans.
+pub const DIRS: &[(&str, &str)] = &[(DIR, "py")];
+
 /// Python's keywords that are lower case, which cannot name a module.
 const KEYWORDS: &[&str] = &[
     "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
