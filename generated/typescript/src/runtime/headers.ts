@@ -19,14 +19,11 @@ export type HeadersInput =
   | Readonly<Record<string, string | readonly string[] | undefined>>
   | ReadonlyArray<readonly [string, string]>;
 
-/** The headers as name/value pairs in order, a repeated header once per value. */
-export function headerPairs(headers: HeadersInput): Array<[string, string]> {
+/** The headers as name/value pairs in order, a repeated header once per value (a list of pairs as it is). */
+export function headerPairs(headers: HeadersInput): ReadonlyArray<readonly [string, string]> {
+  if (Array.isArray(headers)) return headers as ReadonlyArray<readonly [string, string]>;
   const out: Array<[string, string]> = [];
-  if (Array.isArray(headers)) {
-    for (const pair of headers as ReadonlyArray<readonly [string, string]>) {
-      out.push([String(pair[0]), String(pair[1])]);
-    }
-  } else if (typeof (headers as HeadersLike).forEach === "function") {
+  if (typeof (headers as HeadersLike).forEach === "function") {
     (headers as HeadersLike).forEach((value, name) => out.push([name, value]));
   } else {
     const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
