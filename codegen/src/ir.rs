@@ -9,13 +9,15 @@ use std::collections::BTreeMap;
 
 pub use crate::model::Kind;
 
-/// Attempts in all when the reference gives no limit.
+/// Attempts in all shown when the reference gives no limit; the generated policy
+/// has no attempt limit then (see [`RetryPolicy::attempt_limit`]).
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 /// First retry delay when the reference gives none, in milliseconds.
 pub const DEFAULT_INITIAL_MS: u64 = 1_000;
 /// Backoff multiplier when the reference gives none.
 pub const DEFAULT_MULTIPLIER: f64 = 2.0;
-/// Delay cap when the reference gives none, in milliseconds.
+/// Delay cap recorded when the reference gives none, in milliseconds; the
+/// generated policy has no cap then (see [`RetryPolicy::cap_ms`]).
 pub const DEFAULT_MAX_MS: u64 = 30_000;
 /// The methods RFC 9110 (section 9.2.2) defines as idempotent, used when the
 /// reference names no safe methods.
@@ -155,6 +157,9 @@ pub struct RetryPolicy {
     pub multiplier: Given<f64>,
     /// Cap, in milliseconds.
     pub max_ms: Given<u64>,
+    /// The longest server-requested wait the reference says to honour, in
+    /// milliseconds; `None` when it gives no cap.
+    pub max_server_delay_ms: Option<u64>,
     /// Jitter (`None` when not documented).
     pub jitter: Jitter,
     /// Header with the server's delay.
@@ -165,6 +170,20 @@ pub struct RetryPolicy {
     pub idempotency_key: Option<String>,
     /// The reference's words.
     pub guidance: Option<String>,
+}
+
+impl RetryPolicy {
+    /// The attempt limit in force: the reference's, or none. errcat invents no limit.
+    pub fn attempt_limit(&self) -> Option<u32> {
+        self.max_attempts
+            .documented
+            .then_some(self.max_attempts.value)
+    }
+
+    /// The backoff cap in force, in milliseconds: the reference's, or none.
+    pub fn cap_ms(&self) -> Option<u64> {
+        self.max_ms.documented.then_some(self.max_ms.value)
+    }
 }
 
 /// A category.
@@ -216,6 +235,8 @@ pub struct Code {
     pub category: Option<usize>,
     /// Retry rule.
     pub retry: Rule,
+    /// True when the reference declares the code safe to retry whatever the HTTP method.
+    pub retry_any_method: bool,
     /// SDK names by language.
     pub sdk: BTreeMap<String, String>,
     /// Deprecation note.

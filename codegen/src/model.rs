@@ -112,6 +112,12 @@ pub struct RetryGuidance {
     /// The idempotency key that makes a mutating request safe to retry.
     #[serde(default)]
     pub idempotency_key: Option<String>,
+    /// The longest server-requested wait (delay header) the reference says to
+    /// honour, e.g. `30s`. Left out when the reference gives no cap: the
+    /// server's wait is then honoured as given.
+    #[serde(default)]
+    #[schemars(with = "Option<Duration>")]
+    pub max_server_delay: Option<Spanned<String>>,
     /// The reference's retry guidance in its own words.
     #[serde(default)]
     pub guidance: Option<String>,
@@ -195,6 +201,12 @@ pub struct Entry {
     /// Whether and when a client may retry.
     #[schemars(with = "RetryRule")]
     pub retry: Spanned<RetryRule>,
+    /// `true` when the reference declares this code safe to retry whatever the
+    /// HTTP method ("Safe to retry with exponential backoff"). Left out otherwise:
+    /// a 5xx is then retried only for a safe method or with the idempotency key.
+    #[serde(default)]
+    #[schemars(with = "bool")]
+    pub retry_any_method: Option<Spanned<bool>>,
     /// Class or constant names the vendor's SDKs use for this code, by language.
     #[serde(default)]
     pub sdk: BTreeMap<String, String>,

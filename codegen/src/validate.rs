@@ -363,6 +363,23 @@ impl Cx<'_> {
         if let Some(h) = &r.delay_header {
             self.header_name(&h.value, "retry.delay_header", pos(h));
         }
+        let max_server_delay = r.max_server_delay.as_ref().and_then(|s| {
+            let ms = self.duration(s, "retry.max_server_delay")?;
+            if ms == 0 {
+                self.err(
+                    s,
+                    "`retry.max_server_delay` is 0, which would refuse every server-requested wait",
+                    "write the longest wait the reference says to honour, e.g. `30s`",
+                );
+            } else if r.delay_header.is_none() {
+                self.err(
+                    s,
+                    "`retry.max_server_delay` is set but the vendor names no delay header",
+                    "add `retry.delay_header` (e.g. `Retry-After`), or remove the cap",
+                );
+            }
+            Some(ms)
+        });
         if let Some(ms) = &r.safe_methods {
             for m in ms {
                 if m.value.is_empty() || !m.value.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -385,6 +402,7 @@ impl Cx<'_> {
             initial_ms: Given::or(initial, ir::DEFAULT_INITIAL_MS),
             multiplier: Given::or(multiplier.map(|m| m.value), ir::DEFAULT_MULTIPLIER),
             max_ms: Given::or(max, ir::DEFAULT_MAX_MS.max(initial.unwrap_or(0))),
+            max_server_delay_ms: max_server_delay,
             jitter,
             delay_header: r.delay_header.as_ref().map(|h| h.value.clone()),
             safe_methods: Given::or(
@@ -586,6 +604,17 @@ impl Cx<'_> {
                 ir::Rule::After(action.clone())
             }
         };
+        let any_method = e.retry_any_method.as_ref().is_some_and(|a| a.value);
+        if let Some(a) = &e.retry_any_method
+            && a.value
+            && matches!(rule, ir::Rule::Never | ir::Rule::After(_))
+        {
+            self.err(
+                a,
+                "`retry_any_method: true` on a code whose rule never retries it",
+                "remove `retry_any_method`, or give the code the retry rule the reference states",
+            );
+        }
 
         if let Some(note) = &e.deprecated {
             let word = note.trim().to_ascii_lowercase();
@@ -659,6 +688,7 @@ impl Cx<'_> {
             resolution: e.resolution.clone(),
             category,
             retry: rule,
+            retry_any_method: any_method,
             sdk: e.sdk.clone(),
             deprecated: e.deprecated.clone(),
             examples,

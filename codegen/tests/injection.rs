@@ -253,10 +253,18 @@ fn a_crate_built_from_hostile_text_compiles() {
         std::env::temp_dir().join(format!("errcat-injection-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("src/gen")).unwrap();
-    for entry in fs::read_dir(workspace.join("generated/src")).unwrap() {
-        let entry = entry.unwrap();
-        if entry.path().is_file() {
-            fs::copy(entry.path(), dir.join("src").join(entry.file_name())).unwrap();
+    // The hand-written runtime: `src/` and its `runtime/` folder.
+    for folder in ["", "runtime"] {
+        fs::create_dir_all(dir.join("src").join(folder)).unwrap();
+        for entry in fs::read_dir(workspace.join("generated/src").join(folder)).unwrap() {
+            let entry = entry.unwrap();
+            if entry.path().is_file() {
+                fs::copy(
+                    entry.path(),
+                    dir.join("src").join(folder).join(entry.file_name()),
+                )
+                .unwrap();
+            }
         }
     }
     for file in generate(&hostile_vendor()) {
@@ -266,7 +274,7 @@ fn a_crate_built_from_hostile_text_compiles() {
     fs::write(
         dir.join("Cargo.toml"),
         "[package]\nname = \"errcat\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-         [dependencies]\nserde_json = \"1\"\n\n[features]\nserde = []\n\n[workspace]\n",
+         [dependencies]\nserde_json = \"1\"\n\n[features]\nserde = []\nhttp = []\n\n[workspace]\n",
     )
     .unwrap();
     fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();

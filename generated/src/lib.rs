@@ -16,18 +16,18 @@
 //! everything that does not vary by vendor is written by hand in this crate.
 #![deny(missing_docs)]
 
-pub mod http;
-pub mod lookup;
-pub mod response;
-pub mod retry;
-pub mod vendor;
+mod runtime;
+
+pub use runtime::{backoff, budget, decision, headers, limits, lookup, outcome, response, vendor};
 
 #[rustfmt::skip]
 #[path = "gen/mod.rs"]
 mod generated;
 
 pub use generated::*;
-pub use response::{Envelope, RawError};
-pub use retry::{
-    Backoff, Decision, GiveUpReason, Jitter, Policy, Request, Retry, decide, jitter_sample,
+#[cfg(feature = "http")]
+pub use runtime::parse_http;
+pub use runtime::{
+    Attempt, Backoff, Budget, Decision, Envelope, GiveUpReason, Headers, Jitter, Limit, Limits,
+    Outcome, Policy, RawError, Request, Retry, TransportFailure, decide, jitter_sample,
 };

@@ -91,6 +91,7 @@ macro_rules! vendor_modules {
                         );
                         let info = VendorCode::info(c).unwrap_or_else(|| panic!("{what}: no row"));
                         assert_eq!(info.code, entry.code, "{what}");
+                        assert_eq!(info.any_method, entry.retry_any_method, "{what}");
                     }
                 }
 
@@ -149,9 +150,16 @@ macro_rules! vendor_modules {
                     let retry = &v.retry;
                     assert_eq!(BACKOFF.initial(), Duration::from_millis(retry.initial_ms.value));
                     assert_eq!(BACKOFF.multiplier(), retry.multiplier.value);
-                    assert_eq!(BACKOFF.max(), Some(Duration::from_millis(retry.max_ms.value)));
+                    // Only a documented cap or attempt limit reaches the policy.
+                    let cap = retry.max_ms.documented.then(|| Duration::from_millis(retry.max_ms.value));
+                    assert_eq!(BACKOFF.max(), cap);
                     assert_eq!(BACKOFF.jitter(), super::jitter(retry.jitter));
-                    assert_eq!(BACKOFF.max_attempts(), retry.max_attempts.value);
+                    let attempts = retry.max_attempts.documented.then_some(retry.max_attempts.value);
+                    assert_eq!(BACKOFF.max_attempts(), attempts);
+                    assert_eq!(
+                        POLICY.max_server_delay,
+                        retry.max_server_delay_ms.map(Duration::from_millis)
+                    );
                     assert_eq!(POLICY.backoff, BACKOFF);
                     assert_eq!(POLICY.delay_header, retry.delay_header.as_deref());
                     let safe: Vec<&str> = retry.safe_methods.value.iter().map(String::as_str).collect();

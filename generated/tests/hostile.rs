@@ -5,7 +5,7 @@ mod support;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use errcat::response::{EXCERPT_LEN, MAX_BODY, MAX_MESSAGE};
-use errcat::{Decision, GiveUpReason, Request};
+use errcat::{Decision, GiveUpReason, Limit, Request};
 use errcat_codegen::ir;
 use serde_json::{Value, json};
 use support::with_module;
@@ -630,7 +630,8 @@ fn retry_after_values_servers_really_send() {
         ("1e3".into(), None),
         ("7s".into(), None),
         ("7, 7".into(), Some(Duration::from_secs(7))),
-        ("7, 9".into(), Some(Duration::from_secs(7))),
+        ("7, 9".into(), Some(Duration::from_secs(9))),
+        ("45, 60".into(), Some(Duration::from_secs(60))),
         ("soon, 7".into(), None),
         ("".into(), None),
         ("soon".into(), None),
@@ -649,23 +650,27 @@ fn retry_after_values_servers_really_send() {
         let header = v.retry.delay_header.as_deref().expect("a delay header");
         let status = code.statuses[0];
         let body = envelope_body(v, &code.code).to_string();
-        let backoff = with_module!(support::runtime_vendor(v), m => m::BACKOFF);
-        let cap = backoff.max().expect("a cap");
+        let (backoff, cap) =
+            with_module!(support::runtime_vendor(v), m => (m::BACKOFF, m::POLICY.max_server_delay));
         for (value, delay) in &cases {
             let what = format!("{} {}: Retry-After {value:?}", v.id, code.code);
             let p = parse(v, status, &[(header, value)], body.as_bytes());
             assert_eq!(p.code, code.code, "{what}");
             assert_eq!(p.retry_after, *delay, "{what}");
             let decision = with_module!(support::runtime_vendor(v), m => {
-                m::Error::from_response(status, &[(header, value)], body.as_bytes())
+                m::Error::from_response(status, &[(header, value.as_str())], body.as_bytes())
                     .retry_decision_with(1, &Request::new("GET"), 0.5)
             });
             let expected = match delay {
                 None => Decision::Retry {
                     after: backoff.delay(1, 0.5),
                 },
-                Some(wait) if *wait > cap => Decision::GiveUp {
-                    reason: GiveUpReason::WaitTooLong { wait: *wait, cap },
+                Some(wait) if cap.is_some_and(|cap| *wait > cap) => Decision::GiveUp {
+                    reason: GiveUpReason::WaitTooLong {
+                        wait: *wait,
+                        cap: cap.unwrap_or_default(),
+                        limit: Limit::Reference,
+                    },
                 },
                 Some(wait) => Decision::Retry { after: *wait },
             };
@@ -692,11 +697,11 @@ fn retry_after_values_servers_really_send() {
                 v.id
             );
         }
-        // Of duplicated headers, the first whose value parses counts.
-        let twice = [("Retry-After", "3"), ("retry-after", "9")];
+        // Of duplicated headers, the longest valid wait counts.
+        let twice = [("Retry-After", "9"), ("retry-after", "3")];
         assert_eq!(
             parse(v, status, &twice, body.as_bytes()).retry_after,
-            Some(Duration::from_secs(3))
+            Some(Duration::from_secs(9))
         );
         let bad_then_good = [("Retry-After", "soon"), ("Retry-After", "5")];
         assert_eq!(
@@ -736,7 +741,7 @@ fn retry_after_is_ignored_where_no_delay_header_is_documented_and_read_by_every_
         }
     );
 
-    // Pentify's 500 rule is `backoff`: a huge Retry-After still makes it give up.
+    // Pentify's 500 rule is `backoff`: a Retry-After past its SDKs' 30 s still makes it give up.
     let pentify = errcat::pentify::Error::from_response(
         500,
         &[("Retry-After", "99999")],
@@ -748,7 +753,8 @@ fn retry_after_is_ignored_where_no_delay_header_is_documented_and_read_by_every_
         Decision::GiveUp {
             reason: GiveUpReason::WaitTooLong {
                 wait: Duration::from_secs(99_999),
-                cap: Duration::from_secs(30)
+                cap: Duration::from_secs(30),
+                limit: Limit::Reference,
             }
         }
     );

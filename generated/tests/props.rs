@@ -5,7 +5,10 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use errcat::vendor::{VendorCode, VendorError};
-use errcat::{Backoff, Decision, Envelope, Jitter, Policy, Request, Retry};
+use errcat::{
+    Attempt, Backoff, Budget, Decision, Envelope, Jitter, Limits, Outcome, Policy, Request, Retry,
+    TransportFailure,
+};
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::TestCaseError;
@@ -398,29 +401,82 @@ fn safe_to_repeat(policy: &Policy, method: &str, idempotency_key: bool) -> bool 
         || (idempotency_key && policy.idempotency_key.is_some())
 }
 
-/// Properties 1 to 3 of one decision.
+/// The properties every decision keeps, worked out from the policy's data: nothing below
+/// 400 is retried; no retry at or past the attempt limit; a request that was sent and is
+/// not safe to repeat is never retried unless the code is declared safe for any method;
+/// no wait is longer than the reference's cap or the client's limit, or passes the deadline.
 fn check_decision(
     spec: &Spec,
     decision: Decision,
-    status: u16,
-    attempt: u32,
-    method: &str,
-    idempotency_key: bool,
+    input: &Attempt<'_>,
 ) -> Result<(), TestCaseError> {
-    if let (Some(after), Some(cap)) = (decision.delay(), spec.backoff.max()) {
-        prop_assert!(after <= cap, "{decision:?} waits past the {cap:?} cap");
-    }
-    if attempt >= spec.backoff.max_attempts() {
+    let Some(after) = decision.delay() else {
+        return Ok(());
+    };
+    let (policy, limits, attempt) = (input.policy(), input.limits(), input.attempt());
+    let request = input.request();
+    let safe = safe_to_repeat(policy, request.method(), request.has_idempotency_key());
+    let server_delay = match input.outcome() {
+        Outcome::Response {
+            status,
+            rule,
+            any_method,
+            retry_after,
+        } => {
+            prop_assert!(status >= 400, "{decision:?} after HTTP {status}");
+            prop_assert!(
+                !matches!(rule, Retry::Never | Retry::After(_)),
+                "{decision:?} under {rule:?}"
+            );
+            let needs_safe = (500..=599).contains(&status) || rule == Retry::Idempotent;
+            prop_assert!(
+                safe || any_method || !needs_safe,
+                "{decision:?} repeats an unsafe {} (key: {}) after HTTP {status}",
+                request.method(),
+                request.has_idempotency_key()
+            );
+            retry_after
+        }
+        Outcome::Transport(failure) => {
+            prop_assert!(
+                safe || !failure.was_sent(),
+                "{decision:?} repeats an unsafe {} after {failure:?}",
+                request.method()
+            );
+            None
+        }
+    };
+    for max in [spec.backoff.max_attempts(), limits.max_attempts()]
+        .into_iter()
+        .flatten()
+    {
         prop_assert!(
-            !decision.is_retry(),
-            "{decision:?} after {attempt} of {} attempts",
-            spec.backoff.max_attempts()
+            attempt < max,
+            "{decision:?} after {attempt} of {max} attempts"
         );
     }
-    if (500..=599).contains(&status) && !safe_to_repeat(&spec.policy, method, idempotency_key) {
+    let backoff_cap = spec.backoff.max();
+    let reference_cap = match (server_delay, policy.max_server_delay) {
+        (Some(_), Some(cap)) => Some(backoff_cap.map_or(cap, |b| b.max(cap))),
+        (Some(_), None) => None,
+        (None, _) => backoff_cap,
+    };
+    if let Some(cap) = reference_cap {
         prop_assert!(
-            !decision.is_retry(),
-            "{decision:?} repeats an unsafe {method} (key: {idempotency_key}) after HTTP {status}"
+            after <= cap,
+            "{decision:?} waits past the reference's {cap:?}"
+        );
+    }
+    if let (Some(delay), Some(cap)) = (server_delay, policy.max_server_delay) {
+        prop_assert!(delay <= cap, "{decision:?} honours {delay:?} past {cap:?}");
+    }
+    if let Some(cap) = limits.max_wait() {
+        prop_assert!(after <= cap, "{decision:?} waits past the client's {cap:?}");
+    }
+    if let Some(deadline) = limits.deadline() {
+        prop_assert!(
+            input.elapsed().saturating_add(after) <= deadline,
+            "{decision:?} passes the {deadline:?} deadline"
         );
     }
     Ok(())
@@ -432,20 +488,14 @@ fn decisions_keep_cap_attempts_and_safety<C: VendorCode>(
 ) -> Result<(), TestCaseError> {
     let error = VendorError::<C>::from_response(input.status, &input.headers(), &input.body.0);
     let request = input.request();
-    for decision in [
-        error.retry_decision_with(input.attempt, &request, input.jitter),
-        error.retry_decision(input.attempt, &request),
-    ] {
-        check_decision(
-            spec,
-            decision,
-            input.status,
-            input.attempt,
-            &input.method,
-            input.idempotency_key,
-        )?;
-    }
-    Ok(())
+    let attempt = Attempt::new(&spec.policy, error.outcome(), &request)
+        .with_attempt(input.attempt)
+        .with_jitter(input.jitter);
+    let decision = error.retry_decision_with(input.attempt, &request, input.jitter);
+    prop_assert_eq!(decision, errcat::decide(&attempt));
+    check_decision(spec, decision, &attempt)?;
+    let drawn = error.retry_decision(input.attempt, &request);
+    check_decision(spec, drawn, &attempt.with_jitter(0.5))
 }
 
 fn rule() -> impl Strategy<Value = Retry> {
@@ -467,33 +517,66 @@ fn duration() -> impl Strategy<Value = Duration> {
     ]
 }
 
-/// The generic decision under the vendor's policy, for every rule and any server delay.
+fn outcome() -> impl Strategy<Value = Outcome> {
+    prop_oneof![
+        4 => (rule(), status(), any::<bool>(), prop::option::of(duration())).prop_map(
+            |(rule, status, any_method, retry_after)| Outcome::Response {
+                status,
+                rule,
+                any_method,
+                retry_after,
+            }
+        ),
+        1 => select(vec![
+            TransportFailure::Connect,
+            TransportFailure::Timeout,
+            TransportFailure::Reset,
+        ])
+        .prop_map(Outcome::Transport),
+    ]
+}
+
+fn limits() -> impl Strategy<Value = Limits> {
+    (
+        prop::option::of(attempt()),
+        prop::option::of(duration()),
+        prop::option::of(duration()),
+    )
+        .prop_map(|(attempts, wait, deadline)| {
+            let mut limits = Limits::new();
+            if let Some(attempts) = attempts {
+                limits = limits.with_max_attempts(attempts);
+            }
+            if let Some(wait) = wait {
+                limits = limits.with_max_wait(wait);
+            }
+            if let Some(deadline) = deadline {
+                limits = limits.with_deadline(deadline);
+            }
+            limits
+        })
+}
+
+/// One attempt as the strategies draw it: outcome, attempt, method, idempotency key and
+/// jitter; then the client's limits and the time elapsed.
+type DrawnAttempt = ((Outcome, u32, String, bool, f64), (Limits, Duration));
+
+/// The generic decision under the vendor's policy, for every outcome, server delay and
+/// client limit.
 fn decide_keeps_cap_attempts_and_safety(
     spec: &Spec,
-    (rule, status, attempt, method, key, retry_after, jitter): (
-        Retry,
-        u16,
-        u32,
-        String,
-        bool,
-        Option<Duration>,
-        f64,
-    ),
+    ((outcome, attempt, method, key, jitter), (limits, elapsed)): DrawnAttempt,
 ) -> Result<(), TestCaseError> {
     let mut request = Request::new(&method);
     if key {
         request = request.with_idempotency_key();
     }
-    let decision = errcat::decide(
-        &spec.policy,
-        rule,
-        status,
-        attempt,
-        &request,
-        retry_after,
-        jitter,
-    );
-    check_decision(spec, decision, status, attempt, &method, key)
+    let input = Attempt::new(&spec.policy, outcome, &request)
+        .with_attempt(attempt)
+        .with_limits(&limits)
+        .with_elapsed(elapsed)
+        .with_jitter(jitter);
+    check_decision(spec, errcat::decide(&input), &input)
 }
 
 /// Parsing never panics, and every accessor and formatter runs on what it gives.
@@ -579,7 +662,9 @@ macro_rules! vendor_props {
             #[test]
             fn policy_uses_the_backoff() {
                 assert_eq!(v::POLICY.backoff, v::BACKOFF);
-                assert!(v::BACKOFF.max().is_some(), "every vendor caps its backoff");
+                if v::POLICY.max_server_delay.is_some() {
+                    assert!(v::POLICY.delay_header.is_some(), "a cap on a delay no header carries");
+                }
             }
 
             proptest! {
@@ -592,8 +677,10 @@ macro_rules! vendor_props {
 
                 #[test]
                 fn decide_keeps_cap_attempts_and_safety(
-                    args in (rule(), status(), attempt(), method(), any::<bool>(),
-                             prop::option::of(duration()), jitter())
+                    args in (
+                        (outcome(), attempt(), method(), any::<bool>(), jitter()),
+                        (limits(), duration()),
+                    )
                 ) {
                     super::decide_keeps_cap_attempts_and_safety(&spec(), args)?;
                 }
@@ -685,7 +772,7 @@ fn any_backoff() -> impl Strategy<Value = Backoff> {
         multiplier(),
         prop::option::weighted(0.8, duration()),
         jitter,
-        any::<u32>(),
+        prop::option::of(any::<u32>()),
     )
         .prop_map(|(initial, multiplier, max, jitter, attempts)| {
             Backoff::new(initial, multiplier, max, jitter, attempts)
@@ -702,5 +789,72 @@ proptest! {
         jitter in jitter(),
     ) {
         backoff_is_capped_and_monotone(&backoff, retry, jitter)?;
+    }
+}
+
+/// One thread's use of a shared budget: `true` withdraws for a retry (after a timeout
+/// when the number is odd), `false` records a success.
+fn budget_ops() -> impl Strategy<Value = Vec<(bool, u8)>> {
+    prop::collection::vec((any::<bool>(), any::<u8>()), 0..200)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Four threads share one bucket: it never holds more than its capacity, and the
+    /// tokens withdrawn never exceed what it started with plus what was deposited.
+    #[test]
+    fn a_shared_budget_stays_within_zero_and_its_capacity(
+        capacity in 1u32..=600,
+        start in 0u32..=600,
+        costs in (0u32..=20, 0u32..=40, 0u32..=5),
+        threads in prop::collection::vec(budget_ops(), 4),
+    ) {
+        let (retry_cost, timeout_cost, deposit) = costs;
+        let budget = Budget::new()
+            .with_capacity(capacity)
+            .with_available(start)
+            .with_retry_cost(retry_cost)
+            .with_timeout_cost(timeout_cost)
+            .with_success_deposit(deposit);
+        let initial = budget.available();
+        let results: Vec<(u64, u64, bool)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = threads
+                .iter()
+                .map(|ops| {
+                    let budget = budget.clone();
+                    scope.spawn(move || {
+                        let (mut withdrawn, mut deposited, mut within) = (0u64, 0u64, true);
+                        for &(retry, n) in ops {
+                            if retry {
+                                let outcome = if n % 2 == 1 {
+                                    Outcome::Transport(TransportFailure::Timeout)
+                                } else {
+                                    Outcome::Transport(TransportFailure::Connect)
+                                };
+                                if budget.try_withdraw(&outcome) {
+                                    withdrawn += u64::from(budget.cost(&outcome));
+                                }
+                            } else {
+                                budget.deposit_success();
+                                deposited += u64::from(deposit);
+                            }
+                            within &= budget.available() <= budget.capacity();
+                        }
+                        (withdrawn, deposited, within)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("no panic")).collect()
+        });
+        let withdrawn: u64 = results.iter().map(|r| r.0).sum();
+        let deposited: u64 = results.iter().map(|r| r.1).sum();
+        prop_assert!(results.iter().all(|r| r.2), "the bucket went over its capacity");
+        prop_assert!(budget.available() <= budget.capacity());
+        prop_assert!(
+            withdrawn <= u64::from(initial) + deposited,
+            "{withdrawn} withdrawn from {initial} plus {deposited} deposited"
+        );
+        prop_assert!(u64::from(budget.available()) <= u64::from(initial) + deposited - withdrawn);
     }
 }

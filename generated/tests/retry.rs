@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use errcat::{Decision, GiveUpReason, Request};
+use errcat::{Decision, GiveUpReason, Limit, Request};
 use errcat_codegen::ir;
 use support::with_module;
 
@@ -72,7 +72,10 @@ mod pentify {
                 "attempt {attempt}: {high:?}"
             );
         }
-        let exhausted = give_up(GiveUpReason::AttemptsExhausted { max_attempts: 5 });
+        let exhausted = give_up(GiveUpReason::AttemptsExhausted {
+            max_attempts: 5,
+            limit: Limit::Reference,
+        });
         for attempt in [5, 6, 100, u32::MAX] {
             assert_eq!(
                 e.retry_decision_with(attempt, &get(), 0.5),
@@ -112,7 +115,10 @@ mod pentify {
             }
             assert_eq!(
                 e.retry_decision_with(5, &post().with_idempotency_key(), 0.5),
-                give_up(GiveUpReason::AttemptsExhausted { max_attempts: 5 })
+                give_up(GiveUpReason::AttemptsExhausted {
+                    max_attempts: 5,
+                    limit: Limit::Reference
+                })
             );
         }
     }
@@ -160,7 +166,10 @@ mod pentify {
         }
         assert_eq!(
             e.retry_decision_with(5, &get(), 0.5),
-            give_up(GiveUpReason::AttemptsExhausted { max_attempts: 5 })
+            give_up(GiveUpReason::AttemptsExhausted {
+                max_attempts: 5,
+                limit: Limit::Reference
+            })
         );
 
         let at_cap = error(429, "rate_limited", &[("retry-after", "30")]);
@@ -171,7 +180,8 @@ mod pentify {
                 e.retry_decision_with(1, &get(), 0.5),
                 give_up(GiveUpReason::WaitTooLong {
                     wait: secs(wait),
-                    cap: secs(30)
+                    cap: secs(30),
+                    limit: Limit::Reference
                 }),
                 "Retry-After: {value}"
             );
@@ -227,7 +237,7 @@ mod pentify {
 
     #[test]
     fn backoff_schedule_is_the_references() {
-        assert_eq!(BACKOFF.max_attempts(), 5);
+        assert_eq!(BACKOFF.max_attempts(), Some(5));
         for retry in 1..=12u32 {
             let base = secs(1u64 << (retry - 1).min(20)).min(secs(30));
             assert_eq!(BACKOFF.delay(retry, 0.5), base, "retry {retry}");
@@ -278,7 +288,10 @@ mod defendis {
             }
             assert_eq!(
                 e.retry_decision_with(6, &get(), 0.0),
-                give_up(GiveUpReason::AttemptsExhausted { max_attempts: 6 }),
+                give_up(GiveUpReason::AttemptsExhausted {
+                    max_attempts: 6,
+                    limit: Limit::Reference
+                }),
                 "{status}"
             );
         }
@@ -322,7 +335,10 @@ mod defendis {
             }
             assert_eq!(
                 e.retry_decision_with(6, &request, 0.0),
-                give_up(GiveUpReason::AttemptsExhausted { max_attempts: 6 })
+                give_up(GiveUpReason::AttemptsExhausted {
+                    max_attempts: 6,
+                    limit: Limit::Reference
+                })
             );
         }
     }
@@ -361,7 +377,7 @@ mod defendis {
 
     #[test]
     fn backoff_schedule_is_the_references() {
-        assert_eq!(BACKOFF.max_attempts(), 6);
+        assert_eq!(BACKOFF.max_attempts(), Some(6));
         // `Math.min(30_000, baseDelayMs * 2 ** attempt)` plus up to 250 ms.
         for retry in 1..=12u32 {
             let base = ms(500 << (retry - 1)).min(secs(30));
@@ -435,7 +451,10 @@ mod cert_ix {
         }
         assert_eq!(
             e.retry_decision_with(5, &post(), 0.5),
-            give_up(GiveUpReason::AttemptsExhausted { max_attempts: 5 })
+            give_up(GiveUpReason::AttemptsExhausted {
+                max_attempts: 5,
+                limit: Limit::Reference
+            })
         );
         // Without the header: `2 ** attempt` seconds from attempt 0, no jitter.
         let bare = error(429, "RATE_LIMIT_EXCEEDED", message, &[]);
@@ -522,49 +541,84 @@ mod vantaprism {
     }
 
     #[test]
-    fn waits_beyond_the_default_cap_give_up() {
-        // The reference gives no cap; errcat's default 30 s applies, so a daily budget's reset is too far.
-        assert_eq!(BACKOFF.max(), Some(secs(30)));
-        let e = error(429, "QUOTA_EXHAUSTED", &[("Retry-After", "3600")]);
-        assert_eq!(
-            e.retry_decision_with(1, &get(), 0.5),
-            give_up(GiveUpReason::WaitTooLong {
-                wait: secs(3_600),
-                cap: secs(30)
-            })
-        );
+    fn retry_after_is_honoured_as_given_without_a_documented_cap() {
+        // "429 Retry after Retry-After seconds", and no cap anywhere in the reference.
+        assert_eq!(BACKOFF.max(), None);
+        assert_eq!(errcat::vantaprism::POLICY.max_server_delay, None);
+        for wait in [45, 3_600] {
+            let e = error(
+                429,
+                "QUOTA_EXHAUSTED",
+                &[("Retry-After", &wait.to_string())],
+            );
+            assert_eq!(e.retry_decision_with(1, &get(), 0.5), retry(secs(wait)));
+        }
     }
 
     #[test]
-    fn internal_error_on_get_retries_with_backoff() {
+    fn internal_error_is_retried_for_any_method_without_an_attempt_limit() {
+        // "500 Safe to retry with exponential backoff": a POST too.
         let e = error(500, "INTERNAL_ERROR", &[]);
-        assert_eq!(BACKOFF.max_attempts(), 3);
-        assert_eq!(e.retry_decision_with(1, &get(), 0.5), retry(secs(1)));
-        assert_eq!(e.retry_decision_with(2, &get(), 0.5), retry(secs(2)));
+        assert!(e.any_method());
+        assert_eq!(BACKOFF.max_attempts(), None);
+        for request in [get(), post(), Request::new("PATCH")] {
+            for (attempt, expected) in (1..=6).zip([1, 2, 4, 8, 16, 32]) {
+                assert_eq!(
+                    e.retry_decision_with(attempt, &request, 0.5),
+                    retry(secs(expected)),
+                    "{request:?} attempt {attempt}"
+                );
+            }
+        }
+        let upstream = error(503, "UPSTREAM_UNAVAILABLE", &[("Retry-After", "5")]);
+        assert!(!upstream.any_method());
         assert_eq!(
-            e.retry_decision_with(3, &get(), 0.5),
-            give_up(GiveUpReason::AttemptsExhausted { max_attempts: 3 })
-        );
-        assert_eq!(
-            e.retry_decision_with(1, &post(), 0.5),
+            upstream.retry_decision_with(1, &post(), 0.5),
             give_up(GiveUpReason::NotIdempotent)
         );
-        let upstream = error(503, "UPSTREAM_UNAVAILABLE", &[("Retry-After", "5")]);
         // The catalog's 503 rule is `backoff`, which waits at least what Retry-After says.
         assert_eq!(upstream.retry_after(), Some(secs(5)));
         assert_eq!(upstream.retry_decision_with(1, &get(), 0.5), retry(secs(5)));
         // A shorter Retry-After than the backoff: the backoff wins.
         let soon = error(503, "UPSTREAM_UNAVAILABLE", &[("Retry-After", "1")]);
         assert_eq!(soon.retry_decision_with(2, &get(), 0.5), retry(secs(2)));
-        // Beyond the cap: give up rather than sleep.
+        // An hour: honoured, since the reference sets no cap.
         let later = error(503, "UPSTREAM_UNAVAILABLE", &[("Retry-After", "3600")]);
         assert_eq!(
             later.retry_decision_with(1, &get(), 0.5),
+            retry(secs(3_600))
+        );
+    }
+
+    #[test]
+    fn a_client_limit_is_what_stops_a_long_wait() {
+        let e = error(429, "RATE_LIMIT_EXCEEDED", &[("Retry-After", "45")]);
+        let limits = errcat::Limits::new().with_max_wait(secs(30));
+        let request = get();
+        let input = errcat::Attempt::new(e.policy(), e.outcome(), &request).with_limits(&limits);
+        assert_eq!(
+            errcat::decide(&input),
             give_up(GiveUpReason::WaitTooLong {
-                wait: secs(3_600),
-                cap: secs(30)
+                wait: secs(45),
+                cap: secs(30),
+                limit: Limit::Client
             })
         );
+    }
+}
+
+mod inkog {
+    use super::*;
+    use errcat::inkog::Error;
+
+    #[test]
+    fn rate_limited_waits_sixty_seconds_as_its_example_does() {
+        // `retry_after = int(response.headers.get("Retry-After", 60))`.
+        let body = br#"{"success":false,"error":{"code":"RATE_LIMITED","message":"Rate limit exceeded. Please retry later."}}"#;
+        let e = Error::from_response(429, &[("Retry-After", "60")], body);
+        assert_eq!(e.code().as_str(), "RATE_LIMITED");
+        assert_eq!(e.retry_decision_with(1, &post(), 0.5), retry(secs(60)));
+        assert_eq!(e.retry_decision_with(9, &get(), 0.5), retry(secs(60)));
     }
 }
 
@@ -572,6 +626,7 @@ mod vantaprism {
 fn first_retry_by_the_rule(
     v: &ir::Vendor,
     rule: &ir::Rule,
+    retry_any_method: bool,
     status: u16,
     backoff: errcat::Backoff,
 ) -> Decision {
@@ -581,20 +636,29 @@ fn first_retry_by_the_rule(
         ir::Rule::After(action) => give_up(GiveUpReason::AfterAction(Box::leak(
             action.clone().into_boxed_str(),
         ))),
-        _ if backoff.max_attempts() <= 1 => give_up(GiveUpReason::AttemptsExhausted {
-            max_attempts: backoff.max_attempts(),
-        }),
-        _ if (*rule == ir::Rule::Idempotent || status >= 500) && !get_is_safe => {
+        _ if backoff.max_attempts().is_some_and(|max| max <= 1) => {
+            give_up(GiveUpReason::AttemptsExhausted {
+                max_attempts: 1,
+                limit: Limit::Reference,
+            })
+        }
+        _ if (*rule == ir::Rule::Idempotent || status >= 500)
+            && !get_is_safe
+            && !retry_any_method =>
+        {
             give_up(GiveUpReason::NotIdempotent)
         }
         // The one-second header is read wherever the vendor documents a delay header:
         // `retry_after` waits exactly that, `backoff` and `idempotent` at least that.
         ir::Rule::RetryAfter | ir::Rule::Backoff | ir::Rule::Idempotent => {
             let server = v.retry.delay_header.as_ref().map(|_| secs(1));
-            match (server, backoff.max()) {
-                (Some(wait), Some(cap)) if wait > cap => {
-                    give_up(GiveUpReason::WaitTooLong { wait, cap })
-                }
+            let cap = v.retry.max_server_delay_ms.map(ms);
+            match (server, cap) {
+                (Some(wait), Some(cap)) if wait > cap => give_up(GiveUpReason::WaitTooLong {
+                    wait,
+                    cap,
+                    limit: Limit::Reference,
+                }),
                 (Some(wait), _) if *rule == ir::Rule::RetryAfter => retry(wait),
                 (Some(wait), _) => retry(wait.max(backoff.delay(1, 0.5))),
                 (None, _) => retry(backoff.delay(1, 0.5)),
@@ -627,7 +691,13 @@ fn every_codes_first_decision_follows_its_catalog_rule() {
                 });
                 assert_eq!(
                     decision,
-                    first_retry_by_the_rule(v, &entry.retry, status, backoff),
+                    first_retry_by_the_rule(
+                        v,
+                        &entry.retry,
+                        entry.retry_any_method,
+                        status,
+                        backoff
+                    ),
                     "{} {} at HTTP {status}",
                     v.id,
                     entry.code
@@ -692,6 +762,43 @@ fn random_jitter_stays_within_the_schedules_bounds() {
     );
     assert_eq!(
         defendis.retry_decision(6, &get()),
-        give_up(GiveUpReason::AttemptsExhausted { max_attempts: 6 })
+        give_up(GiveUpReason::AttemptsExhausted {
+            max_attempts: 6,
+            limit: Limit::Reference
+        })
     );
+}
+
+#[test]
+fn a_success_with_an_error_shaped_body_is_never_retried() {
+    // 1xx, 2xx and 3xx responses are not errors, whatever the body says.
+    let bodies = [
+        (
+            errcat::Vendor::Pentify,
+            r#"{"error":{"code":"rate_limited","message":"m"}}"#,
+        ),
+        (
+            errcat::Vendor::Vantaprism,
+            r#"{"error":{"code":"INTERNAL_ERROR","message":"m"}}"#,
+        ),
+        (
+            errcat::Vendor::CertIx,
+            r#"{"error":"m","code":"RATE_LIMIT_EXCEEDED"}"#,
+        ),
+    ];
+    for (vendor, body) in bodies {
+        for status in [100, 200, 204, 302] {
+            let e = errcat::parse(vendor, status, &[("Retry-After", "5")], body.as_bytes());
+            assert_eq!(e.retry_rule(), errcat::Retry::Never, "{vendor} {status}");
+            for request in [get(), post()] {
+                assert_eq!(
+                    e.retry_decision_with(1, &request, 0.5),
+                    give_up(GiveUpReason::NotAnError),
+                    "{vendor} {status}"
+                );
+            }
+        }
+        let error = errcat::parse(vendor, 429, &[("Retry-After", "5")], body.as_bytes());
+        assert_ne!(error.retry_rule(), errcat::Retry::Never, "{vendor}");
+    }
 }

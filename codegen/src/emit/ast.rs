@@ -61,6 +61,14 @@ pub fn int_expr(n: impl std::fmt::Display) -> Expr {
     })
 }
 
+/// `true` or `false`.
+pub fn bool_expr(value: bool) -> Expr {
+    Expr::Lit(ExprLit {
+        attrs: vec![],
+        lit: Lit::Bool(syn::LitBool::new(value, Span::call_site())),
+    })
+}
+
 /// `&[a, b, ...]`.
 pub fn slice_ref(elems: impl IntoIterator<Item = Expr>) -> Expr {
     Expr::Reference(ExprReference {

@@ -151,6 +151,7 @@ fn fill_codes(items: &mut [syn::Item], v: &Vendor) -> Option<()> {
                     ast::path_expr(&["crate", "ErrorKind", &format!("{:?}", c.kind)]),
                 ),
                 ("retry", retry),
+                ("any_method", ast::bool_expr(c.retry_any_method)),
                 ("meaning", ast::str_expr(&c.meaning)),
                 (
                     "message",
@@ -317,6 +318,16 @@ fn ms(n: u64) -> TokenStream {
     quote!(::std::time::Duration::from_millis(#n))
 }
 
+fn opt_ms(n: Option<u64>) -> TokenStream {
+    match n {
+        Some(n) => {
+            let n = ms(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    }
+}
+
 /// The rule as words for rustdoc.
 pub fn rule_words(r: &Rule) -> String {
     match r {
@@ -410,7 +421,8 @@ fn skeleton(v: &Vendor) -> TokenStream {
     let r = &v.retry;
     let initial = ms(r.initial_ms.value);
     let multiplier = Literal::f64_unsuffixed(r.multiplier.value);
-    let max = ms(r.max_ms.value);
+    let max = opt_ms(r.cap_ms());
+    let max_server_delay = opt_ms(r.max_server_delay_ms);
     let jitter = match r.jitter {
         Jitter::None => quote!(crate::Jitter::None),
         Jitter::Proportional(p) => {
@@ -422,7 +434,13 @@ fn skeleton(v: &Vendor) -> TokenStream {
             quote!(crate::Jitter::Additive(#a))
         }
     };
-    let max_attempts = Literal::u32_unsuffixed(r.max_attempts.value);
+    let max_attempts = match r.attempt_limit() {
+        Some(n) => {
+            let n = Literal::u32_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
     let delay_header = opt_str(r.delay_header.as_deref());
     let safe_methods = &r.safe_methods.value;
     let idem = opt_str(r.idempotency_key.as_deref());
@@ -522,7 +540,7 @@ fn skeleton(v: &Vendor) -> TokenStream {
         #(#![doc = #module_doc])*
 
         #backoff_doc
-        pub const BACKOFF: crate::Backoff = crate::Backoff::new(#initial, #multiplier, Some(#max), #jitter, #max_attempts);
+        pub const BACKOFF: crate::Backoff = crate::Backoff::new(#initial, #multiplier, #max, #jitter, #max_attempts);
 
         #policy_doc
         pub const POLICY: crate::Policy = crate::Policy {
@@ -530,6 +548,7 @@ fn skeleton(v: &Vendor) -> TokenStream {
             delay_header: #delay_header,
             safe_methods: &[#(#safe_methods),*],
             idempotency_key: #idem,
+            max_server_delay: #max_server_delay,
         };
 
         #envelope_doc
@@ -650,6 +669,11 @@ fn root(catalog: &Catalog) -> TokenStream {
             pub fn from_id(id: &str) -> Option<Vendor> {
                 match id { #(#ids => Some(Vendor::#variants),)* _ => None }
             }
+
+            /// The vendor's retry guidance: backoff, attempt limit, delay header, safe methods.
+            pub fn policy(self) -> &'static crate::Policy {
+                match self { #(Vendor::#variants => &#modules::POLICY,)* }
+            }
         }
 
         impl ::std::fmt::Display for Vendor {
@@ -728,9 +752,34 @@ fn root(catalog: &Catalog) -> TokenStream {
                 match self { #(ApiError::#variants(e) => e.request_id(),)* }
             }
 
+            /// The endpoint-specific details from the body.
+            pub fn details(&self) -> Option<&::serde_json::Value> {
+                match self { #(ApiError::#variants(e) => e.details(),)* }
+            }
+
             /// The server's requested delay.
             pub fn retry_after(&self) -> Option<::std::time::Duration> {
                 match self { #(ApiError::#variants(e) => e.retry_after(),)* }
+            }
+
+            /// The retry rule in force: the code's, or for an unknown code the status's.
+            pub fn retry_rule(&self) -> crate::Retry {
+                match self { #(ApiError::#variants(e) => e.retry_rule(),)* }
+            }
+
+            /// Whether the vendor declares the code safe to retry whatever the HTTP method.
+            pub fn any_method(&self) -> bool {
+                match self { #(ApiError::#variants(e) => e.any_method(),)* }
+            }
+
+            /// The vendor's retry guidance.
+            pub fn policy(&self) -> &'static crate::Policy {
+                self.vendor().policy()
+            }
+
+            /// The outcome of the attempt this error ended, as [`crate::decide`] takes it.
+            pub fn outcome(&self) -> crate::Outcome {
+                match self { #(ApiError::#variants(e) => e.outcome(),)* }
             }
 
             /// Whether and when to retry after `attempt` attempts, with jitter drawn internally.
@@ -753,7 +802,10 @@ fn root(catalog: &Catalog) -> TokenStream {
         impl ::std::error::Error for ApiError {}
 
         /// Parses an HTTP error response from `vendor`; never fails, never panics.
-        pub fn parse(vendor: Vendor, status: u16, headers: &[(&str, &str)], body: &[u8]) -> ApiError {
+        ///
+        /// `headers` is anything that implements [`crate::Headers`], such as a slice of
+        /// `(&str, &str)` pairs or, with the `http` feature, an `http::HeaderMap`.
+        pub fn parse<H: crate::Headers + ?Sized>(vendor: Vendor, status: u16, headers: &H, body: &[u8]) -> ApiError {
             match vendor {
                 #(Vendor::#variants => ApiError::#variants(#modules::Error::from_response(status, headers, body)),)*
             }

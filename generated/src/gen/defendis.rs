@@ -11,7 +11,7 @@ pub const BACKOFF: crate::Backoff = crate::Backoff::new(
     2.0,
     Some(::std::time::Duration::from_millis(30000)),
     crate::Jitter::Additive(::std::time::Duration::from_millis(250)),
-    6,
+    Some(6),
 );
 /// Defendis's retry guidance.
 pub const POLICY: crate::Policy = crate::Policy {
@@ -19,6 +19,7 @@ pub const POLICY: crate::Policy = crate::Policy {
     delay_header: None,
     safe_methods: &["GET"],
     idempotency_key: None,
+    max_server_delay: None,
 };
 /// Where the code, message, request id and details sit in a Defendis error body.
 pub const ENVELOPE: crate::Envelope = crate::Envelope {
@@ -115,6 +116,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[400],
         kind: crate::ErrorKind::InvalidRequest,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Missing or invalid parameters/JSON body",
         message: None,
     },
@@ -123,6 +125,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[401],
         kind: crate::ErrorKind::Unauthenticated,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Missing, invalid, or revoked API key",
         message: None,
     },
@@ -131,6 +134,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[403],
         kind: crate::ErrorKind::PermissionDenied,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Authenticated but blocked by enterprise access policy",
         message: None,
     },
@@ -141,6 +145,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         retry: crate::Retry::After(
             "Reduce usage or increase workspace quotas, then retry",
         ),
+        any_method: false,
         meaning: "Workspace quota reached on write operations",
         message: None,
     },
@@ -149,6 +154,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[404],
         kind: crate::ErrorKind::NotFound,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Unknown endpoint or resource",
         message: None,
     },
@@ -157,6 +163,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[429],
         kind: crate::ErrorKind::RateLimited,
         retry: crate::Retry::Backoff,
+        any_method: false,
         meaning: "Rate limit exceeded",
         message: None,
     },
@@ -165,6 +172,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[500],
         kind: crate::ErrorKind::Internal,
         retry: crate::Retry::Idempotent,
+        any_method: false,
         meaning: "Transient server-side failure",
         message: None,
     },
@@ -173,6 +181,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[502],
         kind: crate::ErrorKind::Unavailable,
         retry: crate::Retry::Idempotent,
+        any_method: false,
         meaning: "Transient server-side failure",
         message: None,
     },
@@ -181,6 +190,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[503],
         kind: crate::ErrorKind::Unavailable,
         retry: crate::Retry::Idempotent,
+        any_method: false,
         meaning: "Transient server-side failure",
         message: None,
     },
@@ -189,6 +199,7 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         statuses: &[504],
         kind: crate::ErrorKind::Timeout,
         retry: crate::Retry::Idempotent,
+        any_method: false,
         meaning: "Transient server-side failure",
         message: None,
     },

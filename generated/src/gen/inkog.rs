@@ -7,9 +7,9 @@
 pub const BACKOFF: crate::Backoff = crate::Backoff::new(
     ::std::time::Duration::from_millis(1000),
     2.0,
-    Some(::std::time::Duration::from_millis(30000)),
+    None,
     crate::Jitter::None,
-    3,
+    None,
 );
 /// Inkog's retry guidance.
 pub const POLICY: crate::Policy = crate::Policy {
@@ -17,6 +17,7 @@ pub const POLICY: crate::Policy = crate::Policy {
     delay_header: Some("Retry-After"),
     safe_methods: &["GET", "HEAD", "OPTIONS", "PUT", "DELETE"],
     idempotency_key: None,
+    max_server_delay: None,
 };
 /// Where the code, message, request id and details sit in a Inkog error body.
 pub const ENVELOPE: crate::Envelope = crate::Envelope {
@@ -85,6 +86,7 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         statuses: &[400],
         kind: crate::ErrorKind::InvalidRequest,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Invalid request format or missing required fields",
         message: None,
     },
@@ -93,6 +95,7 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         statuses: &[401],
         kind: crate::ErrorKind::Unauthenticated,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "Missing or invalid API key",
         message: None,
     },
@@ -101,6 +104,7 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         statuses: &[403],
         kind: crate::ErrorKind::PermissionDenied,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "API key doesn’t have permission for this operation",
         message: None,
     },
@@ -109,6 +113,7 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         statuses: &[413],
         kind: crate::ErrorKind::PayloadTooLarge,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "File exceeds maximum size limit (10MB)",
         message: None,
     },
@@ -117,6 +122,7 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         statuses: &[415],
         kind: crate::ErrorKind::UnsupportedMediaType,
         retry: crate::Retry::Never,
+        any_method: false,
         meaning: "File type not supported for scanning",
         message: None,
     },
@@ -125,6 +131,7 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         statuses: &[429],
         kind: crate::ErrorKind::RateLimited,
         retry: crate::Retry::RetryAfter,
+        any_method: false,
         meaning: "Too many requests, check Retry-After header",
         message: None,
     },
@@ -133,6 +140,7 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         statuses: &[500],
         kind: crate::ErrorKind::Internal,
         retry: crate::Retry::Backoff,
+        any_method: false,
         meaning: "Server error, please retry or contact support",
         message: None,
     },

@@ -66,6 +66,16 @@ impl Vendor {
             _ => None,
         }
     }
+    /// The vendor's retry guidance: backoff, attempt limit, delay header, safe methods.
+    pub fn policy(self) -> &'static crate::Policy {
+        match self {
+            Vendor::CertIx => &cert_ix::POLICY,
+            Vendor::Defendis => &defendis::POLICY,
+            Vendor::Inkog => &inkog::POLICY,
+            Vendor::Pentify => &pentify::POLICY,
+            Vendor::Vantaprism => &vantaprism::POLICY,
+        }
+    }
 }
 impl ::std::fmt::Display for Vendor {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -250,6 +260,16 @@ impl ApiError {
             ApiError::Vantaprism(e) => e.request_id(),
         }
     }
+    /// The endpoint-specific details from the body.
+    pub fn details(&self) -> Option<&::serde_json::Value> {
+        match self {
+            ApiError::CertIx(e) => e.details(),
+            ApiError::Defendis(e) => e.details(),
+            ApiError::Inkog(e) => e.details(),
+            ApiError::Pentify(e) => e.details(),
+            ApiError::Vantaprism(e) => e.details(),
+        }
+    }
     /// The server's requested delay.
     pub fn retry_after(&self) -> Option<::std::time::Duration> {
         match self {
@@ -258,6 +278,40 @@ impl ApiError {
             ApiError::Inkog(e) => e.retry_after(),
             ApiError::Pentify(e) => e.retry_after(),
             ApiError::Vantaprism(e) => e.retry_after(),
+        }
+    }
+    /// The retry rule in force: the code's, or for an unknown code the status's.
+    pub fn retry_rule(&self) -> crate::Retry {
+        match self {
+            ApiError::CertIx(e) => e.retry_rule(),
+            ApiError::Defendis(e) => e.retry_rule(),
+            ApiError::Inkog(e) => e.retry_rule(),
+            ApiError::Pentify(e) => e.retry_rule(),
+            ApiError::Vantaprism(e) => e.retry_rule(),
+        }
+    }
+    /// Whether the vendor declares the code safe to retry whatever the HTTP method.
+    pub fn any_method(&self) -> bool {
+        match self {
+            ApiError::CertIx(e) => e.any_method(),
+            ApiError::Defendis(e) => e.any_method(),
+            ApiError::Inkog(e) => e.any_method(),
+            ApiError::Pentify(e) => e.any_method(),
+            ApiError::Vantaprism(e) => e.any_method(),
+        }
+    }
+    /// The vendor's retry guidance.
+    pub fn policy(&self) -> &'static crate::Policy {
+        self.vendor().policy()
+    }
+    /// The outcome of the attempt this error ended, as [`crate::decide`] takes it.
+    pub fn outcome(&self) -> crate::Outcome {
+        match self {
+            ApiError::CertIx(e) => e.outcome(),
+            ApiError::Defendis(e) => e.outcome(),
+            ApiError::Inkog(e) => e.outcome(),
+            ApiError::Pentify(e) => e.outcome(),
+            ApiError::Vantaprism(e) => e.outcome(),
         }
     }
     /// Whether and when to retry after `attempt` attempts, with jitter drawn internally.
@@ -303,10 +357,13 @@ impl ::std::fmt::Display for ApiError {
 }
 impl ::std::error::Error for ApiError {}
 /// Parses an HTTP error response from `vendor`; never fails, never panics.
-pub fn parse(
+///
+/// `headers` is anything that implements [`crate::Headers`], such as a slice of
+/// `(&str, &str)` pairs or, with the `http` feature, an `http::HeaderMap`.
+pub fn parse<H: crate::Headers + ?Sized>(
     vendor: Vendor,
     status: u16,
-    headers: &[(&str, &str)],
+    headers: &H,
     body: &[u8],
 ) -> ApiError {
     match vendor {

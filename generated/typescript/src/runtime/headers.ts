@@ -19,14 +19,11 @@ export type HeadersInput =
   | Readonly<Record<string, string | readonly string[] | undefined>>
   | ReadonlyArray<readonly [string, string]>;
 
-/** The headers as name/value pairs in order, a repeated header once per value. */
-export function headerPairs(headers: HeadersInput): Array<[string, string]> {
+/** The headers as name/value pairs in order, a repeated header once per value (a list of pairs as it is). */
+export function headerPairs(headers: HeadersInput): ReadonlyArray<readonly [string, string]> {
+  if (Array.isArray(headers)) return headers as ReadonlyArray<readonly [string, string]>;
   const out: Array<[string, string]> = [];
-  if (Array.isArray(headers)) {
-    for (const pair of headers as ReadonlyArray<readonly [string, string]>) {
-      out.push([String(pair[0]), String(pair[1])]);
-    }
-  } else if (typeof (headers as HeadersLike).forEach === "function") {
+  if (typeof (headers as HeadersLike).forEach === "function") {
     (headers as HeadersLike).forEach((value, name) => out.push([name, value]));
   } else {
     const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -74,24 +71,25 @@ const ASCTIME = /^([A-Za-z]*) ([A-Za-z]*) (?: ([0-9])|([0-9]{2})) ([0-9]{2}):([0
 
 /**
  * Parses one `Retry-After` value into the wait in milliseconds, measured from
- * `nowMs` (Unix milliseconds). Delta-seconds are ASCII digits only (above
+ * `nowMs` (Unix milliseconds; default the clock). Delta-seconds are ASCII digits only (above
  * {@link MAX_DELAY_SECS} they saturate there); an HTTP-date may be an
  * IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
  * (`Sunday, 06-Nov-94 08:49:37 GMT`) or asctime (`Sun Nov  6 08:49:37 1994`),
  * names compared case-insensitively. A past date gives 0; anything malformed
  * gives `null`.
  */
-export function parseRetryAfter(value: string, nowMs: number): number | null {
-  const text = trimOws(value);
+export function parseRetryAfter(value: string, nowMs?: number): number | null {
+  const text = isDigits(value) ? value : trimOws(value);
   if (text === "") return null;
-  if (DIGITS.test(text)) {
+  if (isDigits(text)) {
     const digits = text.replace(/^0+(?=[0-9])/, "");
     const seconds = digits.length > 10 ? MAX_DELAY_SECS : Math.min(Number(digits), MAX_DELAY_SECS);
     return seconds * 1000;
   }
-  const date = parseHttpDate(text, yearOf(nowMs));
+  const now = nowMs ?? Date.now();
+  const date = parseHttpDate(text, yearOf(now));
   if (date === null) return null;
-  const waitMs = date * 1000 - nowMs;
+  const waitMs = date * 1000 - now;
   return Math.min(Math.max(waitMs, 0), MAX_DELAY_SECS * 1000);
 }
 
@@ -104,7 +102,7 @@ export function parseRetryAfter(value: string, nowMs: number): number | null {
 export function serverDelayMs(
   pairs: ReadonlyArray<readonly [string, string]>,
   name: string,
-  nowMs: number,
+  nowMs?: number,
 ): number | null {
   let longest: number | null = null;
   const consider = (value: string): void => {
@@ -113,6 +111,10 @@ export function serverDelayMs(
   };
   for (const [n, v] of pairs) {
     if (!sameName(n, name)) continue;
+    if (isDigits(v) || !v.includes(",")) {
+      consider(v);
+      continue;
+    }
     const parts = v.split(",");
     if (parts.length > 1 && parts.every((p) => DIGITS.test(trimOws(p)))) {
       parts.forEach(consider);
@@ -121,6 +123,16 @@ export function serverDelayMs(
     }
   }
   return longest;
+}
+
+/** Whether `text` is one or more ASCII digits. */
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 /** The 1-based position of `word` among `names`, case-insensitively, or 0. */

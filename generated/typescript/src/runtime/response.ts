@@ -59,12 +59,13 @@ const encoder = new TextEncoder();
 
 /** Unicode White_Space, as Rust's `str::trim` and `split_whitespace` use it. */
 const SPACE_RUN = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+const SPACE_AT = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
 const SPACE_ENDS = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
 /**
  * Extracts the error fields from a response; it never throws and its work is
- * bounded. `nowMs` (Unix milliseconds, default the clock) measures delays
- * given as dates.
+ * bounded. `nowMs` (Unix milliseconds, default the clock, read only when
+ * needed) measures delays given as dates.
  *
  * The body (after an optional byte order mark) is parsed as JSON only when
  * it is valid UTF-8 of at most {@link MAX_BODY} bytes. The code is the
@@ -79,7 +80,7 @@ export function parseRaw(
   status: number,
   headers: HeadersInput,
   body: Body,
-  nowMs: number = Date.now(),
+  nowMs?: number,
 ): RawError {
   const pairs = headerPairs(headers);
   let text: string | null;
@@ -113,7 +114,9 @@ export function parseRaw(
   const found = scalar(resolve(json, envelope.message), false);
   const message = found !== null ? bounded(found, MAX_MESSAGE) : excerpt(bytes ?? text ?? "");
   let requestId = scalar(resolve(json, envelope.requestId), true);
-  requestId = requestId === null ? null : requestId.replace(SPACE_ENDS, "");
+  if (requestId !== null && (SPACE_AT.test(requestId[0] ?? "") || SPACE_AT.test(requestId[requestId.length - 1] ?? ""))) {
+    requestId = requestId.replace(SPACE_ENDS, "");
+  }
   if (requestId === null || requestId === "") {
     const fromHeader = envelope.requestIdHeader === null ? null : header(pairs, envelope.requestIdHeader);
     requestId = fromHeader === null || fromHeader === "" ? null : fromHeader;
@@ -135,15 +138,13 @@ export function parseRaw(
  */
 export function resolve(value: unknown, pointer: string | null): unknown {
   if (pointer === null || value === undefined) return undefined;
-  if (pointer === "") return value;
-  if (pointer[0] !== "/") return undefined;
+  const tokens = tokensOf(pointer);
+  if (tokens === null) return undefined;
   let current: unknown = value;
-  for (const raw of pointer.slice(1).split("/")) {
-    const token = raw.includes("~") ? raw.replace(/~1/g, "/").replace(/~0/g, "~") : raw;
+  for (const token of tokens) {
     if (Array.isArray(current)) {
-      if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined;
-      const index = Number(token);
-      if (index >= current.length) return undefined;
+      const index = arrayIndex(token);
+      if (index < 0 || index >= current.length) return undefined;
       current = current[index];
     } else if (current !== null && typeof current === "object") {
       if (!Object.prototype.hasOwnProperty.call(current, token)) return undefined;
@@ -153,6 +154,36 @@ export function resolve(value: unknown, pointer: string | null): unknown {
     }
   }
   return current;
+}
+
+/** Each pointer's unescaped tokens, split once: a vendor has a handful of pointers. */
+const TOKENS = new Map<string, readonly string[] | null>();
+
+/** The unescaped reference tokens of a pointer; `null` for one that matches nothing. */
+function tokensOf(pointer: string): readonly string[] | null {
+  let tokens = TOKENS.get(pointer);
+  if (tokens === undefined) {
+    if (pointer === "") tokens = [];
+    else if (pointer[0] !== "/") tokens = null;
+    else {
+      tokens = pointer
+        .slice(1)
+        .split("/")
+        .map((t) => (t.includes("~") ? t.replace(/~1/g, "/").replace(/~0/g, "~") : t));
+    }
+    if (TOKENS.size < 1024) TOKENS.set(pointer, tokens);
+  }
+  return tokens;
+}
+
+/** The array index a token names (decimal digits without a leading zero), or -1. */
+function arrayIndex(token: string): number {
+  if (token.length === 0 || (token.length > 1 && token.charCodeAt(0) === 0x30)) return -1;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+  }
+  return Number(token);
 }
 
 /** A string, or with `numbers` a number's decimal text; else `null`. */

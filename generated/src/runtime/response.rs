@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-use crate::http;
+use super::headers::{self, Headers};
 
 /// The largest body, in bytes, that is parsed as JSON; larger bodies only yield an excerpt.
 pub const MAX_BODY: usize = 1 << 20;
@@ -56,16 +56,16 @@ impl RawError {
     ///
     /// `delay_header` names the header that carries the server's requested delay, such as
     /// `Retry-After`. Delays given as dates are measured from the current time.
-    pub fn parse(
+    pub fn parse<H: Headers + ?Sized>(
         envelope: &Envelope,
         delay_header: Option<&str>,
         status: u16,
-        headers: &[(&str, &str)],
+        headers: &H,
         body: &[u8],
     ) -> RawError {
         // The clock is read only when there is a delay to measure from it.
-        let has_delay = delay_header
-            .is_some_and(|name| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)));
+        let has_delay =
+            delay_header.is_some_and(|name| headers.header_values(name).next().is_some());
         let now = if has_delay {
             SystemTime::now()
         } else {
@@ -82,12 +82,13 @@ impl RawError {
     /// text of the number, at the code pointer. The message is the string at the message
     /// pointer, or else an [`excerpt`] of the body. The request id is the string at its
     /// pointer, or else the request-id header. The details are whatever value is at their
-    /// pointer. The delay is the first delay header, parsed by [`http::parse_retry_after`].
-    pub fn parse_at(
+    /// pointer. The delay is the longest valid wait among the delay headers, as
+    /// [`headers::retry_after`] reads them.
+    pub fn parse_at<H: Headers + ?Sized>(
         envelope: &Envelope,
         delay_header: Option<&str>,
         status: u16,
-        headers: &[(&str, &str)],
+        headers: &H,
         body: &[u8],
         now: SystemTime,
     ) -> RawError {
@@ -119,7 +120,7 @@ impl RawError {
             .or_else(|| {
                 envelope
                     .request_id_header
-                    .and_then(|name| http::header(headers, name))
+                    .and_then(|name| headers::header(headers, name))
                     .filter(|id| !id.is_empty())
                     .map(str::to_owned)
             })
@@ -129,19 +130,7 @@ impl RawError {
             .zip(envelope.details)
             .and_then(|(json, pointer)| resolve_mut(json, pointer))
             .map(Value::take);
-        // The first delay header that parses; of a value that a client library
-        // joined from repeated headers ("7, 7"), its first element.
-        let retry_after = delay_header.and_then(|name| {
-            headers
-                .iter()
-                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-                .find_map(|(_, value)| {
-                    http::parse_retry_after(value, now).or_else(|| {
-                        let first = value.split(',').next().unwrap_or("");
-                        http::parse_retry_after(first, now)
-                    })
-                })
-        });
+        let retry_after = delay_header.and_then(|name| headers::retry_after(headers, name, now));
         RawError {
             status,
             code,
@@ -508,16 +497,16 @@ mod tests {
     }
 
     #[test]
-    fn delay_header_uses_the_first_occurrence_and_may_be_absent() {
+    fn delay_header_takes_the_longest_occurrence_and_may_be_absent() {
         let headers = [("Retry-After", "3"), ("retry-after", "9")];
         let raw = parse(&CERT_IX, 429, &headers, b"{}");
-        assert_eq!(raw.retry_after, Some(Duration::from_secs(3)));
+        assert_eq!(raw.retry_after, Some(Duration::from_secs(9)));
         let malformed = parse(&CERT_IX, 429, &[("Retry-After", "soon")], b"{}");
         assert_eq!(malformed.retry_after, None);
         let unnamed = RawError::parse(&CERT_IX, None, 429, &headers, b"{}");
         assert_eq!(unnamed.retry_after, None);
         let named = RawError::parse(&CERT_IX, Some("retry-after"), 429, &headers, b"{}");
-        assert_eq!(named.retry_after, Some(Duration::from_secs(3)));
+        assert_eq!(named.retry_after, Some(Duration::from_secs(9)));
     }
 
     #[test]

@@ -7,8 +7,10 @@ use std::fmt;
 use std::hash::Hash;
 use std::time::Duration;
 
-use crate::response::{Envelope, RawError};
-use crate::retry::{Decision, Policy, Request, Retry, decide, jitter_sample};
+use super::decision::{Attempt, Decision, Policy, Request, Retry, decide};
+use super::headers::Headers;
+use super::outcome::Outcome;
+use super::response::{Envelope, RawError};
 use crate::{ErrorKind, Vendor};
 
 /// What the catalog records about one code, as a table row.
@@ -22,6 +24,8 @@ pub struct CodeInfo {
     pub kind: ErrorKind,
     /// The retry rule.
     pub retry: Retry,
+    /// Whether the vendor declares the code safe to retry whatever the HTTP method.
+    pub any_method: bool,
     /// What the code means.
     pub meaning: &'static str,
     /// The message template, with `{placeholders}`.
@@ -49,6 +53,8 @@ pub trait VendorCode:
     const ENVELOPE: Envelope;
     /// The vendor's retry guidance.
     const POLICY: Policy;
+    /// The vendor's retry guidance, for as long as the program runs.
+    fn policy() -> &'static Policy;
     /// The code for a wire string; unknown strings are kept verbatim.
     fn from_code(code: &str) -> Self;
     /// The code when the body carries none: the one code documented for
@@ -85,7 +91,11 @@ pub struct VendorError<C> {
 
 impl<C: VendorCode> VendorError<C> {
     /// Parses an HTTP error response: status, headers (any case) and body bytes.
-    pub fn from_response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Self {
+    ///
+    /// `headers` is anything that implements [`Headers`]: a slice or array of
+    /// `(&str, &str)` pairs, a `Vec` of pairs, or with the `http` feature an
+    /// `http::HeaderMap`.
+    pub fn from_response<H: Headers + ?Sized>(status: u16, headers: &H, body: &[u8]) -> Self {
         let raw = RawError::parse(&C::ENVELOPE, C::POLICY.delay_header, status, headers, body);
         let code = match &raw.code {
             Some(code) => C::from_code(code),
@@ -135,28 +145,51 @@ impl<C: VendorCode> VendorError<C> {
     }
 
     /// The retry rule in force: the code's, or for an unknown code the status's.
+    ///
+    /// A response below 400 is not an error, whatever its body says: its rule is `Never`.
     pub fn retry_rule(&self) -> Retry {
         match self.code.info() {
+            _ if self.raw.status < 400 => Retry::Never,
             Some(info) => info.retry,
             None => rule_for_unknown(self.raw.status, &C::POLICY),
         }
     }
 
+    /// Whether the vendor declares the code safe to retry whatever the HTTP method
+    /// (false for an unknown code).
+    pub fn any_method(&self) -> bool {
+        self.code.info().is_some_and(|info| info.any_method)
+    }
+
+    /// The vendor's retry guidance.
+    pub fn policy(&self) -> &'static Policy {
+        C::policy()
+    }
+
+    /// The outcome of the attempt this error ended, as [`decide`] takes it.
+    pub fn outcome(&self) -> Outcome {
+        Outcome::Response {
+            status: self.raw.status,
+            rule: self.retry_rule(),
+            any_method: self.any_method(),
+            retry_after: self.raw.retry_after,
+        }
+    }
+
     /// Whether and when to retry, after `attempt` attempts already made, with jitter drawn internally.
+    ///
+    /// A shorthand for [`decide`] with the vendor's policy and no client limits or budget;
+    /// build an [`Attempt`] for those.
     pub fn retry_decision(&self, attempt: u32, request: &Request) -> Decision {
-        self.retry_decision_with(attempt, request, jitter_sample())
+        decide(&Attempt::new(self.policy(), self.outcome(), request).with_attempt(attempt))
     }
 
     /// Whether and when to retry, deterministic given a jitter sample in `[0, 1)`.
     pub fn retry_decision_with(&self, attempt: u32, request: &Request, jitter: f64) -> Decision {
         decide(
-            &C::POLICY,
-            self.retry_rule(),
-            self.raw.status,
-            attempt,
-            request,
-            self.raw.retry_after,
-            jitter,
+            &Attempt::new(self.policy(), self.outcome(), request)
+                .with_attempt(attempt)
+                .with_jitter(jitter),
         )
     }
 }
@@ -222,6 +255,10 @@ macro_rules! code_impls {
             const VENDOR: $crate::Vendor = $crate::Vendor::$vendor;
             const ENVELOPE: $crate::Envelope = ENVELOPE;
             const POLICY: $crate::Policy = POLICY;
+
+            fn policy() -> &'static $crate::Policy {
+                &POLICY
+            }
 
             fn from_code(code: &str) -> $code {
                 $code::from_code(code)

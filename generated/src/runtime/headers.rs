@@ -5,12 +5,98 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// The longest delay [`parse_retry_after`] returns, in seconds (`u32::MAX`, about 136 years).
 const MAX_DELAY_SECS: u64 = u32::MAX as u64;
 
+/// Response or request headers, whatever type holds them.
+///
+/// Every function of errcat that reads headers takes `&impl Headers`, so a slice or array
+/// of `(&str, &str)` pairs, a `Vec` of pairs and, with the `http` feature, an
+/// `http::HeaderMap` all work. Names compare ASCII-case-insensitively.
+pub trait Headers {
+    /// Returns every value of the header `name`, in the order received.
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a;
+}
+
+impl Headers for [(&str, &str)] {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        pairs(self.iter().map(|(n, v)| (*n, *v)), name)
+    }
+}
+
+impl<const N: usize> Headers for [(&str, &str); N] {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.as_slice().header_values(name)
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> Headers for Vec<(K, V)> {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        pairs(self.iter().map(|(n, v)| (n.as_ref(), v.as_ref())), name)
+    }
+}
+
+impl<H: Headers + ?Sized> Headers for &H {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        (**self).header_values(name)
+    }
+}
+
+#[cfg(feature = "http")]
+impl Headers for ::http::HeaderMap {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        // `get_all` lowers the name itself; a value that is not UTF-8 is skipped.
+        self.get_all(name)
+            .iter()
+            .filter_map(|value| std::str::from_utf8(value.as_bytes()).ok())
+    }
+}
+
+/// The values among `pairs` whose name is `name`, compared ASCII-case-insensitively.
+fn pairs<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)> + 'a,
+    name: &'a str,
+) -> impl Iterator<Item = &'a str> + 'a {
+    pairs
+        .filter(move |(candidate, _)| candidate.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value)
+}
+
 /// Returns the trimmed value of the first header named `name`, compared ASCII-case-insensitively.
-pub fn header<'a>(headers: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
+pub fn header<'a, H: Headers + ?Sized>(headers: &'a H, name: &'a str) -> Option<&'a str> {
     headers
-        .iter()
-        .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.trim_matches([' ', '\t']))
+        .header_values(name)
+        .next()
+        .map(|value| value.trim_matches([' ', '\t']))
+}
+
+/// Returns the server's requested wait from every `name` header (such as `Retry-After`),
+/// measured from `now`.
+///
+/// RFC 9110 allows one value; when a response carries several (a repeated header, or one
+/// value that a proxy folded into a comma-separated list of delta-seconds such as
+/// `45, 60`), the longest valid wait wins, which is the safe reading, and invalid values
+/// are ignored. A value is split at commas only when every part is delta-seconds, since
+/// an HTTP-date contains a comma itself. Each value is parsed by [`parse_retry_after`].
+pub fn retry_after<H: Headers + ?Sized>(
+    headers: &H,
+    name: &str,
+    now: SystemTime,
+) -> Option<Duration> {
+    headers
+        .header_values(name)
+        .filter_map(|value| parse_retry_after(value, now).or_else(|| delta_list(value, now)))
+        .max()
+}
+
+/// The longest wait in a comma-separated list of delta-seconds; `None` unless every
+/// element is delta-seconds.
+fn delta_list(value: &str, now: SystemTime) -> Option<Duration> {
+    value
+        .split(',')
+        .map(|part| part.trim_matches([' ', '\t']))
+        .try_fold(None, |longest, part| {
+            let digits = !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+            digits.then(|| parse_retry_after(part, now).max(longest))
+        })
+        .flatten()
 }
 
 /// Parses a `Retry-After` value into the time left to wait, measured from `now`.
@@ -371,6 +457,71 @@ mod tests {
         assert_eq!(header(&headers, "X-Request-Id"), None);
         assert_eq!(header(&[], "Retry-After"), None);
         assert_eq!(header(&[("Retry-Afte", "1")], "Retry-After"), None);
+    }
+
+    #[test]
+    fn every_container_of_pairs_reads_alike() {
+        let slice: &[(&str, &str)] = &[("X-A", "1"), ("x-a", "2"), ("X-B", "3")];
+        let owned: Vec<(String, String)> = slice
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        let borrowed: Vec<(&str, &str)> = slice.to_vec();
+        let expected = ["1", "2"];
+        assert_eq!(slice.header_values("x-A").collect::<Vec<_>>(), expected);
+        assert_eq!(owned.header_values("X-A").collect::<Vec<_>>(), expected);
+        assert_eq!(borrowed.header_values("X-a").collect::<Vec<_>>(), expected);
+        assert_eq!((&slice).header_values("x-b").collect::<Vec<_>>(), ["3"]);
+        assert_eq!(header(&owned, "x-b"), Some("3"));
+    }
+
+    fn wait(headers: &[(&str, &str)]) -> Option<Duration> {
+        retry_after(headers, "Retry-After", at(EXAMPLE))
+    }
+
+    #[test]
+    fn the_longest_valid_retry_after_wins() {
+        assert_eq!(wait(&[]), None);
+        assert_eq!(wait(&[("Retry-After", "7")]), Some(Duration::from_secs(7)));
+        let repeated = [
+            ("Retry-After", "5"),
+            ("retry-after", "garbage"),
+            ("RETRY-AFTER", "45"),
+            ("Retry-After", "Sun, 06 Nov 1994 08:50:07 GMT"),
+        ];
+        assert_eq!(wait(&repeated), Some(Duration::from_secs(45)));
+        assert_eq!(
+            wait(&[
+                ("Retry-After", "1"),
+                ("Retry-After", "Sun, 06 Nov 1994 08:50:37 GMT")
+            ]),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(wait(&[("Retry-After", "soon"), ("Retry-After", "")]), None);
+    }
+
+    #[test]
+    fn a_folded_list_of_delta_seconds_counts_as_several_values() {
+        assert_eq!(
+            wait(&[("Retry-After", "45, 60")]),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            wait(&[("Retry-After", "7,7")]),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            wait(&[("Retry-After", "60 ,\t45")]),
+            Some(Duration::from_secs(60))
+        );
+        // A date carries a comma of its own and is never split.
+        assert_eq!(
+            wait(&[("Retry-After", "Sun, 06 Nov 1994 08:49:47 GMT")]),
+            Some(Duration::from_secs(10))
+        );
+        for invalid in ["45, soon", "45,", ",45", "45, -1", "Sun, 45"] {
+            assert_eq!(wait(&[("Retry-After", invalid)]), None, "{invalid:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,34 @@
+//! The hand-written runtime: everything that does not vary by vendor, one module per concern.
+//!
+//! - [`response`]: extracting code, message, request id and details from an error body.
+//! - [`headers`]: header lookup and `Retry-After` parsing.
+//! - [`backoff`]: exponential backoff schedules and jitter.
+//! - [`outcome`]: how an attempt ended: a response, or a transport failure.
+//! - [`limits`]: the client's own limits, and whose limit a give-up hit.
+//! - [`decision`]: retry rules, requests, policies and the decision whether to retry.
+//! - [`budget`]: the retry budget, a token bucket shared by every request to a vendor.
+//! - [`lookup`]: the code table for large vendors.
+//! - [`vendor`]: what every generated vendor module shares (`VendorCode`, `VendorError`).
+//! - `http_types` (feature `http`): the `http` crate's responses, requests and methods as inputs.
+
+pub mod backoff;
+pub mod budget;
+pub mod decision;
+pub mod headers;
+#[cfg(feature = "http")]
+mod http_types;
+pub mod limits;
+pub mod lookup;
+pub mod outcome;
+pub mod response;
+pub mod vendor;
+
+pub use backoff::{Backoff, Jitter, jitter_sample};
+pub use budget::Budget;
+pub use decision::{Attempt, Decision, GiveUpReason, Policy, Request, Retry, decide};
+pub use headers::Headers;
+#[cfg(feature = "http")]
+pub use http_types::parse_http;
+pub use limits::{Limit, Limits};
+pub use outcome::{Outcome, TransportFailure};
+pub use response::{Envelope, RawError};
