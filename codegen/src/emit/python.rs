@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::OutputFile;
-use crate::ir::{Catalog, Code, Jitter, RetryPolicy, Rule, Vendor};
+use crate::ir::{Catalog, Code, Jitter, Rule, Vendor};
 
 /// The folder of the package's modules, relative to the workspace root.
 pub const DIR: &str = "generated/python/src/errcat";
@@ -204,20 +204,6 @@ fn opt_int(x: Option<u64>) -> String {
     x.map_or_else(|| "None".to_owned(), |x| x.to_string())
 }
 
-/// The longest server-requested wait the reference says to honour, in milliseconds.
-///
-/// The IR has no field for it yet, so every vendor honours the server's wait as given.
-fn max_server_delay_ms(_r: &RetryPolicy) -> Option<u64> {
-    None
-}
-
-/// Whether the reference declares `c` safe to retry whatever the HTTP method.
-///
-/// The IR has no field for it yet, so no code is.
-fn any_method(_c: &Code) -> bool {
-    false
-}
-
 /// A retry rule as a Python expression.
 fn rule(r: &Rule) -> String {
     match r {
@@ -303,7 +289,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         ),
         delay = opt_string(r.delay_header.as_deref()),
         key = opt_string(r.idempotency_key.as_deref()),
-        server = ns(max_server_delay_ms(r)),
+        server = ns(r.max_server_delay_ms),
     );
     let e = &v.envelope;
     let _ = write!(
@@ -425,7 +411,7 @@ fn code_row(out: &mut String, c: &Code) {
         string(&c.meaning),
         opt_string(c.message.as_deref()),
         opt_string(c.resolution.as_deref()),
-        if any_method(c) { "True" } else { "False" },
+        if c.retry_any_method { "True" } else { "False" },
         opt_string(c.deprecated.as_deref()),
     );
 }

@@ -20,7 +20,7 @@ POLICY = _retry.Policy(
     delay_header="Retry-After",
     safe_methods=("GET", "DELETE"),
     idempotency_key="idempotency_key",
-    max_server_delay_ns=None,
+    max_server_delay_ns=30000000000,
 )
 #: Where the code, message, request id and details sit in an error body.
 ENVELOPE = _response.Envelope(

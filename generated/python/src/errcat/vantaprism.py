@@ -169,7 +169,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         meaning="An unexpected server-side error occurred. Safe to retry with backoff; include request_id when contacting support.",
         message=None,
         resolution="Safe to retry with exponential backoff",
-        any_method=False,
+        any_method=True,
         deprecated=None,
     ),
     _vendor.CodeInfo(
