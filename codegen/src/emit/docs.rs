@@ -566,7 +566,9 @@ fn vendor(v: &Vendor) -> String {
     s.push_str("## Details\n\n");
     let ts_classes = super::typescript::class_names(v);
     let ts_namespace = super::typescript::namespace(v);
-    for (c, ts_class) in v.codes.iter().zip(&ts_classes) {
+    let py_classes = super::python::class_names(v);
+    let py_module = super::python::module(&v.id);
+    for ((c, ts_class), py_class) in v.codes.iter().zip(&ts_classes).zip(&py_classes) {
         let _ = write!(
             s,
             "<a id=\"{}\"></a>\n\n### {}\n\n",
@@ -600,7 +602,7 @@ fn vendor(v: &Vendor) -> String {
         }
         let _ = write!(
             s,
-            "Generated types: Rust `errcat::{}::ErrorCode::{}`, TypeScript `{ts_namespace}.{ts_class}`.\n\n",
+            "Generated types: Rust `errcat::{}::ErrorCode::{}`, TypeScript `{ts_namespace}.{ts_class}`, Python `errcat.{py_module}.{py_class}`.\n\n",
             v.module, c.variant
         );
         if let Some(r) = &c.resolution {

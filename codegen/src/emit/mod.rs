@@ -131,6 +131,47 @@ pub fn all_timed(catalog: &Catalog, timings: &mut Timings) -> Result<Vec<OutputF
     Ok(files)
 }
 
+/// A class name derived from a Rust name, for the languages whose SDKs name
+/// error classes: itself when it ends in `Error` (`ValidationError`), else
+/// with `Error` added (`RateLimited` gives `RateLimitedError`).
+pub fn error_class(variant: &str) -> String {
+    if variant.ends_with("Error") {
+        variant.to_owned()
+    } else {
+        format!("{variant}Error")
+    }
+}
+
+/// Each code's class in one language, in the vendor's order: the catalog's
+/// `sdk.<lang>` name when `usable` accepts it and it is not taken yet, else
+/// [`error_class`] of the code's Rust name, with `_2`, `_3`, ... added while
+/// that is taken. `taken` starts with the names the module already uses.
+pub fn sdk_class_names(
+    v: &Vendor,
+    lang: &str,
+    usable: impl Fn(&str) -> bool,
+    mut taken: std::collections::BTreeSet<String>,
+) -> Vec<String> {
+    v.codes
+        .iter()
+        .map(|c| {
+            let given = c
+                .sdk
+                .get(lang)
+                .filter(|n| usable(n.as_str()) && !taken.contains(n.as_str()));
+            let stem = given.cloned().unwrap_or_else(|| error_class(&c.variant));
+            let mut name = stem.clone();
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{stem}_{n}");
+                n += 1;
+            }
+            taken.insert(name.clone());
+            name
+        })
+        .collect()
+}
+
 /// A generator bug, reported like a problem rather than a panic.
 fn internal(message: String) -> Diagnostics {
     let mut ds = Diagnostics::new();

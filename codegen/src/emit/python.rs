@@ -7,7 +7,6 @@
 //! ever appears inside escaped string literals and docstrings, and class names
 //! are checked to be plain identifiers, so no catalog value can become code.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::OutputFile;
@@ -69,44 +68,18 @@ pub fn usable_class_name(name: &str) -> bool {
         && !matches!(name, "None" | "True" | "False" | "ApiError")
 }
 
-/// The class name derived from an identifier: `RateLimited` gives
-/// `RateLimitedError`, a name already ending in `Error` stays as it is.
-fn derived(variant: &str) -> String {
-    if variant.ends_with("Error") {
-        variant.to_owned()
-    } else {
-        format!("{variant}Error")
+/// The vendor's base class: the catalog's `sdk.python` when it is a usable
+/// class name, else `<Vendor>Error`.
+pub fn base_class(v: &Vendor) -> String {
+    match v.sdk.get("python") {
+        Some(name) if usable_class_name(name) => name.clone(),
+        _ => super::error_class(&v.variant),
     }
 }
 
-/// The vendor's base class and each code's class, in the catalog's order.
-///
-/// A name given in `sdk.python` is used when it is a usable class name and not
-/// taken yet; otherwise the name is derived from the vendor's or the code's Rust
-/// name, with `_2`, `_3`, ... added when even that is taken.
-pub fn class_names(v: &Vendor) -> (String, Vec<String>) {
-    let mut taken = BTreeSet::new();
-    let mut pick = |given: Option<&String>, fallback: String| {
-        if let Some(name) = given.filter(|n| usable_class_name(n) && !taken.contains(*n)) {
-            taken.insert(name.clone());
-            return name.clone();
-        }
-        let mut name = fallback.clone();
-        let mut n = 2;
-        while taken.contains(&name) {
-            name = format!("{fallback}_{n}");
-            n += 1;
-        }
-        taken.insert(name.clone());
-        name
-    };
-    let base = pick(v.sdk.get("python"), derived(&v.variant));
-    let codes = v
-        .codes
-        .iter()
-        .map(|c| pick(c.sdk.get("python"), derived(&c.variant)))
-        .collect();
-    (base, codes)
+/// Each code's class, in the vendor's order (see [`super::sdk_class_names`]).
+pub fn class_names(v: &Vendor) -> Vec<String> {
+    super::sdk_class_names(v, "python", usable_class_name, [base_class(v)].into())
 }
 
 /// The `@generated` header line.
@@ -228,7 +201,7 @@ fn rule_words(r: &Rule) -> String {
 
 /// One vendor's module.
 pub fn vendor_file(v: &Vendor) -> OutputFile {
-    let (base, classes) = class_names(v);
+    let (base, classes) = (base_class(v), class_names(v));
     let mut out = String::with_capacity(2048 + v.codes.len() * 700);
     out.push_str(&header(&format!("catalog/{}.yaml", v.id)));
     let mut doc = vec![
@@ -498,9 +471,12 @@ mod tests {
 
     #[test]
     fn derived_names_end_in_error_once() {
-        assert_eq!(derived("RateLimited"), "RateLimitedError");
-        assert_eq!(derived("ValidationError"), "ValidationError");
-        assert_eq!(derived("Code429"), "Code429Error");
+        assert_eq!(super::super::error_class("RateLimited"), "RateLimitedError");
+        assert_eq!(
+            super::super::error_class("ValidationError"),
+            "ValidationError"
+        );
+        assert_eq!(super::super::error_class("Code429"), "Code429Error");
     }
 
     #[test]

@@ -191,16 +191,7 @@ fn is_ident(name: &str) -> bool {
 pub fn base_class(v: &Vendor) -> String {
     match v.sdk.get("typescript") {
         Some(name) if is_ident(name) && !MODULE_NAMES.contains(&name.as_str()) => name.clone(),
-        _ => derived(&v.variant),
-    }
-}
-
-/// A class name derived from a Rust variant: itself when it ends in `Error`, else with `Error` added.
-fn derived(variant: &str) -> String {
-    if variant.ends_with("Error") {
-        variant.to_owned()
-    } else {
-        format!("{variant}Error")
+        _ => super::error_class(&v.variant),
     }
 }
 
@@ -211,23 +202,7 @@ fn derived(variant: &str) -> String {
 pub fn class_names(v: &Vendor) -> Vec<String> {
     let mut taken: BTreeSet<String> = MODULE_NAMES.iter().map(|s| (*s).to_owned()).collect();
     taken.insert(base_class(v));
-    v.codes
-        .iter()
-        .map(|c| {
-            let given = c.sdk.get("typescript").filter(|n| is_ident(n)).cloned();
-            let mut name = given
-                .filter(|n| !taken.contains(n))
-                .unwrap_or_else(|| derived(&c.variant));
-            let stem = name.clone();
-            let mut n = 2;
-            while taken.contains(&name) {
-                name = format!("{stem}_{n}");
-                n += 1;
-            }
-            taken.insert(name.clone());
-            name
-        })
-        .collect()
+    super::sdk_class_names(v, "typescript", is_ident, taken)
 }
 
 /// The namespace a vendor is exported as from the index (`cert-ix` gives `certIx`).

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import pickle
+import re
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,9 @@ from errcat import cert_ix, defendis, pentify, vantaprism
 from errcat._vendors import MODULES
 
 S = 1_000_000_000
+
+#: The markdown reference, generated from the same catalog.
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def test_every_vendor_has_a_module_with_its_table() -> None:
@@ -146,3 +151,11 @@ def test_errors_pickle_and_compare_by_fields() -> None:
     assert type(back) is pentify.RateLimitedError
     assert (back.code, back.message, back.details, back.retry_after_ns) == ("rate_limited", "m", [1], 3 * S)
     assert repr(back) == "RateLimitedError(status=429, code='rate_limited', message='m')"
+
+
+def test_the_docs_pages_name_each_code_s_python_class() -> None:
+    for vendor_id, name in MODULES.items():
+        module = importlib.import_module(f"errcat.{name}")
+        page = (DOCS / f"{vendor_id}.md").read_text(encoding="utf-8")
+        named = re.findall(r"Python `errcat\.([a-z0-9_]+)\.([A-Za-z0-9_]+)`", page)
+        assert named == [(name, cls.__name__) for cls in module.TABLE.by_code.values()], vendor_id
