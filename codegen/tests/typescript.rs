@@ -34,7 +34,8 @@ fn docs_pages_name_the_classes_the_modules_declare() {
         let named: Vec<&str> = page
             .lines()
             .filter_map(|l| l.split_once(", TypeScript `"))
-            .map(|(_, rest)| rest.trim_end_matches("`."))
+            .filter_map(|(_, rest)| rest.split_once('`'))
+            .map(|(name, _)| name)
             .collect();
         assert_eq!(
             named.len(),
