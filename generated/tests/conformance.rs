@@ -16,7 +16,9 @@ use serde_json::{Value, json};
 
 /// The cases of one file.
 fn cases(name: &str) -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("conformance")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let file: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     file["cases"].as_array().cloned().unwrap_or_default()
@@ -142,7 +144,9 @@ fn decision(case: &Value) -> Value {
     let mut input = Attempt::new(policy, outcome, &request)
         .with_attempt(uint(&case["attempt"]).unwrap_or_default() as u32)
         .with_limits(&limits)
-        .with_elapsed(Duration::from_millis(uint(&case["elapsed_ms"]).unwrap_or_default()))
+        .with_elapsed(Duration::from_millis(
+            uint(&case["elapsed_ms"]).unwrap_or_default(),
+        ))
         .with_jitter(case["jitter"].as_f64().unwrap_or_default());
     if let Some(budget) = &budget {
         input = input.with_budget(budget);

@@ -443,13 +443,13 @@ fn needs_safe(c: &Code, status: u16) -> bool {
 }
 
 /// Whether the reference declares the code safe to retry whatever the method.
-fn any_method(_c: &Code) -> bool {
-    false
+fn any_method(c: &Code) -> bool {
+    c.retry_any_method
 }
 
 /// The longest server delay the reference says to honour, in ms.
-fn server_cap_ms(_v: &Vendor) -> Option<u64> {
-    None
+fn server_cap_ms(v: &Vendor) -> Option<u64> {
+    v.retry.max_server_delay_ms
 }
 
 /// Every retry case of one vendor.

@@ -271,16 +271,6 @@ fn rule(r: &Rule) -> String {
     }
 }
 
-/// Whether the reference declares the code safe to retry whatever the method.
-fn any_method(_c: &Code) -> bool {
-    false
-}
-
-/// The longest server delay the reference says to honour, in ms.
-fn max_server_delay_ms(_v: &Vendor) -> Option<u64> {
-    None
-}
-
 /// Statuses documented for exactly one code, which a body without a code maps to.
 fn by_status(v: &Vendor) -> BTreeMap<u16, &Code> {
     let mut seen: BTreeMap<u16, Vec<&Code>> = BTreeMap::new();
@@ -360,14 +350,10 @@ fn vendor_file(v: &Vendor) -> OutputFile {
         details = opt_lit(env.details.as_deref()),
         initial = r.initial_ms.value,
         mult = num(r.multiplier.value),
-        max = opt_num(r.max_ms.documented.then_some(r.max_ms.value)),
-        attempts = opt_num(
-            r.max_attempts
-                .documented
-                .then_some(u64::from(r.max_attempts.value))
-        ),
+        max = opt_num(r.cap_ms()),
+        attempts = opt_num(r.attempt_limit().map(u64::from)),
         delay = opt_lit(r.delay_header.as_deref()),
-        msd = opt_num(max_server_delay_ms(v)),
+        msd = opt_num(r.max_server_delay_ms),
         methods = methods.join(", "),
         key = opt_lit(r.idempotency_key.as_deref()),
     );
@@ -400,7 +386,7 @@ fn vendor_file(v: &Vendor) -> OutputFile {
             statuses = statuses.join(", "),
             kind = lit(c.kind.id()),
             rule = rule(&c.retry),
-            any = any_method(c),
+            any = c.retry_any_method,
             meaning = lit(&c.meaning),
             message = opt_lit(c.message.as_deref()),
             resolution = opt_lit(c.resolution.as_deref()),

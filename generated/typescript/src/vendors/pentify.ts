@@ -44,7 +44,7 @@ export const VENDOR: VendorInfo = Object.freeze({
       maxAttempts: 5,
     }),
     delayHeader: "Retry-After",
-    maxServerDelayMs: null,
+    maxServerDelayMs: 30000,
     safeMethods: Object.freeze(["GET", "DELETE"]),
     idempotencyKey: "idempotency_key",
   }),

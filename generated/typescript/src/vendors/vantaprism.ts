@@ -82,7 +82,7 @@ export const CODES: Readonly<Record<Code, CodeInfo>> = Object.freeze({
   ["RATE_LIMIT_EXCEEDED"]: codeInfo("RATE_LIMIT_EXCEEDED", [429], "rate_limited", RETRY_AFTER, false, "You exceeded your tier’s requests-per-minute, requests-per-day, or aggregation-per-minute limit", null, "Retry after Retry-After seconds"),
   ["INFRASTRUCTURE_LIMIT_EXCEEDED"]: codeInfo("INFRASTRUCTURE_LIMIT_EXCEEDED", [429], "rate_limited", RETRY_AFTER, false, "An unlimited-tier key hit the platform-wide infrastructure ceiling", null, "Retry after Retry-After seconds"),
   ["QUOTA_EXHAUSTED"]: codeInfo("QUOTA_EXHAUSTED", [429], "quota_exhausted", RETRY_AFTER, false, "Your daily cost-unit budget is fully consumed", null, "Retry after Retry-After seconds"),
-  ["INTERNAL_ERROR"]: codeInfo("INTERNAL_ERROR", [500], "internal", BACKOFF, false, "An unexpected server-side error occurred. Safe to retry with backoff; include request_id when contacting support.", null, "Safe to retry with exponential backoff"),
+  ["INTERNAL_ERROR"]: codeInfo("INTERNAL_ERROR", [500], "internal", BACKOFF, true, "An unexpected server-side error occurred. Safe to retry with backoff; include request_id when contacting support.", null, "Safe to retry with exponential backoff"),
   ["UPSTREAM_UNAVAILABLE"]: codeInfo("UPSTREAM_UNAVAILABLE", [503], "unavailable", BACKOFF, false, "The API is temporarily in maintenance mode", null, "Retry after a short delay — the API is in maintenance mode"),
 });
 
