@@ -110,6 +110,24 @@ impl Vendor {
     pub fn code(&self, code: &str) -> Option<&Code> {
         self.codes.iter().find(|c| c.code == code)
     }
+
+    /// Each status documented for exactly one code, with that code's index,
+    /// sorted by status: a body without a code still maps to that code.
+    pub fn single_status_codes(&self) -> Vec<(u16, usize)> {
+        let mut by_status: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
+        for (i, c) in self.codes.iter().enumerate() {
+            for s in &c.statuses {
+                by_status.entry(*s).or_default().push(i);
+            }
+        }
+        by_status
+            .into_iter()
+            .filter_map(|(s, codes)| match codes[..] {
+                [one] => Some((s, one)),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// JSON pointers into the error body and the request-id header.

@@ -1,4 +1,4 @@
-//! errcat's generator: loads the YAML catalog, validates it, and emits Rust, markdown and a JSON Schema.
+//! errcat's generator: loads the YAML catalog, validates it, and emits Rust, TypeScript, conformance cases, markdown and a JSON Schema.
 //!
 //! Every stage is pure: [`generate`] reads the catalog folder and returns the
 //! files to write, or every problem found. Writing is the caller's business
@@ -33,7 +33,7 @@ pub struct OutputFile {
 }
 
 /// The wall time of each stage of a run, for benchmarks.
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Timings {
     /// Reading the catalog files.
     pub read: Duration,
@@ -47,6 +47,8 @@ pub struct Timings {
     pub format: Duration,
     /// Writing the markdown pages and the schema.
     pub emit_docs: Duration,
+    /// Each of the other emitters (`emit::LANGUAGES`), by name.
+    pub languages: Vec<(&'static str, Duration)>,
 }
 
 /// Loads and validates every vendor of `catalog_dir`, reporting all problems of all files.

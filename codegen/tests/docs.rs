@@ -75,6 +75,7 @@ const LABELS: &[&str] = &[
     "Resolution:",
     "Category:",
     "SDK names:",
+    "Generated types:",
     "Page:",
     "Delay before each retry:",
     "Server delay header:",

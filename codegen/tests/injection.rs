@@ -100,14 +100,18 @@ fn plain_vendor() -> String {
     fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/base.yaml")).unwrap()
 }
 
-fn generate(text: &str) -> Vec<errcat_codegen::OutputFile> {
+/// The catalog of one vendor file `acme.yaml` holding `text`.
+fn catalog(text: &str) -> errcat_codegen::ir::Catalog {
     let source = Source {
         file_name: "acme.yaml".into(),
         bytes: text.as_bytes().to_vec(),
     };
-    let catalog = errcat_codegen::catalog_from_sources("catalog", &[source])
-        .unwrap_or_else(|d| panic!("{}", d.to_string().chars().take(2000).collect::<String>()));
-    errcat_codegen::emit::rust::files(&catalog).unwrap()
+    errcat_codegen::catalog_from_sources("catalog", &[source])
+        .unwrap_or_else(|d| panic!("{}", d.to_string().chars().take(2000).collect::<String>()))
+}
+
+fn generate(text: &str) -> Vec<errcat_codegen::OutputFile> {
+    errcat_codegen::emit::rust::files(&catalog(text)).unwrap()
 }
 
 fn module(files: &[errcat_codegen::OutputFile]) -> syn::File {
@@ -268,4 +272,222 @@ fn a_crate_built_from_hostile_text_compiles() {
         "{}",
         stderr.chars().take(4000).collect::<String>()
     );
+}
+
+/// The hostile vendor's TypeScript type-checks with `tsc --strict`, and once
+/// compiled and imported its tables hold every text exactly.
+#[test]
+fn hostile_text_type_checks_as_typescript_and_is_kept_exactly() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let package = workspace.join("generated/typescript");
+    let tsc = package.join("node_modules/.bin/tsc");
+    assert!(
+        tsc.exists(),
+        "{} is missing: run `npm ci` in generated/typescript (Node.js 18 or later)",
+        tsc.display()
+    );
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("errcat-injection-ts-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("src/runtime")).unwrap();
+    for entry in fs::read_dir(package.join("src/runtime")).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(
+            entry.path(),
+            dir.join("src/runtime").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    fs::copy(package.join("tsconfig.json"), dir.join("tsconfig.json")).unwrap();
+    fs::write(dir.join("package.json"), "{\"type\": \"module\"}\n").unwrap();
+    for file in errcat_codegen::emit::typescript::files(&catalog(&hostile_vendor())) {
+        let rel = file.path.strip_prefix("generated/typescript/").unwrap();
+        fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
+        fs::write(dir.join(rel), file.contents).unwrap();
+    }
+    let check = Command::new(&tsc)
+        .args(["--noEmit", "--strict", "-p", "tsconfig.json"])
+        .current_dir(&dir)
+        .output()
+        .expect("run tsc");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let build = Command::new(&tsc)
+        .args(["-p", "tsconfig.json"])
+        .current_dir(&dir)
+        .output()
+        .expect("run tsc");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stdout)
+    );
+    let script = "const m = await import('./dist/index.js'); \
+                  const codes = Object.values(m.acme.CODES); \
+                  const classes = Object.keys(m.acme).filter((k) => typeof m.acme[k] === 'function'); \
+                  process.stdout.write(JSON.stringify({ vendor: m.acme.VENDOR, codes, classes }));";
+    let run = Command::new("node")
+        .args(["--input-type=module", "-e", script])
+        .current_dir(&dir)
+        .output()
+        .expect("run node");
+    let _ = fs::remove_dir_all(&dir);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let big = format!("{HOSTILE} {}", "x".repeat(100_000));
+    assert_eq!(got["vendor"]["name"], HOSTILE);
+    assert_eq!(got["vendor"]["envelope"]["code"], "/err\"or/c*~1de");
+    assert_eq!(got["vendor"]["envelope"]["requestIdHeader"], "X-Id*#|`");
+    assert_eq!(got["vendor"]["policy"]["delayHeader"], "Retry-After*#|`");
+    assert_eq!(got["vendor"]["policy"]["idempotencyKey"], HOSTILE);
+    let first = &got["codes"][0];
+    assert_eq!(first["code"], "x\"*/{");
+    assert_eq!(first["meaning"], big.as_str());
+    assert_eq!(first["message"], HOSTILE_TEMPLATE);
+    assert_eq!(first["resolution"], HOSTILE);
+    assert_eq!(first["retry"]["action"], HOSTILE);
+    assert_eq!(got["codes"][1]["code"], "#[doc = \"x\"]");
+    assert_eq!(got["codes"][1]["meaning"], HOSTILE);
+    // The hostile `sdk.typescript` is no identifier: the names are derived instead.
+    let classes: Vec<&str> = got["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    for class in ["AcmeError", "XError", "DocXError"] {
+        assert!(classes.contains(&class), "no class {class} in {classes:?}");
+    }
+}
+
+fn generate_python(text: &str) -> Vec<errcat_codegen::OutputFile> {
+    errcat_codegen::emit::python::files(&catalog(text))
+}
+
+/// What Python sees in a vendor module: its docstring, public names, classes and tables, as JSON.
+const PYTHON_PROBE: &str = r#"
+import dataclasses, json, sys
+import errcat
+import errcat.acme as m
+err = m.from_response(422, {}, sys.stdin.buffer.read())
+print(json.dumps({
+    "doc": m.__doc__,
+    "public": sorted(n for n in dir(m) if not n.startswith("_") and not isinstance(getattr(m, n), type)),
+    "base": m.TABLE.base.__name__,
+    "classes": [c.__name__ for c in m.TABLE.by_code.values()],
+    "codes": [dataclasses.asdict(c) for c in m.CODES],
+    "vendor": [m.VENDOR.id, m.VENDOR.name],
+    "envelope": dataclasses.asdict(m.ENVELOPE),
+    "policy": [m.POLICY.delay_header, m.POLICY.idempotency_key, list(m.POLICY.safe_methods)],
+    "parsed": [type(err).__name__, err.code, err.message, err.request_id],
+    "via_parse": errcat.parse("acme", 500, [], b"{}").code,
+}))
+"#;
+
+/// Runs the probe over a package made of errcat's hand-written Python modules and `files`.
+fn probe_python(
+    files: &[errcat_codegen::OutputFile],
+    example: &str,
+    label: &str,
+) -> serde_json::Value {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let dir = std::env::temp_dir().join(format!("errcat-py-{label}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let package = dir.join("errcat");
+    fs::create_dir_all(&package).unwrap();
+    let runtime = workspace.join(errcat_codegen::emit::python::DIR);
+    for entry in fs::read_dir(&runtime).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        let hand_written = !text.lines().take(3).any(|l| l.contains("@generated"));
+        if path.is_file() && hand_written {
+            fs::copy(&path, package.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    for file in files {
+        fs::write(
+            package.join(Path::new(&file.path).file_name().unwrap()),
+            &file.contents,
+        )
+        .unwrap();
+    }
+    let mut child = Command::new("python3")
+        .args(["-W", "error", "-c", PYTHON_PROBE])
+        .env("PYTHONPATH", &dir)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs (Python 3.9 or later is needed for the Python package's checks)");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), example.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let _ = fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "the generated Python module does not import: {}",
+        String::from_utf8_lossy(&out.stderr)
+            .chars()
+            .take(4000)
+            .collect::<String>()
+    );
+    serde_json::from_slice(&out.stdout).expect("the probe prints JSON")
+}
+
+/// The hostile vendor's Python module imports without a warning, has the shape
+/// of a plain vendor's module, and holds every text exactly.
+#[test]
+fn a_python_module_built_from_hostile_text_imports_and_keeps_the_text() {
+    let example = r##"{"err\"or": {"c*/de": "x\"*/{", "m#[sg": "hi", "id": "r\u0000"}}"##;
+    let hostile = probe_python(&generate_python(&hostile_vendor()), example, "hostile");
+    let plain = probe_python(&generate_python(&plain_vendor()), "{}", "plain");
+    assert_eq!(
+        hostile["public"], plain["public"],
+        "the module's names changed"
+    );
+
+    let big = format!("{HOSTILE} {}", "x".repeat(100_000));
+    let doc = hostile["doc"].as_str().unwrap();
+    assert!(
+        doc.starts_with(&format!("{HOSTILE}: {big}\n")),
+        "the module docstring"
+    );
+    assert_eq!(hostile["vendor"], serde_json::json!(["acme", HOSTILE]));
+    // The `sdk.python` name is no identifier, so the class name is derived.
+    assert_eq!(hostile["base"], "AcmeError");
+    assert_eq!(
+        hostile["classes"],
+        serde_json::json!(["XError", "DocXError"])
+    );
+    let code = &hostile["codes"][0];
+    assert_eq!(code["code"], "x\"*/{");
+    assert_eq!(code["statuses"], serde_json::json!([400, 422]));
+    assert_eq!(code["meaning"], big.as_str());
+    assert_eq!(code["message"], HOSTILE_TEMPLATE);
+    assert_eq!(code["resolution"], HOSTILE);
+    assert_eq!(code["deprecated"], HOSTILE);
+    assert_eq!(
+        code["retry"],
+        serde_json::json!({"rule": "after", "action": HOSTILE})
+    );
+    assert_eq!(hostile["codes"][1]["code"], "#[doc = \"x\"]");
+    assert_eq!(hostile["codes"][1]["meaning"], HOSTILE);
+    assert_eq!(hostile["envelope"]["code"], "/err\"or/c*~1de");
+    assert_eq!(hostile["envelope"]["request_id_header"], "X-Id*#|`");
+    assert_eq!(
+        hostile["policy"],
+        serde_json::json!(["Retry-After*#|`", HOSTILE, ["GET"]])
+    );
+    assert_eq!(
+        hostile["parsed"],
+        serde_json::json!(["XError", "x\"*/{", "hi", "r\u{0}"])
+    );
+    assert_eq!(hostile["via_parse"], "#[doc = \"x\"]");
 }

@@ -60,8 +60,13 @@ pub fn run_one(root: &Path, mode: Mode) -> Result<String, String> {
     }
     let total = start.elapsed();
     let ns = |d: Duration| d.as_nanos();
+    let languages: String = t
+        .languages
+        .iter()
+        .map(|(name, d)| format!(" lang_{name}={}", ns(*d)))
+        .collect();
     Ok(format!(
-        "total={} read={} parse={} validate={} emit_rust={} format={} emit_docs={} compare={} written={written} peak_kb={}",
+        "total={} read={} parse={} validate={} emit_rust={} format={} emit_docs={} compare={} written={written} peak_kb={}{languages}",
         ns(total),
         ns(t.read),
         ns(t.parse),
@@ -104,7 +109,13 @@ fn parse_sample(line: &str) -> Option<Sample> {
             "compare" => s.compare = d,
             "written" => s.written = usize::try_from(n).ok()?,
             "peak_kb" => s.peak_kb = u64::try_from(n).ok()?,
-            _ => return None,
+            _ => {
+                let name = k.strip_prefix("lang_")?;
+                let e = errcat_codegen::emit::LANGUAGES
+                    .iter()
+                    .find(|e| e.name == name)?;
+                s.timings.languages.push((e.name, d));
+            }
         }
     }
     Some(s)
@@ -176,11 +187,16 @@ pub fn run(workspace: &Path, sizes: &[String], runs: usize) -> Result<String, St
         }
     }
     let mut report = String::new();
+    let languages = errcat_codegen::emit::LANGUAGES;
     let _ = writeln!(
         report,
-        "| catalog | floor: load YAML (ms) | codegen (ms) | × floor | read | parse | validate+lower | emit Rust | format | emit docs | compare/write | peak MB | --check (ms) | × floor | peak MB | no-op writes |"
+        "| catalog | floor: load YAML (ms) | codegen (ms) | × floor | read | parse | validate+lower | emit Rust | format | emit docs | compare/write | peak MB | --check (ms) | × floor | peak MB | no-op writes |{}",
+        languages
+            .iter()
+            .map(|e| format!(" emit {} (ms) | × floor |", e.name))
+            .collect::<String>()
     );
-    let _ = writeln!(report, "|{}", "---|".repeat(16));
+    let _ = writeln!(report, "|{}", "---|".repeat(16 + 2 * languages.len()));
     for case in &cases {
         let runs = runs.max(1);
         let mut floor = Vec::new();
@@ -208,11 +224,33 @@ pub fn run(workspace: &Path, sizes: &[String], runs: usize) -> Result<String, St
             r[r.len() / 2]
         };
         let (write_ratio, check_ratio) = (paired(&write), paired(&check));
+        // Each language's emit time as a ratio to its run's floor, the median over runs.
+        let language_cells: String = languages
+            .iter()
+            .map(|e| {
+                let mut r: Vec<(f64, Duration)> = write
+                    .iter()
+                    .zip(&floor)
+                    .map(|(s, f)| {
+                        let d = s
+                            .timings
+                            .languages
+                            .iter()
+                            .find(|(n, _)| *n == e.name)
+                            .map_or(Duration::ZERO, |(_, d)| *d);
+                        (d.as_secs_f64() / f.total.as_secs_f64().max(1e-9), d)
+                    })
+                    .collect();
+                r.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let (ratio, d) = r[r.len() / 2];
+                format!(" {} | {ratio:.2} |", ms(d))
+            })
+            .collect();
         let (f, w, c, n) = (median(floor), median(write), median(check), median(noop));
         let t = w.timings;
         let _ = writeln!(
             report,
-            "| {} ({} codes) | {} | {} | {:.2} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {} | {} |",
+            "| {} ({} codes) | {} | {} | {:.2} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {} | {} |{language_cells}",
             case.label,
             case.codes,
             ms(f.total),

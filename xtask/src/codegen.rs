@@ -26,12 +26,16 @@ use std::path::{Component, Path, PathBuf};
 
 use errcat_codegen::OutputFile;
 
-/// The folders whose files are generated, relative to the workspace root, and the extension of those files.
-pub const GENERATED_DIRS: &[(&str, &str)] =
-    &[("generated/src/gen", "rs"), ("generated/docs", "md")];
-
-/// The folders the generator writes into: the generated ones and `catalog/` (for `schema.json`).
-const WRITTEN_DIRS: &[&str] = &["generated/src/gen", "generated/docs", "catalog"];
+/// The folders the generator writes into: every emitter's generated folders
+/// (`errcat_codegen::emit::generated_dirs`) and `catalog/` (for `schema.json`).
+fn written_dirs() -> Vec<&'static str> {
+    let mut dirs: Vec<&str> = errcat_codegen::emit::generated_dirs()
+        .into_iter()
+        .map(|(dir, _)| dir)
+        .collect();
+    dirs.push("catalog");
+    dirs
+}
 
 /// How the name of every temporary file ends: `.<name>.<random>.errcat-tmp`.
 const TEMP_SUFFIX: &str = ".errcat-tmp";
@@ -140,7 +144,7 @@ pub fn inside(root: &Path, rel: &str) -> io::Result<PathBuf> {
 
 /// Compares `files` with what is under `root`, reading on every core.
 pub fn plan<'a>(root: &Path, files: &'a [OutputFile]) -> io::Result<Plan<'a>> {
-    for dir in WRITTEN_DIRS {
+    for dir in written_dirs() {
         inside(root, dir)?;
     }
     let mut plan = Plan::default();
@@ -162,11 +166,10 @@ pub fn plan<'a>(root: &Path, files: &'a [OutputFile]) -> io::Result<Plan<'a>> {
             None => plan.unchanged += 1,
         }
     }
-    for dir in WRITTEN_DIRS {
-        let ext = GENERATED_DIRS
-            .iter()
-            .find(|(d, _)| d == dir)
-            .map(|(_, e)| *e);
+    // The folders come from the emitters, so a new language's orphans are found too.
+    let generated = errcat_codegen::emit::generated_dirs();
+    for dir in written_dirs() {
+        let ext = generated.iter().find(|(d, _)| *d == dir).map(|(_, e)| *e);
         let entries = match fs::read_dir(inside(root, dir)?) {
             Ok(e) => e,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
@@ -519,7 +522,7 @@ mod tests {
             let root =
                 std::env::temp_dir().join(format!("errcat-xtask-{}-{label}", std::process::id()));
             let _ = fs::remove_dir_all(&root);
-            for dir in WRITTEN_DIRS {
+            for dir in written_dirs() {
                 fs::create_dir_all(root.join(dir)).unwrap();
             }
             Tree(root)

@@ -14,7 +14,7 @@ fn a_no_op_codegen_rewrites_nothing() {
     let (code, out, err) = ws.xtask(&["codegen"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("; 0 written, 17 unchanged, 0 removed in "),
+        out.contains("; 0 written, 30 unchanged, 0 removed in "),
         "{out}"
     );
     assert_eq!(ws.snapshot(), before, "bytes or modification times changed");
@@ -27,7 +27,7 @@ fn check_passes_on_a_fresh_tree_and_writes_nothing() {
     let (code, out, _) = ws.xtask(&["codegen", "--check"]);
     assert_eq!(code, 0);
     assert!(
-        out.starts_with("codegen --check: 5 vendors, 77 codes; 17 files fresh"),
+        out.starts_with("codegen --check: 5 vendors, 77 codes; 30 files fresh"),
         "{out}"
     );
     assert_eq!(ws.snapshot(), before);
@@ -85,7 +85,7 @@ fn check_catches_a_hand_edit_a_missing_file_and_an_orphan() {
     let (code, out, err) = ws.xtask(&["codegen"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("; 2 written, 15 unchanged, 1 removed in "),
+        out.contains("; 2 written, 28 unchanged, 1 removed in "),
         "{out}"
     );
     assert!(!ws.path("generated/docs/gone.md").exists());
@@ -103,9 +103,19 @@ fn a_vendor_leaving_the_catalog_removes_its_generated_files() {
     let (code, out, err) = ws.xtask(&["codegen"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("codegen: 4 vendors, 70 codes;"), "{out}");
-    assert!(out.contains(" 2 removed in "), "{out}");
+    assert!(out.contains(" 4 removed in "), "{out}");
     assert!(!ws.path("generated/src/gen/inkog.rs").exists());
     assert!(!ws.path("generated/docs/inkog.md").exists());
+    assert!(!ws.path("generated/python/src/errcat/inkog.py").exists());
+    assert!(ws.path("generated/python/src/errcat/_vendor.py").exists());
+    assert!(
+        !ws.path("generated/typescript/src/vendors/inkog.ts")
+            .exists()
+    );
+    assert!(
+        ws.path("generated/typescript/src/runtime/index.ts")
+            .exists()
+    );
 }
 
 #[test]
@@ -515,10 +525,25 @@ fn deleting_the_generated_code_and_regenerating_gives_identical_bytes() {
     fs::remove_dir_all(ws.path("generated/src/gen")).unwrap();
     fs::remove_dir_all(ws.path("generated/docs")).unwrap();
     fs::remove_file(ws.path("catalog/schema.json")).unwrap();
+    fs::remove_dir_all(ws.path("generated/typescript/src/vendors")).unwrap();
+    fs::remove_file(ws.path("generated/typescript/src/index.ts")).unwrap();
+    for module in [
+        "_vendors",
+        "cert_ix",
+        "defendis",
+        "inkog",
+        "pentify",
+        "vantaprism",
+    ] {
+        fs::remove_file(ws.path(&format!("generated/python/src/errcat/{module}.py"))).unwrap();
+    }
+    for name in ["parse.json", "retry.json"] {
+        fs::remove_file(ws.path(&format!("generated/conformance/{name}"))).unwrap();
+    }
     let (code, out, err) = ws.xtask(&["codegen"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("; 17 written, 0 unchanged, 0 removed in "),
+        out.contains("; 30 written, 0 unchanged, 0 removed in "),
         "{out}"
     );
     let after: Vec<_> = ws

@@ -737,7 +737,11 @@ fn vendor(v: &Vendor) -> String {
     // value` item each, only the facts the catalog has), then the message
     // template and the examples.
     s.push_str("## Details\n\n");
-    for c in &v.codes {
+    let ts_classes = super::typescript::class_names(v);
+    let ts_namespace = super::typescript::namespace(v);
+    let py_classes = super::python::class_names(v);
+    let py_module = super::python::module(&v.id);
+    for ((c, ts_class), py_class) in v.codes.iter().zip(&ts_classes).zip(&py_classes) {
         let _ = write!(
             s,
             "<a id=\"{}\"></a>\n\n### {}\n\n",
@@ -796,6 +800,11 @@ fn vendor(v: &Vendor) -> String {
                 .collect();
             let _ = writeln!(s, "- **SDK names:** {}", names.join(", "));
         }
+        let _ = writeln!(
+            s,
+            "- **Generated types:** Rust `errcat::{}::ErrorCode::{}`, TypeScript `{ts_namespace}.{ts_class}`, Python `errcat.{py_module}.{py_class}`",
+            v.module, c.variant
+        );
         s.push('\n');
         if let Some(m) = &c.message {
             s.push_str("Message template");

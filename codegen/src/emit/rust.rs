@@ -561,16 +561,10 @@ fn skeleton(v: &Vendor) -> TokenStream {
     };
 
     // Statuses documented for exactly one code: a body without a code still maps to it.
-    let mut by_status: std::collections::BTreeMap<u16, Vec<usize>> = Default::default();
-    for (i, c) in v.codes.iter().enumerate() {
-        for s in &c.statuses {
-            by_status.entry(*s).or_default().push(i);
-        }
-    }
-    let (single_status, single_variant): (Vec<u16>, Vec<&Ident>) = by_status
-        .iter()
-        .filter(|(_, codes)| codes.len() == 1)
-        .map(|(s, codes)| (*s, &variants[codes[0]]))
+    let (single_status, single_variant): (Vec<u16>, Vec<&Ident>) = v
+        .single_status_codes()
+        .into_iter()
+        .map(|(s, i)| (s, &variants[i]))
         .unzip();
     let single_status_lit: Vec<Literal> = single_status
         .iter()

@@ -15,7 +15,8 @@ pub fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-/// A temporary copy of `catalog/` and `generated/` (sources, generated code and docs), removed on drop.
+/// A temporary copy of `catalog/` and `generated/` (sources, generated code, docs,
+/// conformance cases and the TypeScript and Python sources), removed on drop.
 pub struct TempWorkspace {
     /// Its root.
     pub root: PathBuf,
@@ -29,7 +30,14 @@ impl TempWorkspace {
         let root = std::env::temp_dir().join(format!("errcat-{name}-{}-{n}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         let real = workspace();
-        for dir in ["catalog", "generated/src", "generated/docs"] {
+        for dir in [
+            "catalog",
+            "generated/src",
+            "generated/docs",
+            "generated/conformance",
+            "generated/typescript/src",
+            "generated/python/src",
+        ] {
             copy_dir(&real.join(dir), &root.join(dir));
         }
         fs::copy(real.join("Cargo.toml"), root.join("Cargo.toml")).expect("copy Cargo.toml");

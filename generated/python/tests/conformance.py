@@ -1,0 +1,94 @@
+"""Runs one conformance case (the language-neutral JSON under ``generated/conformance/``) through the package."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import errcat
+from errcat import Attempt, Budget, Decision, Limits, Outcome, Request, TransportFailure, decide
+
+#: The cases every language runs, written by ``cargo xtask codegen`` (and by hand for edge.json).
+SHARED = Path(__file__).resolve().parents[2] / "conformance"
+
+#: Cases worked out by hand from the vendors' references, in the same format.
+HAND = Path(__file__).resolve().parent / "cases"
+
+
+def files() -> list[Path]:
+    """The shared case files, and the hand-written ones of this folder."""
+    return sorted(SHARED.glob("*.json")) + sorted(HAND.glob("*.json"))
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    """The cases of one file."""
+    with path.open(encoding="utf-8") as f:
+        cases: list[dict[str, Any]] = json.load(f)["cases"]
+    return cases
+
+
+def delay_ms(after_ns: int) -> int:
+    """A delay rounded to the nearest millisecond (half up), as the cases compare them."""
+    return (after_ns + 500_000) // 1_000_000
+
+
+def _limits(raw: dict[str, Any]) -> Limits:
+    max_wait = raw.get("max_wait_ms")
+    deadline = raw.get("deadline_ms")
+    return Limits(
+        max_attempts=raw.get("max_attempts"),
+        max_wait=None if max_wait is None else max_wait / 1000,
+        deadline=None if deadline is None else deadline / 1000,
+    )
+
+
+def parse_answer(case: dict[str, Any]) -> dict[str, Any]:
+    """What the package answers for a parse case, in the shape of its ``expect``."""
+    err = errcat.parse(case["vendor"], case["status"], case["headers"], case["body"].encode("utf-8"), case.get("now"))
+    return {"code": err.code, "message": err.message, "request_id": err.request_id, "kind": err.kind}
+
+
+def retry_answer(case: dict[str, Any]) -> dict[str, Any]:
+    """What the package answers for a retry case, in the shape of its ``expect`` (only the keys it has)."""
+    answer: dict[str, Any] = {}
+    outcome: Outcome
+    if "failure" in case:
+        outcome = TransportFailure.from_id(case["failure"])
+        policy = errcat.vendor(case["vendor"]).policy
+    else:
+        err = errcat.parse(
+            case["vendor"], case["status"], case["headers"], case["body"].encode("utf-8"), case.get("now")
+        )
+        answer["code"] = err.code
+        outcome = err.outcome()
+        policy = err.vendor.policy
+    request = Request(case["method"], bool(case.get("idempotency_key", False)))
+    decision = decide(
+        Attempt(
+            policy,
+            outcome,
+            request,
+            case.get("attempt", 1),
+            _limits(case.get("limits", {})),
+            case.get("elapsed_ms", 0) / 1000,
+            case.get("jitter", 0.5),
+        )
+    )
+    budget: Optional[dict[str, int]] = case.get("budget")
+    if budget is not None and decision.is_retry:
+        bucket = Budget(capacity=budget["capacity"], available=budget["available"])
+        if not bucket.try_withdraw(outcome):
+            decision = Decision(reason=errcat.GiveUpReason("budget_exhausted"))
+    if decision.after_ns is not None:
+        answer["decision"] = "retry"
+        answer["delay_ms"] = delay_ms(decision.after_ns)
+    else:
+        assert decision.reason is not None
+        answer["decision"] = "give_up"
+        answer["reason"] = decision.reason.id
+        if decision.reason.limit is not None:
+            answer["limit"] = decision.reason.limit
+    if "code" not in case["expect"]:
+        answer.pop("code", None)
+    return answer

@@ -1,0 +1,183 @@
+//! Every case of `generated/conformance/` against the Rust crate: the parse
+//! cases through `errcat::parse`, the retry and edge cases through `decide`
+//! with the case's attempt, request, limits, elapsed time, jitter and budget.
+//! The TypeScript and Python packages run the same files and must give the
+//! same answers; see `generated/conformance/README.md` for where the expected
+//! answers come from.
+
+use std::path::Path;
+use std::time::{Duration, UNIX_EPOCH};
+
+use errcat::{
+    Attempt, Budget, Decision, Envelope, GiveUpReason, Limits, Outcome, RawError, Request,
+    TransportFailure, Vendor, decide,
+};
+use serde_json::{Value, json};
+
+/// The cases of one file.
+fn cases(name: &str) -> Vec<Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("conformance")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let file: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    file["cases"].as_array().cloned().unwrap_or_default()
+}
+
+fn vendor(case: &Value) -> Vendor {
+    let id = case["vendor"].as_str().unwrap_or_default();
+    Vendor::from_id(id).unwrap_or_else(|| panic!("{}: no vendor {id}", case["name"]))
+}
+
+fn headers(case: &Value) -> Vec<(String, String)> {
+    case["headers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|pair| {
+            let text = |i: usize| pair[i].as_str().unwrap_or_default().to_owned();
+            (text(0), text(1))
+        })
+        .collect()
+}
+
+fn uint(value: &Value) -> Option<u64> {
+    value.as_u64()
+}
+
+/// Runs every case of `file` through `run`, and reports every disagreement at once.
+fn check(file: &str, run: impl Fn(&Value) -> Value) {
+    let all = cases(file);
+    assert!(!all.is_empty(), "{file} has no cases");
+    let failures: Vec<String> = all
+        .iter()
+        .filter_map(|case| {
+            let got = run(case);
+            (got != case["expect"]).then(|| {
+                format!(
+                    "{}\n    expected {}\n    got      {got}",
+                    case["name"], case["expect"]
+                )
+            })
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases of {file} disagree:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_parse_case_agrees() {
+    check("parse.json", |case| {
+        let status = uint(&case["status"]).unwrap_or_default() as u16;
+        let body = case["body"].as_str().unwrap_or_default();
+        let err = errcat::parse(vendor(case), status, &headers(case), body.as_bytes());
+        json!({
+            "code": err.code(),
+            "message": err.message(),
+            "request_id": err.request_id(),
+            "kind": err.kind().id(),
+        })
+    });
+}
+
+/// The decision a retry or edge case gives, in the cases' own terms.
+fn decision(case: &Value) -> Value {
+    let vendor = vendor(case);
+    let policy = vendor.policy();
+    let headers = headers(case);
+    let body = case["body"].as_str().unwrap_or_default().as_bytes();
+    let mut code = None;
+    let outcome = match case["failure"].as_str() {
+        Some(failure) => Outcome::Transport(match failure {
+            "connect" => TransportFailure::Connect,
+            "timeout" => TransportFailure::Timeout,
+            "reset" => TransportFailure::Reset,
+            other => panic!("{}: unknown failure {other}", case["name"]),
+        }),
+        None => {
+            let status = uint(&case["status"]).unwrap_or_default() as u16;
+            let err = errcat::parse(vendor, status, &headers, body);
+            code = Some(err.code().to_owned());
+            // The server's delay measured from the case's `now` (the envelope plays no part in it).
+            let now = UNIX_EPOCH + Duration::from_secs(uint(&case["now"]).unwrap_or_default());
+            let none = Envelope {
+                code: None,
+                message: "",
+                request_id: None,
+                request_id_header: None,
+                details: None,
+            };
+            let raw = RawError::parse_at(&none, policy.delay_header, status, &headers, body, now);
+            Outcome::Response {
+                status,
+                rule: err.retry_rule(),
+                any_method: err.any_method(),
+                retry_after: raw.retry_after,
+            }
+        }
+    };
+    let mut request = Request::new(case["method"].as_str().unwrap_or_default());
+    if case["idempotency_key"].as_bool() == Some(true) {
+        request = request.with_idempotency_key();
+    }
+    let l = &case["limits"];
+    let mut limits = Limits::new();
+    if let Some(n) = uint(&l["max_attempts"]) {
+        limits = limits.with_max_attempts(n as u32);
+    }
+    if let Some(ms) = uint(&l["max_wait_ms"]) {
+        limits = limits.with_max_wait(Duration::from_millis(ms));
+    }
+    if let Some(ms) = uint(&l["deadline_ms"]) {
+        limits = limits.with_deadline(Duration::from_millis(ms));
+    }
+    let budget = case.get("budget").map(|b| {
+        Budget::new()
+            .with_capacity(uint(&b["capacity"]).unwrap_or_default() as u32)
+            .with_available(uint(&b["available"]).unwrap_or_default() as u32)
+    });
+    let mut input = Attempt::new(policy, outcome, &request)
+        .with_attempt(uint(&case["attempt"]).unwrap_or_default() as u32)
+        .with_limits(&limits)
+        .with_elapsed(Duration::from_millis(
+            uint(&case["elapsed_ms"]).unwrap_or_default(),
+        ))
+        .with_jitter(case["jitter"].as_f64().unwrap_or_default());
+    if let Some(budget) = &budget {
+        input = input.with_budget(budget);
+    }
+    let mut got = match decide(&input) {
+        Decision::Retry { after } => {
+            let ms = (after.as_nanos() + 500_000) / 1_000_000;
+            json!({"decision": "retry", "delay_ms": ms as u64})
+        }
+        Decision::GiveUp { reason } => {
+            let mut v = json!({"decision": "give_up", "reason": reason.id()});
+            if let GiveUpReason::AttemptsExhausted { limit, .. }
+            | GiveUpReason::WaitTooLong { limit, .. } = reason
+            {
+                v["limit"] = limit.id().into();
+            }
+            v
+        }
+    };
+    if case["expect"].get("code").is_some() {
+        got["code"] = code.into();
+    }
+    got
+}
+
+#[test]
+fn every_retry_case_agrees() {
+    check("retry.json", decision);
+}
+
+#[test]
+fn every_edge_case_agrees() {
+    check("edge.json", decision);
+}

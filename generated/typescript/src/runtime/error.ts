@@ -1,0 +1,201 @@
+/**
+ * What every vendor module shares: the code table row, the vendor's facts and
+ * `ApiError`, the base of every vendor's error classes.
+ * @module
+ */
+
+import type { HeadersInput } from "./headers.js";
+import { parseRaw, type Body, type Envelope, type RawError } from "./response.js";
+import {
+  decide,
+  decideWithBudget,
+  ruleForUnknown,
+  type Budget,
+  type Decision,
+  type Limits,
+  type Outcome,
+  type Policy,
+  type Request,
+  type Rule,
+} from "./retry.js";
+
+/** What the catalog records about one code, as a frozen table row. */
+export interface CodeInfo {
+  /** The wire string. */
+  readonly code: string;
+  /** The documented HTTP statuses. */
+  readonly statuses: readonly number[];
+  /** The canonical kind id, such as `rate_limited`. */
+  readonly kind: string;
+  /** The retry rule. */
+  readonly retry: Rule;
+  /** Whether the reference declares the code safe to retry whatever the method. */
+  readonly anyMethod: boolean;
+  /** What the code means. */
+  readonly meaning: string;
+  /** The message template with its `{placeholders}`, when the reference gives one. */
+  readonly message: string | null;
+  /** What to do about it, when the reference says. */
+  readonly resolution: string | null;
+}
+
+/** A frozen table row; generated tables call this once per code. */
+export function codeInfo(
+  code: string,
+  statuses: readonly number[],
+  kind: string,
+  retry: Rule,
+  anyMethod: boolean,
+  meaning: string,
+  message: string | null,
+  resolution: string | null,
+): CodeInfo {
+  return Object.freeze({
+    code,
+    statuses: Object.freeze(statuses.slice()),
+    kind,
+    retry,
+    anyMethod,
+    meaning,
+    message,
+    resolution,
+  });
+}
+
+/** One vendor's facts. */
+export interface VendorInfo {
+  /** The catalog id, such as `cert-ix`. */
+  readonly id: string;
+  /** The display name. */
+  readonly name: string;
+  /** Where the fields sit in an error body. */
+  readonly envelope: Envelope;
+  /** The retry guidance. */
+  readonly policy: Policy;
+}
+
+/** The meaning reported for a code the catalog does not know. */
+export const UNKNOWN_MEANING = "A code the catalog does not know yet.";
+
+/** Options of {@link ApiError.retryDecision} beyond the attempt, request and jitter. */
+export interface DecisionOptions {
+  /** The client's own limits. */
+  readonly limits?: Limits;
+  /** Milliseconds since the first attempt was sent (used with a deadline). */
+  readonly elapsedMs?: number;
+  /** A retry budget to withdraw from when the decision is to retry. */
+  readonly budget?: Budget;
+}
+
+/**
+ * An error response from a vendor, parsed. Each vendor module has a base class
+ * extending this one and a class per code extending that; `message` is the
+ * message from the body (or an excerpt of a body that was not the envelope).
+ */
+export class ApiError extends Error {
+  /** The vendor's facts. */
+  readonly vendor: VendorInfo;
+  /** The HTTP status. */
+  readonly status: number;
+  /** The code as sent; for a body without one, the code documented for the status, else `""` (the status as text for a vendor keyed by status). */
+  readonly code: string;
+  /** The catalog's row for the code, `null` for a code the catalog does not know. */
+  readonly info: CodeInfo | null;
+  /** The request id, from the body or the vendor's request-id header. */
+  readonly requestId: string | null;
+  /** The endpoint-specific details from the body. */
+  readonly details: unknown;
+  /** The server's requested delay in milliseconds, from the vendor's delay header. */
+  readonly retryAfterMs: number | null;
+
+  constructor(vendor: VendorInfo, raw: RawError, code: string, info: CodeInfo | null) {
+    super(raw.message);
+    this.name = new.target.name;
+    this.vendor = vendor;
+    this.status = raw.status;
+    this.code = code;
+    this.info = info;
+    this.requestId = raw.requestId;
+    this.details = raw.details;
+    this.retryAfterMs = raw.retryAfterMs;
+  }
+
+  /** The canonical kind id (`unknown` for a code the catalog does not know). */
+  get kind(): string {
+    return this.info?.kind ?? "unknown";
+  }
+
+  /** What the code means. */
+  get meaning(): string {
+    return this.info?.meaning ?? UNKNOWN_MEANING;
+  }
+
+  /** The retry rule in force: the code's, or for an unknown code the status's. */
+  get retryRule(): Rule {
+    return this.info?.retry ?? ruleForUnknown(this.status, this.vendor.policy);
+  }
+
+  /** Whether the reference declares the code safe to retry whatever the method. */
+  get anyMethod(): boolean {
+    return this.info?.anyMethod ?? false;
+  }
+
+  /** This response as the outcome of an attempt, the input of `decide`. */
+  outcome(): Outcome {
+    return {
+      kind: "response",
+      status: this.status,
+      rule: this.retryRule,
+      anyMethod: this.anyMethod,
+      retryAfterMs: this.retryAfterMs,
+    };
+  }
+
+  /**
+   * Whether and when to retry after `attempt` attempts (including this one),
+   * deterministic given a `jitter` sample in [0, 1) (default a fresh one).
+   */
+  retryDecision(attempt: number, request: Request, jitter?: number, options: DecisionOptions = {}): Decision {
+    const input = {
+      policy: this.vendor.policy,
+      outcome: this.outcome(),
+      request,
+      attempt,
+      ...(options.limits !== undefined ? { limits: options.limits } : {}),
+      ...(options.elapsedMs !== undefined ? { elapsedMs: options.elapsedMs } : {}),
+      ...(jitter !== undefined ? { jitter } : {}),
+    };
+    return options.budget !== undefined ? decideWithBudget(input, options.budget) : decide(input);
+  }
+}
+
+/** A vendor's error class: constructed like {@link ApiError}. */
+export type ErrorClass<E extends ApiError> = new (
+  vendor: VendorInfo,
+  raw: RawError,
+  code: string,
+  info: CodeInfo | null,
+) => E;
+
+/**
+ * Parses a vendor's error response into the class of its code: the code from
+ * the body, else the code documented for the status alone (`byStatus`), else
+ * an unknown code (`""`, or the status as text for a vendor keyed by status),
+ * which gets the vendor's base class.
+ */
+export function parseVendor<E extends ApiError>(
+  vendor: VendorInfo,
+  table: Readonly<Record<string, readonly [CodeInfo, ErrorClass<E>]>>,
+  byStatus: Readonly<Record<number, string>>,
+  keyedByStatus: boolean,
+  base: ErrorClass<E>,
+  status: number,
+  headers: HeadersInput,
+  body: Body,
+  nowMs?: number,
+): E {
+  const raw = parseRaw(vendor.envelope, vendor.policy.delayHeader, status, headers, body, nowMs);
+  const code = raw.code ?? byStatus[status] ?? (keyedByStatus ? String(status) : "");
+  const row = Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
+  return row !== undefined ? new row[1](vendor, raw, code, row[0]) : new base(vendor, raw, code, null);
+}

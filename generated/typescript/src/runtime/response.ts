@@ -1,0 +1,248 @@
+/**
+ * Extraction of the error fields from an HTTP error response, driven by the
+ * vendor's envelope described as data. Mirrors the Rust crate's `RawError`.
+ * @module
+ */
+
+import { header, headerPairs, serverDelayMs, type HeadersInput } from "./headers.js";
+
+// The encoding APIs are globals in every JavaScript runtime this package
+// targets; declared here so the package needs no DOM or Node type library.
+declare const TextDecoder: new (label?: string, options?: { fatal?: boolean }) => {
+  decode(input: Uint8Array): string;
+};
+declare const TextEncoder: new () => { encode(input: string): Uint8Array };
+
+/** A response body: text, or the bytes as received. */
+export type Body = string | Uint8Array;
+
+/** The largest body, in UTF-8 bytes, that is parsed as JSON; larger bodies only yield an excerpt. */
+export const MAX_BODY = 1 << 20;
+/** The number of bytes of the body an excerpt keeps at most, before the ellipsis. */
+export const EXCERPT_LEN = 200;
+/** The longest message or request id kept from a body, in UTF-8 bytes; longer ones are cut. */
+export const MAX_MESSAGE = 4096;
+
+/** Where a vendor puts each error field: RFC 6901 JSON pointers and a header name. */
+export interface Envelope {
+  /** The pointer to the machine-readable code, if the vendor has one. */
+  readonly code: string | null;
+  /** The pointer to the human-readable message. */
+  readonly message: string;
+  /** The pointer to the request id in the body, if the vendor puts it there. */
+  readonly requestId: string | null;
+  /** The response header carrying the request id, if the vendor sends one. */
+  readonly requestIdHeader: string | null;
+  /** The pointer to the structured details, if the vendor has them. */
+  readonly details: string | null;
+}
+
+/** The fields of an error response, before they are mapped to a vendor's code. */
+export interface RawError {
+  /** The HTTP status. */
+  readonly status: number;
+  /** The machine-readable code, if the body has one. */
+  readonly code: string | null;
+  /** The message, or an excerpt of the body when it has none. */
+  readonly message: string;
+  /** The request id from the body or the request-id header. */
+  readonly requestId: string | null;
+  /** The structured details, of any JSON type (`undefined` when absent). */
+  readonly details: unknown;
+  /** The server's requested delay in milliseconds, from the delay header. */
+  readonly retryAfterMs: number | null;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+const lossy = new TextDecoder("utf-8");
+const encoder = new TextEncoder();
+
+/** Unicode White_Space, as Rust's `str::trim` and `split_whitespace` use it. */
+const SPACE_RUN = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+const SPACE_AT = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
+const SPACE_ENDS = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+/**
+ * Extracts the error fields from a response; it never throws and its work is
+ * bounded. `nowMs` (Unix milliseconds, default the clock, read only when
+ * needed) measures delays given as dates.
+ *
+ * The body (after an optional byte order mark) is parsed as JSON only when
+ * it is valid UTF-8 of at most {@link MAX_BODY} bytes. The code is the
+ * string, or the decimal text of the number, at the code pointer; the message
+ * the string at its pointer, else an {@link excerpt} of the body; the request
+ * id the string or number at its pointer (trimmed, non-empty), else the
+ * request-id header; the details whatever value is at their pointer.
+ */
+export function parseRaw(
+  envelope: Envelope,
+  delayHeader: string | null,
+  status: number,
+  headers: HeadersInput,
+  body: Body,
+  nowMs?: number,
+): RawError {
+  const pairs = headerPairs(headers);
+  let text: string | null;
+  let bytes: Uint8Array | null = null;
+  if (typeof body === "string") {
+    text = body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
+    if (text.length > MAX_BODY || (text.length * 3 > MAX_BODY && encoder.encode(text).length > MAX_BODY)) {
+      bytes = encoder.encode(text);
+      text = null;
+    }
+  } else {
+    bytes = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
+    text = null;
+    if (bytes.length <= MAX_BODY) {
+      try {
+        text = decoder.decode(bytes);
+      } catch {
+        text = null;
+      }
+    }
+  }
+  let json: unknown = undefined;
+  if (text !== null) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  const code = scalar(resolve(json, envelope.code), true);
+  const found = scalar(resolve(json, envelope.message), false);
+  const message = found !== null ? bounded(found, MAX_MESSAGE) : excerpt(bytes ?? text ?? "");
+  let requestId = scalar(resolve(json, envelope.requestId), true);
+  if (requestId !== null && (SPACE_AT.test(requestId[0] ?? "") || SPACE_AT.test(requestId[requestId.length - 1] ?? ""))) {
+    requestId = requestId.replace(SPACE_ENDS, "");
+  }
+  if (requestId === null || requestId === "") {
+    const fromHeader = envelope.requestIdHeader === null ? null : header(pairs, envelope.requestIdHeader);
+    requestId = fromHeader === null || fromHeader === "" ? null : fromHeader;
+  }
+  return {
+    status,
+    code,
+    message,
+    requestId: requestId === null ? null : bounded(requestId, MAX_MESSAGE),
+    details: resolve(json, envelope.details),
+    retryAfterMs: delayHeader === null ? null : serverDelayMs(pairs, delayHeader, nowMs),
+  };
+}
+
+/**
+ * The value at an RFC 6901 JSON pointer: `""` is the whole value, a pointer
+ * not starting with `/` matches nothing, array indices are decimal without a
+ * leading zero. `undefined` when nothing is there.
+ */
+export function resolve(value: unknown, pointer: string | null): unknown {
+  if (pointer === null || value === undefined) return undefined;
+  const tokens = tokensOf(pointer);
+  if (tokens === null) return undefined;
+  let current: unknown = value;
+  for (const token of tokens) {
+    if (Array.isArray(current)) {
+      const index = arrayIndex(token);
+      if (index < 0 || index >= current.length) return undefined;
+      current = current[index];
+    } else if (current !== null && typeof current === "object") {
+      if (!Object.prototype.hasOwnProperty.call(current, token)) return undefined;
+      current = (current as Record<string, unknown>)[token];
+    } else {
+      return undefined;
+    }
+  }
+  return current;
+}
+
+/** Each pointer's unescaped tokens, split once: a vendor has a handful of pointers. */
+const TOKENS = new Map<string, readonly string[] | null>();
+
+/** The unescaped reference tokens of a pointer; `null` for one that matches nothing. */
+function tokensOf(pointer: string): readonly string[] | null {
+  let tokens = TOKENS.get(pointer);
+  if (tokens === undefined) {
+    if (pointer === "") tokens = [];
+    else if (pointer[0] !== "/") tokens = null;
+    else {
+      tokens = pointer
+        .slice(1)
+        .split("/")
+        .map((t) => (t.includes("~") ? t.replace(/~1/g, "/").replace(/~0/g, "~") : t));
+    }
+    if (TOKENS.size < 1024) TOKENS.set(pointer, tokens);
+  }
+  return tokens;
+}
+
+/** The array index a token names (decimal digits without a leading zero), or -1. */
+function arrayIndex(token: string): number {
+  if (token.length === 0 || (token.length > 1 && token.charCodeAt(0) === 0x30)) return -1;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+  }
+  return Number(token);
+}
+
+/** A string, or with `numbers` a number's decimal text; else `null`. */
+function scalar(value: unknown, numbers: boolean): string | null {
+  if (typeof value === "string") return value;
+  if (numbers && typeof value === "number") return String(value);
+  return null;
+}
+
+/** The length of `text` in UTF-8 bytes. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** `text` cut to at most `max` UTF-8 bytes at a character boundary, with `…` when cut. */
+export function bounded(text: string, max: number): string {
+  if (text.length <= max / 3 || utf8Length(text) <= max) return text;
+  let n = 0;
+  let end = 0;
+  for (const ch of text) {
+    const size = utf8Length(ch);
+    if (n + size > max) break;
+    n += size;
+    end += ch.length;
+  }
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * A short, single-line excerpt of a body: the lossy UTF-8 decoding of at most
+ * the first {@link EXCERPT_LEN} bytes, cut back to a character boundary, every
+ * run of whitespace collapsed to one space and the ends trimmed; `…` is
+ * appended when the body was longer.
+ */
+export function excerpt(body: Body): string {
+  const bytes = typeof body === "string" ? encoder.encode(body) : body;
+  const cut = bytes.length > EXCERPT_LEN;
+  let end = Math.min(bytes.length, EXCERPT_LEN);
+  if (cut) {
+    for (let i = 0; i < 3; i++) {
+      const b = bytes[end];
+      if (b !== undefined && (b & 0xc0) === 0x80 && end > 0) end -= 1;
+      else break;
+    }
+  }
+  const collapsed = lossy.decode(bytes.subarray(0, end)).replace(SPACE_RUN, " ").replace(SPACE_ENDS, "");
+  const out = bounded(collapsed, EXCERPT_LEN);
+  return cut && !out.endsWith("…") ? `${out}…` : out;
+}
