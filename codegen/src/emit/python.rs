@@ -385,7 +385,7 @@ fn code_row(out: &mut String, c: &Code) {
         opt_string(c.message.as_deref()),
         opt_string(c.resolution.as_deref()),
         if c.retry_any_method { "True" } else { "False" },
-        opt_string(c.deprecated.as_deref()),
+        opt_string(c.deprecation_note().as_deref()),
     );
 }
 
@@ -408,7 +408,7 @@ fn code_doc(c: &Code) -> Vec<String> {
     if let Some(name) = c.sdk.get("python") {
         lines.push(format!("- Python SDK name: {name}"));
     }
-    if let Some(d) = &c.deprecated {
+    if let Some(d) = c.deprecation_note() {
         lines.push(format!("- Deprecated: {d}"));
     }
     lines

@@ -421,7 +421,7 @@ fn vendor_file(v: &Vendor) -> OutputFile {
         if let Some(res) = &c.resolution {
             lines.push(format!("Resolution: {res}"));
         }
-        if let Some(note) = &c.deprecated {
+        if let Some(note) = c.deprecation_note() {
             lines.push(format!("@deprecated {note}"));
         }
         doc(&mut s, "", &lines);
