@@ -28,11 +28,6 @@
 //! module per concern, re-exported here.
 #![deny(missing_docs)]
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;
-
 mod runtime;
 
 pub use runtime::{backoff, budget, decision, headers, limits, lookup, outcome, response, vendor};
@@ -53,7 +48,8 @@ pub use runtime::{
     Outcome, Policy, RawError, Request, Retrier, Retry, TransportFailure, decide, jitter_sample,
 };
 
-/// The README's examples, compiled as doctests when every adapter is built.
+/// The README's examples, compiled and run as doctests when every adapter is
+/// built (`cargo test -p errcat --all-features --doc`; CI runs it).
 #[cfg(all(doctest, feature = "tower", feature = "reqwest"))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
