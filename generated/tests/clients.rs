@@ -479,8 +479,21 @@ fn check_server(server: &Server, cases: &[Case], lasts: &[Last], client: &str) {
     );
 }
 
+/// Runs the client tests one at a time: they share tracing's process-wide
+/// callsite state, and a test that captures events missed them while another
+/// test's client ran beside it.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 #[tokio::test(start_paused = true)]
+#[allow(
+    clippy::await_holding_lock,
+    reason = "the guard only orders tests, each on its own thread"
+)]
 async fn reqwest_through_the_middleware_retries_as_the_catalog_says() {
+    let _serial = one_at_a_time();
     let catalog = support::catalog();
     let cases = cases(&catalog);
     let server = serve(&cases).await;
@@ -544,7 +557,12 @@ fn hyper_failure(error: &BoxError) -> Option<TransportFailure> {
 }
 
 #[tokio::test(start_paused = true)]
+#[allow(
+    clippy::await_holding_lock,
+    reason = "the guard only orders tests, each on its own thread"
+)]
 async fn a_hyper_client_under_the_tower_policy_retries_as_the_catalog_says() {
+    let _serial = one_at_a_time();
     let catalog = support::catalog();
     let cases = cases(&catalog);
     let server = serve(&cases).await;
@@ -823,7 +841,12 @@ fn reqwest_client(retrier: errcat::Retrier) -> reqwest_middleware::ClientWithMid
 }
 
 #[tokio::test(start_paused = true)]
+#[allow(
+    clippy::await_holding_lock,
+    reason = "the guard only orders tests, each on its own thread"
+)]
 async fn a_refused_connection_is_retried_for_any_method_with_the_vendors_backoff() {
+    let _serial = one_at_a_time();
     let catalog = support::catalog();
     let v = support::vendor(&catalog, "pentify");
     let max_attempts = v.retry.max_attempts.value;
@@ -865,7 +888,12 @@ async fn a_refused_connection_is_retried_for_any_method_with_the_vendors_backoff
 }
 
 #[tokio::test(start_paused = true)]
+#[allow(
+    clippy::await_holding_lock,
+    reason = "the guard only orders tests, each on its own thread"
+)]
 async fn one_service_and_one_budget_serve_request_after_request() {
+    let _serial = one_at_a_time();
     let catalog = support::catalog();
     let v = support::vendor(&catalog, "pentify");
     let vendor = support::runtime_vendor(v);
@@ -935,7 +963,12 @@ async fn one_service_and_one_budget_serve_request_after_request() {
 }
 
 #[tokio::test(start_paused = true)]
+#[allow(
+    clippy::await_holding_lock,
+    reason = "the guard only orders tests, each on its own thread"
+)]
 async fn a_post_carrying_the_vendors_idempotency_key_header_is_retried() {
+    let _serial = one_at_a_time();
     let catalog = support::catalog();
     let v = support::vendor(&catalog, "pentify");
     let key = v
