@@ -29,7 +29,7 @@ use tower::retry::Policy;
 /// documented status, and every example under a code with its status) as a response with
 /// the headers an SDK would see, for its vendor.
 fn responses() -> Vec<(errcat::Vendor, http::Response<Bytes>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
     let catalog = errcat_codegen::load_catalog(&dir)
         .unwrap_or_else(|problems| panic!("the catalog does not load:\n{problems:?}"));
     let mut out = Vec::new();
