@@ -31,7 +31,9 @@ pub fn check(
     result
 }
 
-fn write(workspace: &Path, dir: &Path, files: &[OutputFile]) -> io::Result<()> {
+/// Writes the crate [`check`] builds into `dir`: the runtime, `files`' modules
+/// under `src/gen/`, a manifest and the workspace's lock file.
+pub fn write(workspace: &Path, dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     copy_runtime(&workspace.join("generated/src"), &dir.join("src"))?;
     fs::create_dir_all(dir.join("src/gen"))?;
     for file in files {

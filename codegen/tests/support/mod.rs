@@ -4,6 +4,9 @@
 // Each test file uses only some of these.
 #![allow(dead_code)]
 
+#[path = "krate.rs"]
+pub mod krate;
+
 use std::fs;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -65,23 +68,12 @@ pub struct TempCrate {
 }
 
 impl TempCrate {
-    /// Writes the crate; `label` names its folder.
+    /// Writes the crate as [`krate::write`] does; `label` names its folder.
     pub fn new(label: &str, files: &[errcat_codegen::OutputFile]) -> TempCrate {
         let dir = std::env::temp_dir().join(format!("errcat-{label}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        copy_runtime(&workspace().join("generated/src"), &dir.join("src"));
-        fs::create_dir_all(dir.join("src/gen")).unwrap();
-        for file in files {
-            let name = std::path::Path::new(&file.path).file_name().unwrap();
-            fs::write(dir.join("src/gen").join(name), &file.contents).unwrap();
-        }
-        fs::write(
-            dir.join("Cargo.toml"),
-            "[package]\nname = \"errcat\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-             [dependencies]\nserde_json = \"1\"\n\n[features]\nserde = []\nhttp = []\ntower = []\nreqwest = []\ntracing = []\n\n[workspace]\n",
-        )
-        .unwrap();
-        fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+        krate::write(&workspace(), &dir, files)
+            .unwrap_or_else(|e| panic!("cannot write the crate in {}: {e}", dir.display()));
         TempCrate { dir }
     }
 
@@ -110,20 +102,4 @@ fn workspace() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-/// Copies the runtime's files and folders, leaving out the generated `gen/`.
-fn copy_runtime(from: &std::path::Path, to: &std::path::Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if path.is_dir() {
-            if entry.file_name() != "gen" {
-                copy_runtime(&path, &to.join(entry.file_name()));
-            }
-        } else {
-            fs::copy(&path, to.join(entry.file_name())).unwrap();
-        }
-    }
 }
