@@ -93,28 +93,25 @@ impl RawError {
         now: SystemTime,
     ) -> RawError {
         let body = body.strip_prefix(BOM).unwrap_or(body);
-        let mut json = if body.len() <= MAX_BODY {
-            serde_json::from_slice::<Value>(body).ok()
-        } else {
-            None
-        };
-        // Fields in the order they are read. Each is moved out of the parsed
-        // body unless a field read after it reads the same value or one around it.
         let pointers = [
             envelope.code,
             Some(envelope.message),
             envelope.request_id,
             envelope.details,
         ];
-        let keep = |i: usize| {
-            pointers[i].is_some_and(|p| pointers[i + 1..].iter().flatten().any(|q| within(p, q)))
+        let [code, message, request_id, details] = if body.len() <= MAX_BODY {
+            extract(body, pointers).unwrap_or_default()
+        } else {
+            Default::default()
         };
-        let code = scalar_at(&mut json, pointers[0], keep(0), true);
-        let message = scalar_at(&mut json, pointers[1], keep(1), false)
+        let code = code.and_then(|v| scalar(v, true));
+        let message = message
+            .and_then(|v| scalar(v, false))
             .map(|m| bounded(m, MAX_MESSAGE))
             .unwrap_or_else(|| excerpt(body));
         // A request id is text or a number; an empty one is no request id.
-        let request_id = scalar_at(&mut json, pointers[2], keep(2), true)
+        let request_id = request_id
+            .and_then(|v| scalar(v, true))
             .map(trimmed)
             .filter(|id| !id.is_empty())
             .or_else(|| {
@@ -125,11 +122,6 @@ impl RawError {
                     .map(str::to_owned)
             })
             .map(|id| bounded(id, MAX_MESSAGE));
-        let details = json
-            .as_mut()
-            .zip(envelope.details)
-            .and_then(|(json, pointer)| resolve_mut(json, pointer))
-            .map(Value::take);
         let retry_after = delay_header.and_then(|name| headers::retry_after(headers, name, now));
         RawError {
             status,
@@ -152,15 +144,6 @@ pub fn resolve<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
     })
 }
 
-/// [`resolve`], for a value to take out of the body.
-fn resolve_mut<'a>(value: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
-    tokens(pointer)?.try_fold(value, |current, token| match current {
-        Value::Object(map) => map.get_mut(&*token),
-        Value::Array(items) => items.get_mut(array_index(&token)?),
-        _ => None,
-    })
-}
-
 /// The unescaped reference tokens of a pointer; `None` for one that matches nothing.
 fn tokens(pointer: &str) -> Option<impl Iterator<Item = Cow<'_, str>>> {
     let rest = match pointer {
@@ -170,13 +153,7 @@ fn tokens(pointer: &str) -> Option<impl Iterator<Item = Cow<'_, str>>> {
     Some(
         rest.into_iter()
             .flat_map(|rest| rest.split('/'))
-            .map(|token| {
-                if token.contains('~') {
-                    Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
-                } else {
-                    Cow::Borrowed(token)
-                }
-            }),
+            .map(unescape),
     )
 }
 
@@ -189,32 +166,186 @@ fn array_index(token: &str) -> Option<usize> {
     token.parse().ok()
 }
 
-/// Whether the value at pointer `inner` is the value at `outer` or part of it.
-fn within(inner: &str, outer: &str) -> bool {
-    if !inner.contains('~') && !outer.contains('~') {
-        // Without escapes, the tokens are the text between slashes.
-        let rest = inner.strip_prefix(outer);
-        return rest.is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+/// A reference token unescaped (`~1` is `/`, `~0` is `~`), borrowed when it has no escape.
+fn unescape(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
     }
-    let (Some(mut inner), Some(mut outer)) = (tokens(inner), tokens(outer)) else {
-        return false;
-    };
-    outer.all(|o| inner.next().is_some_and(|i| i == o))
 }
 
-/// The string at `pointer`, or with `numbers` the decimal text of a number there;
-/// the string is moved out of the body unless `keep`.
-fn scalar_at(
-    json: &mut Option<Value>,
-    pointer: Option<&str>,
-    keep: bool,
-    numbers: bool,
-) -> Option<String> {
-    match resolve_mut(json.as_mut()?, pointer?)? {
-        Value::String(text) if keep => Some(text.clone()),
-        Value::String(text) => Some(std::mem::take(text)),
+/// The string in `value`, or with `numbers` the decimal text of a number.
+fn scalar(value: Value, numbers: bool) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text),
         Value::Number(number) if numbers => Some(number.to_string()),
         _ => None,
+    }
+}
+
+/// The values at four JSON pointers into `body` (`None` pointers find nothing), or `None`
+/// when the body is not JSON.
+///
+/// One pass over the body, in the manner of a `serde_json::Value` parse followed by
+/// [`resolve`] for each pointer, and with the same answers: the same syntax and nesting
+/// limit make a body unparsable, and of repeated keys the last one counts. It builds only
+/// the values the pointers reach: no map, key or string for any other part of the body.
+fn extract(body: &[u8], pointers: [Option<&str>; 4]) -> Option<[Option<Value>; 4]> {
+    let mut found = Default::default();
+    let mut reader = serde_json::Deserializer::from_slice(body);
+    let wanted = Wanted(pointers.map(|p| p.filter(|p| p.is_empty() || p.starts_with('/'))));
+    let seed = Extract {
+        wanted,
+        found: &mut found,
+    };
+    serde_core::de::DeserializeSeed::deserialize(seed, &mut reader).ok()?;
+    reader.end().ok()?;
+    Some(found)
+}
+
+/// For each of the four pointers, the part not yet matched on the way to the value being
+/// read: `Some("")` when the pointer ends at it, `None` when the pointer does not lead there.
+#[derive(Clone, Copy)]
+struct Wanted<'p>([Option<&'p str>; 4]);
+
+impl<'p> Wanted<'p> {
+    fn ends_here(&self) -> bool {
+        self.0.contains(&Some(""))
+    }
+
+    /// The pointers that go on into the member or element whose token `matches`.
+    fn child(&self, matches: impl Fn(&str) -> bool) -> Wanted<'p> {
+        Wanted(self.0.map(|pointer| {
+            let rest = pointer?.strip_prefix('/')?;
+            let (token, rest) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            matches(token).then_some(rest)
+        }))
+    }
+
+    fn member(&self, key: &str) -> Wanted<'p> {
+        self.child(|token| unescape(token) == key)
+    }
+
+    fn element(&self, index: usize) -> Wanted<'p> {
+        self.child(|token| array_index(token) == Some(index))
+    }
+}
+
+/// Reads one value, storing into `found` what the pointers in `wanted` reach inside it.
+struct Extract<'f, 'p> {
+    wanted: Wanted<'p>,
+    found: &'f mut [Option<Value>; 4],
+}
+
+impl<'de> serde_core::de::DeserializeSeed<'de> for Extract<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde_core::Deserializer<'de>>(self, reader: D) -> Result<(), D::Error> {
+        if !self.wanted.ends_here() {
+            // Not `serde::de::IgnoredAny` for a part no pointer reaches: serde_json skips
+            // that without its nesting limit, and would accept bodies a `Value` parse refuses.
+            return reader.deserialize_any(self);
+        }
+        // A pointer ends at this value: build all of it, and find inside it the pointers that go on.
+        let value: Value = serde_core::Deserialize::deserialize(reader)?;
+        let ends = self.wanted.0.iter().rposition(|p| *p == Some(""));
+        for (i, (slot, pointer)) in self.found.iter_mut().zip(self.wanted.0).enumerate() {
+            if let Some(pointer) = pointer
+                && Some(i) != ends
+            {
+                *slot = resolve(&value, pointer).cloned();
+            }
+        }
+        if let Some(i) = ends {
+            self.found[i] = Some(value);
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde_core::de::Visitor<'de> for Extract<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde_core::de::SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(()) = items.next_element_seed(Extract {
+            wanted: self.wanted.element(index),
+            found: &mut *self.found,
+        })? {
+            index += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: serde_core::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(wanted) = map.next_key_seed(Member(self.wanted))? {
+            // Of repeated keys the last counts: forget what an earlier one gave.
+            for (slot, pointer) in self.found.iter_mut().zip(wanted.0) {
+                if pointer.is_some() {
+                    *slot = None;
+                }
+            }
+            map.next_value_seed(Extract {
+                wanted,
+                found: &mut *self.found,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads an object's key, giving the pointers that go on into its value.
+struct Member<'p>(Wanted<'p>);
+
+impl<'de, 'p> serde_core::de::DeserializeSeed<'de> for Member<'p> {
+    type Value = Wanted<'p>;
+
+    fn deserialize<D: serde_core::Deserializer<'de>>(
+        self,
+        reader: D,
+    ) -> Result<Wanted<'p>, D::Error> {
+        reader.deserialize_str(self)
+    }
+}
+
+impl<'de, 'p> serde_core::de::Visitor<'de> for Member<'p> {
+    type Value = Wanted<'p>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Wanted<'p>, E> {
+        Ok(self.0.member(key))
     }
 }
 
@@ -297,6 +428,69 @@ mod tests {
             "/a/b~1c/1/~0d/deeper",
         ] {
             assert_eq!(super::resolve(&v, p), v.pointer(p), "{p:?}");
+        }
+    }
+
+    /// JSON text over a few keys, repeated keys and arrays included, sometimes broken.
+    fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let keys = proptest::sample::select(vec!["e", "code", "", "0", "a/b", "~", "\\u0065"]);
+        let leaf = prop_oneof![
+            Just("null".to_owned()),
+            Just("true".to_owned()),
+            Just("-1.5e3".to_owned()),
+            Just("42".to_owned()),
+            Just("\"x\"".to_owned()),
+            Just("\" r1 \"".to_owned()),
+            Just("\"\\u00e9\\n\"".to_owned()),
+        ];
+        let value = leaf.prop_recursive(4, 40, 5, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5)
+                    .prop_map(|items| format!("[{}]", items.join(","))),
+                proptest::collection::vec((keys.clone(), inner), 0..5).prop_map(|members| {
+                    let members: Vec<String> = members
+                        .iter()
+                        .map(|(k, v)| format!("\"{k}\":{v}"))
+                        .collect();
+                    format!("{{{}}}", members.join(","))
+                }),
+            ]
+        });
+        // One byte in eight cases replaced, dropped or doubled: bodies that are not JSON.
+        (value, any::<u8>(), any::<usize>(), 0..24u8).prop_map(|(text, byte, at, how)| {
+            let mut bytes = text.into_bytes();
+            let at = at % bytes.len().max(1);
+            match how {
+                0 if !bytes.is_empty() => bytes[at] = byte % 128,
+                1 if !bytes.is_empty() => drop(bytes.remove(at)),
+                2 if !bytes.is_empty() => bytes.insert(at, bytes[at]),
+                _ => {}
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            failure_persistence: None,
+            ..proptest::test_runner::Config::with_cases(2048)
+        })]
+
+        /// What one pass finds at each pointer is what parsing the whole body as a
+        /// `Value` and following the pointer finds, whatever the body.
+        #[test]
+        fn extract_agrees_with_value_and_pointer(
+            body in json_text(),
+            pointers in proptest::array::uniform4(proptest::option::of(proptest::sample::select(vec![
+                "", "/e", "/e/code", "/e/0", "/0", "/0/e", "/e/e/code", "/a~1b", "/~0", "/~0/0",
+                "/", "//", "/e/", "e", "/code/00", "/e/01", "/e/~2",
+            ]))),
+        ) {
+            let expected = serde_json::from_slice::<Value>(body.as_bytes())
+                .ok()
+                .map(|value| pointers.map(|p| p.and_then(|p| value.pointer(p).cloned())));
+            proptest::prop_assert_eq!(super::extract(body.as_bytes(), pointers), expected);
         }
     }
 
