@@ -40,7 +40,7 @@ use reqwest::ResponseBuilderExt;
 use reqwest_middleware::{Middleware, Next};
 use tokio::time::Instant;
 
-use crate::{Budget, Decision, GiveUpReason, Limits, Request, Retrier, TransportFailure};
+use crate::{Budget, Decision, Limits, Request, Retrier, TransportFailure};
 
 /// A `reqwest_middleware::Middleware` that retries as the vendor's reference says, within
 /// the client's limits and budget. See the [module documentation](self).
@@ -78,13 +78,18 @@ impl RetryMiddleware {
     }
 
     /// Sends `request` until the decision is to stop, and returns the last result.
+    ///
+    /// A success costs one clone of the request and nothing else: the clock is read only
+    /// for a client deadline, and the error path (reading the body, deciding, waiting)
+    /// is boxed, so the future every request carries stays small.
     async fn send(
         &self,
         request: reqwest::Request,
         extensions: &mut Extensions,
         next: Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
-        let started = Instant::now();
+        let started = self.retrier.limits().deadline().map(|_| Instant::now());
+        let elapsed = || started.map(|s| s.elapsed()).unwrap_or_default();
         let mut attempt: u32 = 0;
         loop {
             let Some(this_attempt) = request.try_clone() else {
@@ -92,21 +97,28 @@ impl RetryMiddleware {
                 return next.run(request, extensions).await;
             };
             attempt = attempt.saturating_add(1);
-            let result = next.clone().run(this_attempt, extensions).await;
-            let (decision, result) = match result {
-                Ok(response) => self.decide(response, &request, attempt, started).await,
+            let (decision, result) = match next.clone().run(this_attempt, extensions).await {
+                Ok(response) if response.status().as_u16() < 400 => {
+                    self.retrier.after_success();
+                    return Ok(response);
+                }
+                Ok(response) => {
+                    let sent = self.request(&request);
+                    Box::pin(self.decide(response, &sent, attempt, elapsed)).await
+                }
                 Err(error) => match failure_of(&error) {
                     Some(failure) => {
                         let sent = self.request(&request);
-                        let elapsed = started.elapsed();
-                        let decision = self.retrier.after_failure(failure, &sent, attempt, elapsed);
+                        let decision =
+                            self.retrier
+                                .after_failure(failure, &sent, attempt, elapsed());
                         (decision, Err(error))
                     }
                     None => return Err(error),
                 },
             };
             match decision.delay() {
-                Some(wait) => tokio::time::sleep(wait).await,
+                Some(wait) => Box::pin(tokio::time::sleep(wait)).await,
                 None => return result,
             }
         }
@@ -125,23 +137,15 @@ impl RetryMiddleware {
         }
     }
 
-    /// Decides after a response, reading an error body and handing back the response rebuilt.
+    /// Decides after an error response, reading its body and handing back the response rebuilt.
     async fn decide(
         &self,
         mut response: reqwest::Response,
-        request: &reqwest::Request,
+        sent: &Request,
         attempt: u32,
-        started: Instant,
+        elapsed: impl Fn() -> std::time::Duration,
     ) -> (Decision, reqwest_middleware::Result<reqwest::Response>) {
         let status = response.status();
-        if status.as_u16() < 400 {
-            self.retrier.after_success();
-            let not_an_error = Decision::GiveUp {
-                reason: GiveUpReason::NotAnError,
-            };
-            return (not_an_error, Ok(response));
-        }
-        let sent = self.request(request);
         let version = response.version();
         let url = response.url().clone();
         let headers = std::mem::take(response.headers_mut());
@@ -155,19 +159,15 @@ impl RetryMiddleware {
                 } else {
                     TransportFailure::Reset
                 };
-                let elapsed = started.elapsed();
-                let decision = self.retrier.after_failure(failure, &sent, attempt, elapsed);
+                let decision = self
+                    .retrier
+                    .after_failure(failure, sent, attempt, elapsed());
                 return (decision, Err(error.into()));
             }
         };
-        let decision = self.retrier.after_response(
-            status.as_u16(),
-            &headers,
-            &body,
-            &sent,
-            attempt,
-            started.elapsed(),
-        );
+        let decision =
+            self.retrier
+                .after_response(status.as_u16(), &headers, &body, sent, attempt, elapsed());
         let mut rebuilt = http::Response::builder()
             .status(status)
             .version(version)
