@@ -13,7 +13,7 @@
 //!   runtime (client and server on one thread, so the ratio is the middleware's own
 //!   cost, not the scheduler's).
 
-#[path = "../tests/support/server.rs"]
+#[path = "../e2e/tests/support/server.rs"]
 mod server;
 
 use std::hint::black_box;

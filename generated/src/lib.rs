@@ -47,9 +47,3 @@ pub use runtime::{
     Attempt, Backoff, Budget, Decision, Envelope, GiveUpReason, Headers, Jitter, Limit, Limits,
     Outcome, Policy, RawError, Request, Retrier, Retry, TransportFailure, decide, jitter_sample,
 };
-
-/// The README's examples, compiled and run as doctests when every adapter is
-/// built (`cargo test -p errcat --all-features --doc`; CI runs it).
-#[cfg(all(doctest, feature = "tower", feature = "reqwest"))]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;

@@ -1,7 +1,6 @@
 //! A `tower::retry::Policy` for `http::Request` / `http::Response` services that retries as the vendor's reference says (feature `tower`).
 //!
 //! ```
-//! use bytes::Bytes;
 //! use errcat::tower_retry::RetryPolicy;
 //! use errcat::{Budget, Limits, Vendor};
 //! use tower::retry::RetryLayer;
@@ -11,7 +10,7 @@
 //!     .with_limits(Limits::new().with_deadline(std::time::Duration::from_secs(60)))
 //!     .with_budget(Budget::new());
 //! let layer: RetryLayer<RetryPolicy> = RetryLayer::new(policy);
-//! # let _ = (layer, Bytes::new());
+//! # let _ = layer;
 //! ```
 //!
 //! What the policy needs from the service:
@@ -179,7 +178,8 @@ where
         // tower calls this on the service's own policy just before the first attempt
         // (and then clones the policy for the request), and on the request's clone before
         // every retry: only the former has made no attempt yet.
-        if self.attempt == 0 {
+        // The clock is read only for a client deadline, the one limit measured on it.
+        if self.attempt == 0 && self.retrier.limits().deadline().is_some() {
             self.started = Some(Instant::now());
         }
         Some(request.clone())

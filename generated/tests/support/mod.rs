@@ -12,7 +12,12 @@ pub const DEFAULT_REQUEST_ID_HEADER: &str = "X-Request-Id";
 
 /// Loads the real catalog the crate is generated from.
 pub fn catalog() -> ir::Catalog {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog");
+    // The workspace's `catalog/`, from this crate or the end-to-end tests' crate below it.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("catalog"))
+        .find(|dir| dir.join("README.md").is_file())
+        .expect("the workspace's catalog/ folder");
     match errcat_codegen::load_catalog(&dir) {
         Ok(catalog) => catalog,
         Err(problems) => panic!("the catalog does not load:\n{problems:?}"),

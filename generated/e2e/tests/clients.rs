@@ -9,6 +9,7 @@
 #[path = "support/server.rs"]
 mod server;
 #[allow(unused_macros, unused_imports)]
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 use std::collections::BTreeMap;
