@@ -283,10 +283,15 @@ fn hostile_text_type_checks_as_typescript_and_is_kept_exactly() {
     let files = errcat_codegen::emit::typescript::files(&catalog(&hostile_vendor()));
     let package = support::packages::TypeScript::build("injection", &files);
     let script = "const m = await import('./dist/index.js'); \
+                  const { readFileSync } = await import('node:fs'); \
                   const codes = Object.values(m.acme.CODES); \
                   const classes = Object.keys(m.acme).filter((k) => typeof m.acme[k] === 'function'); \
-                  process.stdout.write(JSON.stringify({ vendor: m.acme.VENDOR, codes, classes }));";
-    let got = package.node(script, b"");
+                  const err = m.acme.fromResponse(422, {}, readFileSync(0, 'utf8')); \
+                  const parsed = [err.constructor.name, err.code]; \
+                  process.stdout.write(JSON.stringify({ vendor: m.acme.VENDOR, codes, classes, parsed }));";
+    // A body carrying the hostile alias: the table's key holds it exactly.
+    let body = serde_json::json!({"err\"or": {"c*/de": HOSTILE_ASCII, "m#[sg": "hi"}});
+    let got = package.node(script, body.to_string().as_bytes());
     let big = format!("{HOSTILE} {}", "x".repeat(100_000));
     assert_eq!(got["vendor"]["name"], HOSTILE);
     assert_eq!(got["vendor"]["envelope"]["code"], "/err\"or/c*~1de");
@@ -299,6 +304,8 @@ fn hostile_text_type_checks_as_typescript_and_is_kept_exactly() {
     assert_eq!(first["message"], HOSTILE_TEMPLATE);
     assert_eq!(first["resolution"], HOSTILE);
     assert_eq!(first["retry"]["action"], HOSTILE);
+    assert_eq!(first["aliases"], serde_json::json!([HOSTILE_ASCII]));
+    assert_eq!(got["parsed"], serde_json::json!(["XError", "x\"*/{"]));
     assert_eq!(got["codes"][1]["code"], "#[doc = \"x\"]");
     assert_eq!(got["codes"][1]["meaning"], HOSTILE);
     // The hostile `sdk.typescript` is no identifier: the names are derived instead.
