@@ -335,6 +335,7 @@ print(json.dumps({
     "public": sorted(n for n in dir(m) if not n.startswith("_") and not isinstance(getattr(m, n), type)),
     "base": m.TABLE.base.__name__,
     "classes": [c.__name__ for c in m.TABLE.by_code.values()],
+    "aliases": {a: c.__name__ for a, c in m.TABLE.aliases.items()},
     "codes": [dataclasses.asdict(c) for c in m.CODES],
     "vendor": [m.VENDOR.id, m.VENDOR.name],
     "envelope": dataclasses.asdict(m.ENVELOPE),
@@ -384,6 +385,11 @@ fn a_python_module_built_from_hostile_text_imports_and_keeps_the_text() {
     assert_eq!(code["meaning"], big.as_str());
     assert_eq!(code["message"], HOSTILE_TEMPLATE);
     assert_eq!(code["resolution"], HOSTILE);
+    assert_eq!(code["aliases"], serde_json::json!([HOSTILE_ASCII]));
+    assert_eq!(
+        hostile["aliases"],
+        serde_json::json!({HOSTILE_ASCII: "XError"})
+    );
     // The deprecation reads as the Rust crate gives it: removed or
     // deprecated, since when, why, each part kept exactly.
     let note = catalog(&hostile_vendor()).vendors[0].codes[0].deprecation_note();
