@@ -11,8 +11,7 @@
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use errcat_codegen::load::Source;
 
@@ -281,77 +280,18 @@ fn a_crate_built_from_hostile_text_compiles() {
 /// compiled and imported its tables hold every text exactly.
 #[test]
 fn hostile_text_type_checks_as_typescript_and_is_kept_exactly() {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let package = workspace.join("generated/typescript");
-    let tsc = package.join("node_modules/.bin/tsc");
-    if !tsc.exists() {
-        // The package's one dev-dependency, pinned by its lock file; a fresh
-        // clone has not installed it yet.
-        let installed = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&package)
-            .status();
-        assert!(
-            installed.is_ok_and(|s| s.success()) && tsc.exists(),
-            "{} is missing and `npm ci` in generated/typescript did not install it (Node.js 18 or later and npm are needed)",
-            tsc.display()
-        );
-    }
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("errcat-injection-ts-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(dir.join("src/runtime")).unwrap();
-    for entry in fs::read_dir(package.join("src/runtime")).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(
-            entry.path(),
-            dir.join("src/runtime").join(entry.file_name()),
-        )
-        .unwrap();
-    }
-    fs::copy(package.join("tsconfig.json"), dir.join("tsconfig.json")).unwrap();
-    fs::write(dir.join("package.json"), "{\"type\": \"module\"}\n").unwrap();
-    for file in errcat_codegen::emit::typescript::files(&catalog(&hostile_vendor())) {
-        let rel = file.path.strip_prefix("generated/typescript/").unwrap();
-        fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
-        fs::write(dir.join(rel), file.contents).unwrap();
-    }
-    let check = Command::new(&tsc)
-        .args(["--noEmit", "--strict", "-p", "tsconfig.json"])
-        .current_dir(&dir)
-        .output()
-        .expect("run tsc");
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
-    let build = Command::new(&tsc)
-        .args(["-p", "tsconfig.json"])
-        .current_dir(&dir)
-        .output()
-        .expect("run tsc");
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stdout)
-    );
+    let files = errcat_codegen::emit::typescript::files(&catalog(&hostile_vendor()));
+    let package = support::packages::TypeScript::build("injection", &files);
     let script = "const m = await import('./dist/index.js'); \
+                  const { readFileSync } = await import('node:fs'); \
                   const codes = Object.values(m.acme.CODES); \
                   const classes = Object.keys(m.acme).filter((k) => typeof m.acme[k] === 'function'); \
-                  process.stdout.write(JSON.stringify({ vendor: m.acme.VENDOR, codes, classes }));";
-    let run = Command::new("node")
-        .args(["--input-type=module", "-e", script])
-        .current_dir(&dir)
-        .output()
-        .expect("run node");
-    let _ = fs::remove_dir_all(&dir);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let got: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+                  const err = m.acme.fromResponse(422, {}, readFileSync(0, 'utf8')); \
+                  const parsed = [err.constructor.name, err.code]; \
+                  process.stdout.write(JSON.stringify({ vendor: m.acme.VENDOR, codes, classes, parsed }));";
+    // A body carrying the hostile alias: the table's key holds it exactly.
+    let body = serde_json::json!({"err\"or": {"c*/de": HOSTILE_ASCII, "m#[sg": "hi"}});
+    let got = package.node(script, body.to_string().as_bytes());
     let big = format!("{HOSTILE} {}", "x".repeat(100_000));
     assert_eq!(got["vendor"]["name"], HOSTILE);
     assert_eq!(got["vendor"]["envelope"]["code"], "/err\"or/c*~1de");
@@ -364,6 +304,8 @@ fn hostile_text_type_checks_as_typescript_and_is_kept_exactly() {
     assert_eq!(first["message"], HOSTILE_TEMPLATE);
     assert_eq!(first["resolution"], HOSTILE);
     assert_eq!(first["retry"]["action"], HOSTILE);
+    assert_eq!(first["aliases"], serde_json::json!([HOSTILE_ASCII]));
+    assert_eq!(got["parsed"], serde_json::json!(["XError", "x\"*/{"]));
     assert_eq!(got["codes"][1]["code"], "#[doc = \"x\"]");
     assert_eq!(got["codes"][1]["meaning"], HOSTILE);
     // The hostile `sdk.typescript` is no identifier: the names are derived instead.
@@ -393,6 +335,7 @@ print(json.dumps({
     "public": sorted(n for n in dir(m) if not n.startswith("_") and not isinstance(getattr(m, n), type)),
     "base": m.TABLE.base.__name__,
     "classes": [c.__name__ for c in m.TABLE.by_code.values()],
+    "aliases": {a: c.__name__ for a, c in m.TABLE.aliases.items()},
     "codes": [dataclasses.asdict(c) for c in m.CODES],
     "vendor": [m.VENDOR.id, m.VENDOR.name],
     "envelope": dataclasses.asdict(m.ENVELOPE),
@@ -408,48 +351,7 @@ fn probe_python(
     example: &str,
     label: &str,
 ) -> serde_json::Value {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let dir = std::env::temp_dir().join(format!("errcat-py-{label}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    let package = dir.join("errcat");
-    fs::create_dir_all(&package).unwrap();
-    let runtime = workspace.join(errcat_codegen::emit::python::DIR);
-    for entry in fs::read_dir(&runtime).unwrap() {
-        let path = entry.unwrap().path();
-        let text = fs::read_to_string(&path).unwrap_or_default();
-        let hand_written = !text.lines().take(3).any(|l| l.contains("@generated"));
-        if path.is_file() && hand_written {
-            fs::copy(&path, package.join(path.file_name().unwrap())).unwrap();
-        }
-    }
-    for file in files {
-        fs::write(
-            package.join(Path::new(&file.path).file_name().unwrap()),
-            &file.contents,
-        )
-        .unwrap();
-    }
-    let mut child = Command::new("python3")
-        .args(["-W", "error", "-c", PYTHON_PROBE])
-        .env("PYTHONPATH", &dir)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 runs (Python 3.9 or later is needed for the Python package's checks)");
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), example.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let _ = fs::remove_dir_all(&dir);
-    assert!(
-        out.status.success(),
-        "the generated Python module does not import: {}",
-        String::from_utf8_lossy(&out.stderr)
-            .chars()
-            .take(4000)
-            .collect::<String>()
-    );
-    serde_json::from_slice(&out.stdout).expect("the probe prints JSON")
+    support::packages::Python::new(label, files).run(PYTHON_PROBE, example.as_bytes())
 }
 
 /// The hostile vendor's Python module imports without a warning, has the shape
@@ -483,6 +385,11 @@ fn a_python_module_built_from_hostile_text_imports_and_keeps_the_text() {
     assert_eq!(code["meaning"], big.as_str());
     assert_eq!(code["message"], HOSTILE_TEMPLATE);
     assert_eq!(code["resolution"], HOSTILE);
+    assert_eq!(code["aliases"], serde_json::json!([HOSTILE_ASCII]));
+    assert_eq!(
+        hostile["aliases"],
+        serde_json::json!({HOSTILE_ASCII: "XError"})
+    );
     // The deprecation reads as the Rust crate gives it: removed or
     // deprecated, since when, why, each part kept exactly.
     let note = catalog(&hostile_vendor()).vendors[0].codes[0].deprecation_note();

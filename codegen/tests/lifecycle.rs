@@ -3,8 +3,11 @@
 //! Two vendors are generated into a copy of errcat's runtime: a small one,
 //! whose `from_code` is a string `match`, and one above the match limit, whose
 //! `from_code` probes a hash table. A test program in that crate parses every
-//! alias and every deprecated code; compiling it must warn where it names a
-//! deprecated variant and nowhere else (the generated lookups name them too).
+//! alias and every deprecated code, and runs the conformance cases generated
+//! for the two vendors; compiling it must warn where it names a deprecated
+//! variant and nowhere else (the generated lookups name them too). The
+//! TypeScript and Python packages generated for the same vendors must parse
+//! every alias to its code as Rust does, and pass the same cases.
 
 mod support;
 
@@ -104,6 +107,26 @@ fn aliases_parse_to_their_code_and_print_canonically() {
 }
 
 #[test]
+fn every_generated_parse_case_agrees() {
+    let file: serde_json::Value = serde_json::from_str(include_str!("parse.json")).unwrap();
+    let cases = file["cases"].as_array().unwrap();
+    assert!(!cases.is_empty());
+    for case in cases {
+        let vendor = errcat::Vendor::from_id(case["vendor"].as_str().unwrap()).unwrap();
+        let status = case["status"].as_u64().unwrap() as u16;
+        let body = case["body"].as_str().unwrap();
+        let err = errcat::parse(vendor, status, &[], body.as_bytes());
+        let got = serde_json::json!({
+            "code": err.code(),
+            "message": err.message(),
+            "request_id": err.request_id(),
+            "kind": err.kind().id(),
+        });
+        assert_eq!(got, case["expect"], "{}", case["name"]);
+    }
+}
+
+#[test]
 fn deprecated_codes_still_parse_and_say_what_replaces_them() {
     let gone = acme::ErrorCode::from_code("gone");
     assert_eq!(gone, acme::ErrorCode::Gone);
@@ -134,14 +157,26 @@ fn a_code_carries_what_the_docs_know() {
 }
 "##;
 
-fn generate() -> Vec<errcat_codegen::OutputFile> {
+fn catalog() -> errcat_codegen::ir::Catalog {
     let sources = [("acme.yaml", acme()), ("bulk.yaml", bulk())].map(|(name, text)| Source {
         file_name: name.into(),
         bytes: text.into_bytes(),
     });
-    let catalog = errcat_codegen::catalog_from_sources("catalog", &sources)
-        .unwrap_or_else(|d| panic!("{}", d.render()));
-    errcat_codegen::emit::rust::files(&catalog).unwrap()
+    errcat_codegen::catalog_from_sources("catalog", &sources)
+        .unwrap_or_else(|d| panic!("{}", d.render()))
+}
+
+fn generate() -> Vec<errcat_codegen::OutputFile> {
+    errcat_codegen::emit::rust::files(&catalog()).unwrap()
+}
+
+/// The generated `parse.json` for the two vendors.
+fn parse_cases() -> String {
+    errcat_codegen::emit::conformance::files(&catalog())
+        .into_iter()
+        .find(|f| f.path.ends_with("/parse.json"))
+        .expect("parse.json")
+        .contents
 }
 
 #[test]
@@ -172,6 +207,7 @@ fn naming_a_deprecated_code_warns_and_parsing_still_yields_it() {
     let krate = support::TempCrate::new("lifecycle", &generate());
     fs::create_dir_all(krate.dir.join("tests")).unwrap();
     fs::write(krate.dir.join("tests/lifecycle.rs"), PROGRAM).unwrap();
+    fs::write(krate.dir.join("tests/parse.json"), parse_cases()).unwrap();
     let out = krate.cargo(&["test", "--color", "never", "--test", "lifecycle"], "");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -193,5 +229,203 @@ fn naming_a_deprecated_code_warns_and_parsing_still_yields_it() {
     }
     // Only the program warns: the generated crate names every variant without a warning.
     assert!(!stderr.contains("(lib) generated"), "{stderr}");
-    assert!(stdout.contains("test result: ok. 3 passed"), "{stdout}");
+    assert!(stdout.contains("test result: ok. 4 passed"), "{stdout}");
+}
+
+/// Each alias gives one parse case, in the vendor's envelope, expected to
+/// parse to its code: the cases every language runs.
+#[test]
+fn every_alias_has_a_parse_case_expecting_its_code() {
+    let file: serde_json::Value = serde_json::from_str(&parse_cases()).unwrap();
+    let got: Vec<(String, String, String, String)> = file["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["name"].as_str().unwrap().contains("/alias "))
+        .map(|c| {
+            let body: serde_json::Value =
+                serde_json::from_str(c["body"].as_str().unwrap()).unwrap();
+            let text = |v: &serde_json::Value| v.as_str().unwrap().to_owned();
+            let wire = text(&body["error"]["code"]);
+            (
+                text(&c["vendor"]),
+                wire,
+                text(&c["expect"]["code"]),
+                text(&c["expect"]["kind"]),
+            )
+        })
+        .collect();
+    let want = [
+        ("acme", "NotFound", "not_found", "not_found"),
+        ("acme", "missing", "not_found", "not_found"),
+        ("bulk", "seven", "code_7", "invalid_request"),
+        ("bulk", "SEVEN_ALT", "code_7", "invalid_request"),
+        ("bulk", "last-but-not-least", "code_599", "invalid_request"),
+    ]
+    .map(|(v, w, c, k)| (v.to_owned(), w.to_owned(), c.to_owned(), k.to_owned()));
+    assert_eq!(got, want);
+}
+
+/// Spellings sent to each vendor (status, vendor, code in the body) and the
+/// class, code and kind each must parse to: every alias, a code, and spellings
+/// that are no alias (another case, an unlisted word), which stay unknown.
+const PROBES: &[(&str, u16, &str, &str, &str, &str)] = &[
+    (
+        "acme",
+        404,
+        "not_found",
+        "NotFoundError",
+        "not_found",
+        "not_found",
+    ),
+    (
+        "acme",
+        404,
+        "NotFound",
+        "NotFoundError",
+        "not_found",
+        "not_found",
+    ),
+    (
+        "acme",
+        404,
+        "missing",
+        "NotFoundError",
+        "not_found",
+        "not_found",
+    ),
+    (
+        "acme",
+        404,
+        "NOT_FOUND",
+        "AcmeError",
+        "NOT_FOUND",
+        "unknown",
+    ),
+    ("acme", 404, "Missing", "AcmeError", "Missing", "unknown"),
+    (
+        "bulk",
+        400,
+        "seven",
+        "Code7Error",
+        "code_7",
+        "invalid_request",
+    ),
+    (
+        "bulk",
+        400,
+        "SEVEN_ALT",
+        "Code7Error",
+        "code_7",
+        "invalid_request",
+    ),
+    (
+        "bulk",
+        400,
+        "last-but-not-least",
+        "Code599Error",
+        "code_599",
+        "invalid_request",
+    ),
+    (
+        "bulk",
+        400,
+        "code_598",
+        "Code598Error",
+        "code_598",
+        "invalid_request",
+    ),
+    ("bulk", 400, "eight", "BulkError", "eight", "unknown"),
+];
+
+/// What a script is given: the probes as `[vendor, status, body]` and the
+/// generated parse cases.
+fn script_input() -> Vec<u8> {
+    let probes: Vec<serde_json::Value> = PROBES
+        .iter()
+        .map(|(vendor, status, wire, ..)| {
+            let body = serde_json::json!({"error": {"code": wire, "message": "m"}});
+            serde_json::json!([vendor, status, body.to_string()])
+        })
+        .collect();
+    let cases: serde_json::Value = serde_json::from_str(&parse_cases()).unwrap();
+    serde_json::json!({"probes": probes, "cases": cases["cases"]})
+        .to_string()
+        .into_bytes()
+}
+
+/// What every language must answer for [`script_input`]: each probe's class,
+/// code and kind, each case's expected answer, and the aliases in the code tables.
+fn expected_answers() -> serde_json::Value {
+    let cases: serde_json::Value = serde_json::from_str(&parse_cases()).unwrap();
+    let expect: Vec<&serde_json::Value> = cases["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["expect"])
+        .collect();
+    let probes: Vec<[&str; 3]> = PROBES
+        .iter()
+        .map(|&(.., class, code, kind)| [class, code, kind])
+        .collect();
+    serde_json::json!({
+        "probes": probes,
+        "cases": expect,
+        "aliases": [["NotFound", "missing"], [], ["seven", "SEVEN_ALT"]],
+    })
+}
+
+const TYPESCRIPT: &str = r#"
+import { readFileSync } from "node:fs";
+const m = await import("./dist/index.js");
+const input = JSON.parse(readFileSync(0, "utf8"));
+const probes = input.probes.map(([vendor, status, body]) => {
+  const err = m.parse(vendor, status, {}, body, 0);
+  return [err.constructor.name, err.code, err.kind];
+});
+const cases = input.cases.map((c) => {
+  const err = m.parse(c.vendor, c.status, c.headers, c.body, 0);
+  return { code: err.code, message: err.message, request_id: err.requestId, kind: err.kind };
+});
+const aliases = [m.acme.CODES["not_found"], m.acme.CODES["gone"], m.bulk.CODES["code_7"]].map((c) => c.aliases);
+process.stdout.write(JSON.stringify({ probes, cases, aliases }));
+"#;
+
+const PYTHON: &str = r#"
+import json, sys
+import errcat
+from errcat import acme, bulk
+data = json.load(sys.stdin)
+probes = []
+for vendor, status, body in data["probes"]:
+    err = errcat.parse(vendor, status, {}, body, 0)
+    probes.append([type(err).__name__, err.code, err.kind])
+cases = []
+for c in data["cases"]:
+    err = errcat.parse(c["vendor"], c["status"], c["headers"], c["body"], 0)
+    cases.append({"code": err.code, "message": err.message, "request_id": err.request_id, "kind": err.kind})
+row = lambda m, code: list(next(r for r in m.CODES if r.code == code).aliases)
+aliases = [row(acme, "not_found"), row(acme, "gone"), row(bulk, "code_7")]
+print(json.dumps({"probes": probes, "cases": cases, "aliases": aliases}))
+"#;
+
+/// The TypeScript package parses each alias to its code's class and its
+/// code's own spelling, keeps a spelling that is no alias unknown, lists the
+/// aliases in `CODES`, and passes the generated parse cases.
+#[test]
+fn typescript_parses_aliases_as_rust_does() {
+    let files = errcat_codegen::emit::typescript::files(&catalog());
+    let package = support::packages::TypeScript::build("lifecycle", &files);
+    assert_eq!(
+        package.node(TYPESCRIPT, &script_input()),
+        expected_answers()
+    );
+}
+
+/// The Python package does the same, through `errcat.parse`.
+#[test]
+fn python_parses_aliases_as_rust_does() {
+    let files = errcat_codegen::emit::python::files(&catalog());
+    let package = support::packages::Python::new("lifecycle", &files);
+    assert_eq!(package.run(PYTHON, &script_input()), expected_answers());
 }

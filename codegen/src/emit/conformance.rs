@@ -99,6 +99,15 @@ fn code_for_status(v: &Vendor, status: u16) -> String {
     }
 }
 
+/// The code a wire spelling parses to: the code that has it as an alias (an
+/// exact match), else the spelling itself.
+fn canonical(v: &Vendor, wire: String) -> String {
+    v.codes
+        .iter()
+        .find(|c| c.aliases.contains(&wire))
+        .map_or(wire, |c| c.code.clone())
+}
+
 /// The kind id of a code, `unknown` for a code the catalog does not have.
 fn kind_of(v: &Vendor, code: &str) -> &'static str {
     v.codes
@@ -112,7 +121,7 @@ fn kind_of(v: &Vendor, code: &str) -> &'static str {
 fn expect_parse(v: &Vendor, status: u16, body: &Value, header_id: Option<&str>) -> Option<Value> {
     let env = &v.envelope;
     let code = match text(at(body, env.code.as_deref()), true) {
-        Some(code) => code,
+        Some(code) => canonical(v, code),
         None => code_for_status(v, status),
     };
     let message = text(at(body, Some(&env.message)), false)?;
@@ -129,7 +138,8 @@ fn expect_parse(v: &Vendor, status: u16, body: &Value, header_id: Option<&str>) 
 }
 
 /// One case per example body, and one more with the request-id header for a
-/// vendor that has one.
+/// vendor that has one; then one per alias, a body in the vendor's envelope
+/// carrying the alias at the code's first status, which parses to the code.
 fn parse_cases(v: &Vendor) -> Vec<String> {
     let mut out = Vec::new();
     for c in &v.codes {
@@ -143,28 +153,48 @@ fn parse_cases(v: &Vendor) -> Vec<String> {
                 variants.push((format!("{name} (request-id header)"), Some(header)));
             }
             for (name, header) in variants {
-                let headers: Vec<[&str; 2]> = header
-                    .iter()
-                    .map(|h| [h.as_str(), HEADER_REQUEST_ID])
-                    .collect();
-                let header_id = header.map(|_| HEADER_REQUEST_ID);
-                if let Some(expect) = expect_parse(v, ex.status, &body, header_id) {
-                    out.push(
-                        json!({
-                            "name": name,
-                            "vendor": v.id,
-                            "status": ex.status,
-                            "headers": headers,
-                            "body": ex.body,
-                            "expect": expect,
-                        })
-                        .to_string(),
-                    );
-                }
+                out.extend(parse_case(v, name, ex.status, header, &ex.body, &body));
             }
+        }
+        let Some(&status) = c.statuses.first() else {
+            continue;
+        };
+        for alias in &c.aliases {
+            let text = body_for(v, alias);
+            let body: Value = serde_json::from_str(&text).expect("a body built as JSON");
+            let name = format!("{}/{}/alias {alias}", v.id, c.code);
+            out.extend(parse_case(v, name, status, None, &text, &body));
         }
     }
     out
+}
+
+/// A parse case of `body` (its text and its JSON) at `status`, with the
+/// request-id `header` when given; `None` when [`expect_parse`] has no answer.
+fn parse_case(
+    v: &Vendor,
+    name: String,
+    status: u16,
+    header: Option<&String>,
+    text: &str,
+    body: &Value,
+) -> Option<String> {
+    let headers: Vec<[&str; 2]> = header
+        .iter()
+        .map(|h| [h.as_str(), HEADER_REQUEST_ID])
+        .collect();
+    let expect = expect_parse(v, status, body, header.map(|_| HEADER_REQUEST_ID))?;
+    Some(
+        json!({
+            "name": name,
+            "vendor": v.id,
+            "status": status,
+            "headers": headers,
+            "body": text,
+            "expect": expect,
+        })
+        .to_string(),
+    )
 }
 
 /// Sets `value` at `pointer` in `body`, making objects on the way; false when

@@ -172,6 +172,14 @@ fn float(x: f64) -> String {
     }
 }
 
+/// Items as a Python tuple literal: `(a,)` for one, `(a, b)` for more.
+fn tuple(items: &[String]) -> String {
+    match items {
+        [one] => format!("({one},)"),
+        _ => format!("({})", items.join(", ")),
+    }
+}
+
 /// An optional integer as a Python literal.
 fn opt_int(x: Option<u64>) -> String {
     x.map_or_else(|| "None".to_owned(), |x| x.to_string())
@@ -232,10 +240,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
     };
     let ns = |ms: Option<u64>| opt_int(ms.map(|ms| ms.saturating_mul(1_000_000)));
     let methods: Vec<String> = r.safe_methods.value.iter().map(|m| string(m)).collect();
-    let methods = match methods.len() {
-        1 => format!("({},)", methods[0]),
-        _ => format!("({})", methods.join(", ")),
-    };
+    let methods = tuple(&methods);
     let _ = write!(
         out,
         "#: The retry guidance of the reference (backoff, attempt limit, delay header, safe methods).\n\
@@ -330,7 +335,18 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         let class = &classes[i];
         let _ = writeln!(out, "        {status}: {class},");
     }
-    out.push_str("    },\n)\n\n\n");
+    out.push_str("    },\n");
+    // Each alias's class, only for a vendor that has aliases (the argument defaults to none).
+    if v.codes.iter().any(|c| !c.aliases.is_empty()) {
+        out.push_str("    # Each alias's class: an alias parses to its code, in the code's own spelling.\n    {\n");
+        for (c, class) in v.codes.iter().zip(&classes) {
+            for alias in &c.aliases {
+                let _ = writeln!(out, "        {}: {class},", string(alias));
+            }
+        }
+        out.push_str("    },\n");
+    }
+    out.push_str(")\n\n\n");
     let _ = writeln!(
         out,
         "def from_response(\n    \
@@ -361,10 +377,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
 /// One row of `CODES`.
 fn code_row(out: &mut String, c: &Code) {
     let statuses: Vec<String> = c.statuses.iter().map(u16::to_string).collect();
-    let statuses = match statuses.len() {
-        1 => format!("({},)", statuses[0]),
-        _ => format!("({})", statuses.join(", ")),
-    };
+    let statuses = tuple(&statuses);
     let _ = write!(
         out,
         "    _vendor.CodeInfo(\n        \
@@ -376,8 +389,7 @@ fn code_row(out: &mut String, c: &Code) {
              message={},\n        \
              resolution={},\n        \
              any_method={},\n        \
-             deprecated={},\n    \
-         ),\n",
+             deprecated={},\n",
         string(&c.code),
         string(c.kind.id()),
         rule(&c.retry),
@@ -387,6 +399,12 @@ fn code_row(out: &mut String, c: &Code) {
         if c.retry_any_method { "True" } else { "False" },
         opt_string(c.deprecation_note().as_deref()),
     );
+    // `aliases` defaults to none, so a code without any keeps its row as it was.
+    if !c.aliases.is_empty() {
+        let aliases: Vec<String> = c.aliases.iter().map(|a| string(a)).collect();
+        let _ = writeln!(out, "        aliases={},", tuple(&aliases));
+    }
+    out.push_str("    ),\n");
 }
 
 /// A code's class docstring.
@@ -404,6 +422,10 @@ fn code_doc(c: &Code) -> Vec<String> {
     }
     if let Some(r) = &c.resolution {
         lines.push(format!("- Resolution: {r}"));
+    }
+    if !c.aliases.is_empty() {
+        let aliases: Vec<String> = c.aliases.iter().map(|a| format!("``{a}``")).collect();
+        lines.push(format!("- Also sent as: {}", aliases.join(", ")));
     }
     if let Some(name) = c.sdk.get("python") {
         lines.push(format!("- Python SDK name: {name}"));

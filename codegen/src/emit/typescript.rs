@@ -379,9 +379,16 @@ fn vendor_file(v: &Vendor) -> OutputFile {
     s.push_str("export const CODES: Readonly<Record<Code, CodeInfo>> = Object.freeze({\n");
     for c in &v.codes {
         let statuses: Vec<String> = c.statuses.iter().map(u16::to_string).collect();
+        // The runtime's `aliases` defaults to none, so a code without any keeps its row as it was.
+        let aliases = if c.aliases.is_empty() {
+            String::new()
+        } else {
+            let aliases: Vec<String> = c.aliases.iter().map(|a| lit(a)).collect();
+            format!(", [{}]", aliases.join(", "))
+        };
         let _ = writeln!(
             s,
-            "  [{code}]: codeInfo({code}, [{statuses}], {kind}, {rule}, {any}, {meaning}, {message}, {resolution}),",
+            "  [{code}]: codeInfo({code}, [{statuses}], {kind}, {rule}, {any}, {meaning}, {message}, {resolution}{aliases}),",
             code = lit(&c.code),
             statuses = statuses.join(", "),
             kind = lit(c.kind.id()),
@@ -421,6 +428,10 @@ fn vendor_file(v: &Vendor) -> OutputFile {
         if let Some(res) = &c.resolution {
             lines.push(format!("Resolution: {res}"));
         }
+        if !c.aliases.is_empty() {
+            let aliases: Vec<String> = c.aliases.iter().map(|a| format!("`{a}`")).collect();
+            lines.push(format!("Also sent as {}.", aliases.join(", ")));
+        }
         if let Some(note) = c.deprecation_note() {
             lines.push(format!("@deprecated {note}"));
         }
@@ -440,6 +451,16 @@ fn vendor_file(v: &Vendor) -> OutputFile {
     for (c, class) in v.codes.iter().zip(&classes) {
         let code = lit(&c.code);
         let _ = writeln!(s, "  [{code}]: [CODES[{code}], {class}],");
+    }
+    // An alias maps to its code's row and class; `parseVendor` gives the row's
+    // code, so an alias parses to its code's own spelling as in Rust.
+    if v.codes.iter().any(|c| !c.aliases.is_empty()) {
+        s.push_str("  // Each alias: it parses to its code, in the code's own spelling.\n");
+    }
+    for (c, class) in v.codes.iter().zip(&classes) {
+        for alias in &c.aliases {
+            let _ = writeln!(s, "  [{}]: [CODES[{}], {class}],", lit(alias), lit(&c.code));
+        }
     }
     s.push_str("});\n\n");
     s.push_str("/** The code a body without one maps to, by status. */\n");

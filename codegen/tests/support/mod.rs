@@ -1,11 +1,13 @@
 //! What the catalog tests share: loading files from a throw-away catalog
-//! folder, and building a crate from generated modules.
+//! folder, and building a crate, an npm package or a Python package from
+//! generated modules.
 
 // Each test file uses only some of these.
 #![allow(dead_code)]
 
 #[path = "krate.rs"]
 pub mod krate;
+pub mod packages;
 
 use std::fs;
 use std::path::PathBuf;

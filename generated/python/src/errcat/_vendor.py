@@ -34,7 +34,10 @@ _NS = 1_000_000_000
 
 @dataclass(frozen=True)
 class CodeInfo:
-    """What the catalog records about one code: a row of the vendor's code table."""
+    """What the catalog records about one code: a row of the vendor's code table.
+
+    ``aliases`` are the other spellings the vendor has sent for the code; each parses to it.
+    """
 
     code: str
     statuses: tuple[int, ...]
@@ -45,6 +48,7 @@ class CodeInfo:
     resolution: Optional[str] = None
     any_method: bool = False
     deprecated: Optional[str] = None
+    aliases: tuple[str, ...] = ()
 
     @property
     def status(self) -> Optional[int]:
@@ -238,9 +242,13 @@ E = TypeVar("E", bound=ApiError)
 
 
 class Table(Generic[E]):
-    """A vendor's lookup from wire code and from status to its error classes."""
+    """A vendor's lookup from wire code and from status to its error classes.
 
-    __slots__ = ("vendor", "base", "by_code", "by_status")
+    ``by_code`` holds each code's class under the code, ``aliases`` each alias's (an exact
+    spelling): an alias parses to its code's class, with the code's own spelling as ``code``.
+    """
+
+    __slots__ = ("vendor", "base", "by_code", "by_status", "aliases")
 
     def __init__(
         self,
@@ -248,11 +256,13 @@ class Table(Generic[E]):
         base: type[E],
         by_code: dict[str, type[E]],
         by_status: dict[int, type[E]],
+        aliases: Optional[dict[str, type[E]]] = None,
     ) -> None:
         self.vendor = vendor
         self.base = base
         self.by_code = by_code
         self.by_status = by_status
+        self.aliases: dict[str, type[E]] = {} if aliases is None else aliases
 
     def from_response(
         self,
@@ -271,7 +281,10 @@ class Table(Generic[E]):
             vendor.envelope, vendor.policy.delay_header, headers, body, now
         )
         if code is not None:
-            return self.by_code.get(code, self.base)(status, code, message, request_id, details, wait)
+            found = self.by_code.get(code) or self.aliases.get(code, self.base)
+            if found.info is not None:
+                code = found.info.code  # an alias gives its code's own spelling
+            return found(status, code, message, request_id, details, wait)
         cls = self.by_status.get(status)
         if cls is not None and cls.info is not None:
             return cls(status, cls.info.code, message, request_id, details, wait)

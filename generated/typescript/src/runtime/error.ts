@@ -37,9 +37,11 @@ export interface CodeInfo {
   readonly message: string | null;
   /** What to do about it, when the reference says. */
   readonly resolution: string | null;
+  /** Other spellings the vendor has sent for the code, which parse to it. */
+  readonly aliases: readonly string[];
 }
 
-/** A frozen table row; generated tables call this once per code. */
+/** A frozen table row; generated tables call this once per code (`aliases` default to none). */
 export function codeInfo(
   code: string,
   statuses: readonly number[],
@@ -49,6 +51,7 @@ export function codeInfo(
   meaning: string,
   message: string | null,
   resolution: string | null,
+  aliases: readonly string[] = [],
 ): CodeInfo {
   return Object.freeze({
     code,
@@ -59,6 +62,7 @@ export function codeInfo(
     meaning,
     message,
     resolution,
+    aliases: Object.freeze(aliases.slice()),
   });
 }
 
@@ -97,7 +101,7 @@ export class ApiError extends Error {
   readonly vendor: VendorInfo;
   /** The HTTP status. */
   readonly status: number;
-  /** The code as sent; for a body without one, the code documented for the status, else `""` (the status as text for a vendor keyed by status). */
+  /** The code as sent (an alias as its code's own spelling); for a body without one, the code documented for the status, else `""` (the status as text for a vendor keyed by status). */
   readonly code: string;
   /** The catalog's row for the code, `null` for a code the catalog does not know. */
   readonly info: CodeInfo | null;
@@ -181,7 +185,9 @@ export type ErrorClass<E extends ApiError> = new (
  * Parses a vendor's error response into the class of its code: the code from
  * the body, else the code documented for the status alone (`byStatus`), else
  * an unknown code (`""`, or the status as text for a vendor keyed by status),
- * which gets the vendor's base class.
+ * which gets the vendor's base class. `table` holds each code and each alias
+ * (an exact spelling); a known code's error carries its row's code, so an
+ * alias gives the code's own spelling.
  */
 export function parseVendor<E extends ApiError>(
   vendor: VendorInfo,
@@ -197,5 +203,5 @@ export function parseVendor<E extends ApiError>(
   const raw = parseRaw(vendor.envelope, vendor.policy.delayHeader, status, headers, body, nowMs);
   const code = raw.code ?? byStatus[status] ?? (keyedByStatus ? String(status) : "");
   const row = Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
-  return row !== undefined ? new row[1](vendor, raw, code, row[0]) : new base(vendor, raw, code, null);
+  return row !== undefined ? new row[1](vendor, raw, row[0].code, row[0]) : new base(vendor, raw, code, null);
 }
