@@ -40,10 +40,21 @@ impl Request {
     /// case-insensitively). A key sent in the body is not seen here: mark such a request
     /// with [`Request::with_idempotency_key`].
     pub fn from_http<B>(request: &http::Request<B>, policy: &Policy) -> Request {
-        let method = Request::from_http_method(request.method());
+        Request::from_http_parts(request.method(), request.headers(), policy)
+    }
+
+    /// Creates the request that `method` and `headers` make, as [`Request::from_http`]
+    /// does, for a client whose request type is not an `http::Request` (such as
+    /// `reqwest::Request`).
+    pub fn from_http_parts(
+        method: &http::Method,
+        headers: &http::HeaderMap,
+        policy: &Policy,
+    ) -> Request {
+        let method = Request::from_http_method(method);
         let keyed = policy
             .idempotency_key
-            .is_some_and(|name| request.headers().header_values(name).next().is_some());
+            .is_some_and(|name| headers.header_values(name).next().is_some());
         if keyed {
             method.with_idempotency_key()
         } else {
@@ -158,6 +169,11 @@ mod tests {
         assert!(request.has_idempotency_key());
         // A vendor without an idempotency key: the header means nothing.
         assert!(!Request::from_http(&keyed, &vantaprism::POLICY).has_idempotency_key());
+        // The parts of a request that is not an `http::Request` read alike.
+        let parts = Request::from_http_parts(keyed.method(), keyed.headers(), &policy);
+        assert_eq!(parts, request);
+        let get = Request::from_http_parts(&http::Method::GET, &HeaderMap::new(), &policy);
+        assert_eq!(get, Request::new("GET"));
         let bare = http::Request::post("https://example.test/")
             .body(())
             .unwrap_or_default();

@@ -125,16 +125,10 @@ impl RetryMiddleware {
     }
 
     /// What the decision needs to know of `request`: its method, and whether it carries
-    /// the vendor's idempotency key as a header, as [`Request::from_http`] reads an
-    /// `http::Request` (a `reqwest::Request` is not one).
+    /// the vendor's idempotency key as a header.
     fn request(&self, request: &reqwest::Request) -> Request {
-        let sent = Request::from_http_method(request.method());
-        match self.retrier.vendor().policy().idempotency_key {
-            Some(key) if crate::headers::header(request.headers(), key).is_some() => {
-                sent.with_idempotency_key()
-            }
-            _ => sent,
-        }
+        let policy = self.retrier.vendor().policy();
+        Request::from_http_parts(request.method(), request.headers(), policy)
     }
 
     /// Decides after an error response, reading its body and handing back the response rebuilt.
