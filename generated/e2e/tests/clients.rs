@@ -480,9 +480,11 @@ fn check_server(server: &Server, cases: &[Case], lasts: &[Last], client: &str) {
     );
 }
 
-/// Runs the client tests one at a time: they share tracing's process-wide
-/// callsite state, and a test that captures events missed them while another
-/// test's client ran beside it.
+/// Runs the client tests one at a time. tracing caches each callsite's interest
+/// for the whole process, and while a single dispatcher exists it asks the
+/// registering thread's own: a test thread without a subscriber that reaches
+/// errcat's event first caches `never`, and a test capturing events beside it
+/// then sees none (tokio-rs/tracing#3611, tracing-core 0.1).
 fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
     SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
