@@ -380,7 +380,7 @@ import { readFileSync } from "node:fs";
 const m = await import("./dist/index.js");
 const input = JSON.parse(readFileSync(0, "utf8"));
 const probes = input.probes.map(([vendor, status, body]) => {
-  const err = m.parse(vendor, status, {}, body, 0);
+  const err = m.parse(vendor, status, {}, body, 0).toError();
   return [err.constructor.name, err.code, err.kind];
 });
 const cases = input.cases.map((c) => {

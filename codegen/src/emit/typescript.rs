@@ -120,6 +120,8 @@ const MODULE_NAMES: &[&str] = &[
     "BY_STATUS",
     "VENDOR",
     "fromResponse",
+    "parse",
+    "Parsed",
     "parseVendor",
     "codeInfo",
     "after",
@@ -137,6 +139,10 @@ const MODULE_NAMES: &[&str] = &[
 /// Names the index declares or re-exports from the runtime, which no vendor namespace may take.
 const INDEX_NAMES: &[&str] = &[
     "parse",
+    "Parser",
+    "PARSERS",
+    "Parsed",
+    "ErrorFields",
     "VENDOR_IDS",
     "VendorId",
     "decide",
@@ -321,7 +327,7 @@ fn vendor_file(v: &Vendor) -> OutputFile {
     for r in &rules {
         let _ = writeln!(s, "  {r},");
     }
-    s.push_str("  codeInfo,\n  parseVendor,\n  type Body,\n  type CodeInfo,\n  type ErrorClass,\n  type HeadersInput,\n  type VendorInfo,\n} from \"../runtime/index.js\";\n\n");
+    s.push_str("  codeInfo,\n  parseVendor,\n  type Body,\n  type CodeInfo,\n  type ErrorClass,\n  type HeadersInput,\n  type Parsed,\n  type VendorInfo,\n} from \"../runtime/index.js\";\n\n");
 
     let jitter = match r.jitter {
         Jitter::None => "{ kind: \"none\" }".to_owned(),
@@ -446,11 +452,11 @@ fn vendor_file(v: &Vendor) -> OutputFile {
     s.push_str("/** Each code's row and class. */\n");
     let _ = writeln!(
         s,
-        "const TABLE: Readonly<Record<string, readonly [CodeInfo, ErrorClass<{base}>]>> = Object.freeze({{"
+        "const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<{base}>]> = new Map<string, readonly [CodeInfo, ErrorClass<{base}>]>(["
     );
     for (c, class) in v.codes.iter().zip(&classes) {
         let code = lit(&c.code);
-        let _ = writeln!(s, "  [{code}]: [CODES[{code}], {class}],");
+        let _ = writeln!(s, "  [{code}, [CODES[{code}], {class}]],");
     }
     // An alias maps to its code's row and class; `parseVendor` gives the row's
     // code, so an alias parses to its code's own spelling as in Rust.
@@ -459,35 +465,49 @@ fn vendor_file(v: &Vendor) -> OutputFile {
     }
     for (c, class) in v.codes.iter().zip(&classes) {
         for alias in &c.aliases {
-            let _ = writeln!(s, "  [{}]: [CODES[{}], {class}],", lit(alias), lit(&c.code));
+            let _ = writeln!(s, "  [{}, [CODES[{}], {class}]],", lit(alias), lit(&c.code));
         }
     }
-    s.push_str("});\n\n");
+    s.push_str("]);\n\n");
     s.push_str("/** The code a body without one maps to, by status. */\n");
-    s.push_str("const BY_STATUS: Readonly<Record<number, string>> = Object.freeze({\n");
+    s.push_str("const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([\n");
     for (status, c) in by_status(v) {
-        let _ = writeln!(s, "  {status}: {},", lit(&c.code));
+        let _ = writeln!(s, "  [{status}, {}],", lit(&c.code));
     }
-    s.push_str("});\n\n");
+    s.push_str("]);\n\n");
     doc(
         &mut s,
         "",
         &[
             format!(
-                "Parses an HTTP error response from {}: status, headers (any case) and body.",
+                "Parses an HTTP error response from {}: status, headers (any case) and body,",
                 v.name
             ),
-            "Never throws: a body that is not the envelope still gives an error, its code"
-                .to_owned(),
-            "taken from the status and its message an excerpt of the body. `nowMs` (Unix"
-                .to_owned(),
-            "milliseconds, default the clock) measures a delay given as a date.".to_owned(),
+            "into plain data; `toError()` makes the `Error` to throw. Never throws: a body".to_owned(),
+            "that is not the envelope still gives a result, its code taken from the status".to_owned(),
+            "and its message an excerpt of the body. `nowMs` (Unix milliseconds, default".to_owned(),
+            "the clock) measures a delay given as a date.".to_owned(),
         ],
     );
     let _ = writeln!(
         s,
-        "export function fromResponse(status: number, headers: HeadersInput, body: Body, nowMs?: number): {base} {{\n  return parseVendor(VENDOR, TABLE, BY_STATUS, {keyed}, {base}, status, headers, body, nowMs);\n}}",
+        "export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<{base}> {{\n  return parseVendor(VENDOR, TABLE, BY_STATUS, {keyed}, {base}, status, headers, body, nowMs);\n}}\n",
         keyed = v.keyed_by_status()
+    );
+    doc(
+        &mut s,
+        "",
+        &[
+            format!(
+                "Parses an HTTP error response from {} into the `Error` of its code's class,",
+                v.name
+            ),
+            "its stack trace taken here: `parse(status, headers, body, nowMs).toError()`.".to_owned(),
+        ],
+    );
+    let _ = writeln!(
+        s,
+        "export function fromResponse(status: number, headers: HeadersInput, body: Body, nowMs?: number): {base} {{\n  return parse(status, headers, body, nowMs).toError();\n}}"
     );
     OutputFile {
         path: format!("{PACKAGE}/src/vendors/{}.ts", v.id),
@@ -498,8 +518,8 @@ fn vendor_file(v: &Vendor) -> OutputFile {
 /// `src/index.ts`: the runtime, each vendor as a namespace, and `parse`.
 fn index_file(catalog: &Catalog) -> OutputFile {
     let mut s = header("catalog/");
-    s.push_str("/**\n * errcat: typed API error codes, retry rules and response parsing for every\n * vendor in the errcat catalog. Each vendor is a namespace (`pentify`, `certIx`,\n * ...) with its codes, error classes and `fromResponse`; {@link parse} handles\n * any vendor's response alike.\n * @module\n */\n\n");
-    s.push_str("import type { ApiError, Body, HeadersInput } from \"./runtime/index.js\";\n");
+    s.push_str("/**\n * errcat: typed API error codes, retry rules and response parsing for every\n * vendor in the errcat catalog. Each vendor is a namespace (`pentify`, `certIx`,\n * ...) with its codes, error classes, `parse` and `fromResponse`; {@link parse}\n * handles any vendor's response alike.\n * @module\n */\n\n");
+    s.push_str("import type { Body, HeadersInput, Parsed } from \"./runtime/index.js\";\n");
     for v in &catalog.vendors {
         let _ = writeln!(
             s,
@@ -516,12 +536,13 @@ fn index_file(catalog: &Catalog) -> OutputFile {
         let _ = write!(s, "{}{}", if i == 0 { "" } else { ", " }, lit(&v.id));
     }
     s.push_str("] as const);\n\n/** A vendor's id. */\nexport type VendorId = (typeof VENDOR_IDS)[number];\n\n");
-    s.push_str("const PARSERS: Readonly<Record<string, (status: number, headers: HeadersInput, body: Body, nowMs?: number) => ApiError>> =\n  Object.freeze({\n");
+    s.push_str("type Parser = (status: number, headers: HeadersInput, body: Body, nowMs?: number) => Parsed;\n\n");
+    s.push_str("const PARSERS: ReadonlyMap<string, Parser> = new Map<string, Parser>([\n");
     for v in &catalog.vendors {
-        let _ = writeln!(s, "    [{}]: {}.fromResponse,", lit(&v.id), namespace(v));
+        let _ = writeln!(s, "  [{}, {}.parse],", lit(&v.id), namespace(v));
     }
-    s.push_str("  });\n\n");
-    s.push_str("/**\n * Parses an HTTP error response from the vendor `vendorId`; never throws for\n * a response. Throws a `RangeError` for an id that is not in the catalog.\n */\nexport function parse(vendorId: VendorId, status: number, headers: HeadersInput, body: Body, nowMs?: number): ApiError {\n  const parser = Object.prototype.hasOwnProperty.call(PARSERS, vendorId) ? PARSERS[vendorId] : undefined;\n  if (parser === undefined) throw new RangeError(`errcat: no vendor ${JSON.stringify(vendorId)} in the catalog`);\n  return parser(status, headers, body, nowMs);\n}\n");
+    s.push_str("]);\n\n");
+    s.push_str("/**\n * Parses an HTTP error response from the vendor `vendorId` into plain data, as\n * that vendor's `parse` does; `toError()` makes the `Error` to throw. Never\n * throws for a response; throws a `RangeError` for an id that is not in the\n * catalog.\n */\nexport function parse(vendorId: VendorId, status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed {\n  const parser = PARSERS.get(vendorId);\n  if (parser === undefined) throw new RangeError(`errcat: no vendor ${JSON.stringify(vendorId)} in the catalog`);\n  return parser(status, headers, body, nowMs);\n}\n");
     OutputFile {
         path: format!("{PACKAGE}/src/index.ts"),
         contents: s,

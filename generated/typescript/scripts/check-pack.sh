@@ -13,18 +13,20 @@ printf '{"name":"consumer","version":"0.0.0","private":true,"type":"module"}\n' 
 npm install --offline --no-audit --no-fund --silent "$tmp/$tarball"
 node --input-type=module -e '
 import { parse, pentify, ApiError } from "errcat";
-const err = parse("pentify", 429, { "Retry-After": "2" }, "{\"error\":{\"code\":\"rate_limited\",\"message\":\"Slow down\"}}");
+const err = parse("pentify", 429, { "Retry-After": "2" }, "{\"error\":{\"code\":\"rate_limited\",\"message\":\"Slow down\"}}").toError();
 if (!(err instanceof pentify.RateLimitedError) || !(err instanceof ApiError)) throw new Error("wrong class: " + err.name);
 const d = err.retryDecision(1, { method: "GET" });
 if (!d.retry || d.delayMs !== 2000) throw new Error("wrong decision: " + JSON.stringify(d));
 console.log("packed errcat imports: " + err.name + ", retry after " + d.delayMs + " ms");
 '
 cat > consumer.ts <<'TS'
-import { parse, pentify, type Decision } from "errcat";
+import { parse, pentify, type Decision, type Parsed } from "errcat";
 const err: pentify.PentifyError = pentify.fromResponse(503, new Map([["retry-after", "1"]]), new Uint8Array());
 const code: pentify.Code = "rate_limited";
 const decision: Decision = err.retryDecision(1, { method: "GET" }, 0.5);
-export const seen: [string, string, boolean] = [parse("inkog", 500, [], "").code, code, decision.retry];
+const parsed: Parsed<pentify.PentifyError> = pentify.parse(429, [["Retry-After", "2"]], "{}");
+const thrown: pentify.PentifyError = parsed.toError();
+export const seen: [string, string, boolean, string] = [parse("inkog", 500, [], "").code, code, decision.retry, thrown.name];
 TS
 printf '{"compilerOptions":{"strict":true,"module":"NodeNext","moduleResolution":"NodeNext","target":"ES2022","noEmit":true,"types":[]},"files":["consumer.ts"]}\n' > tsconfig.json
 "$package/node_modules/.bin/tsc" -p tsconfig.json

@@ -3,12 +3,12 @@
 /**
  * errcat: typed API error codes, retry rules and response parsing for every
  * vendor in the errcat catalog. Each vendor is a namespace (`pentify`, `certIx`,
- * ...) with its codes, error classes and `fromResponse`; {@link parse} handles
- * any vendor's response alike.
+ * ...) with its codes, error classes, `parse` and `fromResponse`; {@link parse}
+ * handles any vendor's response alike.
  * @module
  */
 
-import type { ApiError, Body, HeadersInput } from "./runtime/index.js";
+import type { Body, HeadersInput, Parsed } from "./runtime/index.js";
 import * as certIx from "./vendors/cert-ix.js";
 import * as defendis from "./vendors/defendis.js";
 import * as inkog from "./vendors/inkog.js";
@@ -24,21 +24,24 @@ export const VENDOR_IDS = Object.freeze(["cert-ix", "defendis", "inkog", "pentif
 /** A vendor's id. */
 export type VendorId = (typeof VENDOR_IDS)[number];
 
-const PARSERS: Readonly<Record<string, (status: number, headers: HeadersInput, body: Body, nowMs?: number) => ApiError>> =
-  Object.freeze({
-    ["cert-ix"]: certIx.fromResponse,
-    ["defendis"]: defendis.fromResponse,
-    ["inkog"]: inkog.fromResponse,
-    ["pentify"]: pentify.fromResponse,
-    ["vantaprism"]: vantaprism.fromResponse,
-  });
+type Parser = (status: number, headers: HeadersInput, body: Body, nowMs?: number) => Parsed;
+
+const PARSERS: ReadonlyMap<string, Parser> = new Map<string, Parser>([
+  ["cert-ix", certIx.parse],
+  ["defendis", defendis.parse],
+  ["inkog", inkog.parse],
+  ["pentify", pentify.parse],
+  ["vantaprism", vantaprism.parse],
+]);
 
 /**
- * Parses an HTTP error response from the vendor `vendorId`; never throws for
- * a response. Throws a `RangeError` for an id that is not in the catalog.
+ * Parses an HTTP error response from the vendor `vendorId` into plain data, as
+ * that vendor's `parse` does; `toError()` makes the `Error` to throw. Never
+ * throws for a response; throws a `RangeError` for an id that is not in the
+ * catalog.
  */
-export function parse(vendorId: VendorId, status: number, headers: HeadersInput, body: Body, nowMs?: number): ApiError {
-  const parser = Object.prototype.hasOwnProperty.call(PARSERS, vendorId) ? PARSERS[vendorId] : undefined;
+export function parse(vendorId: VendorId, status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed {
+  const parser = PARSERS.get(vendorId);
   if (parser === undefined) throw new RangeError(`errcat: no vendor ${JSON.stringify(vendorId)} in the catalog`);
   return parser(status, headers, body, nowMs);
 }

@@ -1,6 +1,7 @@
 // Unit tests of the hand-written runtime and of the generated classes' shape.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 
 import {
   ApiError,
@@ -10,8 +11,11 @@ import {
   decide,
   decideWithBudget,
   excerpt,
+  header,
   headerPairs,
   parse,
+  Parsed,
+  sameName,
   parseRaw,
   parseRetryAfter,
   resolve,
@@ -20,6 +24,7 @@ import {
   defendis,
   vantaprism,
   certIx,
+  inkog,
 } from "../dist/index.js";
 
 const NOW = 784_111_777_000; // Sun, 06 Nov 1994 08:49:37 GMT
@@ -85,6 +90,10 @@ test("JSON pointers follow RFC 6901", () => {
     assert.equal(resolve(v, p), undefined, p);
   }
   assert.equal(resolve(JSON.parse('{"__proto__": {"x": 1}}'), "/__proto__/x"), 1);
+  for (const p of ["/__proto__", "/constructor", "/hasOwnProperty", "/valueOf", "/a/__proto__"]) {
+    assert.equal(resolve(v, p), undefined, `${p} is not read from Object.prototype`);
+  }
+  assert.equal(resolve(JSON.parse('{"constructor": "own"}'), "/constructor"), "own");
 });
 
 test("excerpts collapse whitespace, cut at a character boundary and mark the cut", () => {
@@ -231,9 +240,74 @@ test("tables are frozen", () => {
   }, TypeError);
 });
 
-test("parse dispatches on the vendor id and refuses an unknown one", () => {
-  const err = parse("vantaprism", 429, { "retry-after": "45" }, '{"error":{"code":"RATE_LIMIT_EXCEEDED","message":"m"}}');
+test("parse dispatches on the vendor id, gives data, and refuses an unknown id", () => {
+  const body = '{"error":{"code":"RATE_LIMIT_EXCEEDED","message":"m","request_id":"r9"}}';
+  const parsed = parse("vantaprism", 429, { "retry-after": "45" }, body);
+  assert.ok(parsed instanceof Parsed);
+  assert.ok(!(parsed instanceof Error), "parsing makes no Error");
+  assert.equal(parsed.errorClass, vantaprism.RateLimitExceededError);
+  assert.deepEqual(
+    [parsed.status, parsed.code, parsed.message, parsed.requestId, parsed.retryAfterMs, parsed.kind],
+    [429, "RATE_LIMIT_EXCEEDED", "m", "r9", 45_000, "rate_limited"],
+  );
+  assert.deepEqual(parsed.retryDecision(1, { method: "GET" }, 0), { retry: true, delayMs: 45_000 });
+  const err = parsed.toError();
   assert.ok(err instanceof vantaprism.RateLimitExceededError);
+  assert.ok(err.stack.includes("RateLimitExceededError: m"));
+  for (const key of ["vendor", "status", "code", "info", "message", "requestId", "details", "retryAfterMs", "kind", "meaning", "retryRule", "anyMethod"]) {
+    assert.deepEqual(err[key], parsed[key], key);
+  }
+  assert.deepEqual(err.outcome(), parsed.outcome());
+  const unknown = vantaprism.parse(418, [], '{"error":{"code":"NEW","message":"m"}}');
+  assert.equal(unknown.errorClass, vantaprism.VantaprismError);
+  assert.equal(unknown.toError().constructor, vantaprism.VantaprismError);
   assert.throws(() => parse("nope", 500, [], ""), RangeError);
   assert.throws(() => parse("__proto__", 500, [], ""), RangeError);
+});
+
+test("fromResponse is parse then toError, for every example body of every vendor", () => {
+  const modules = { "cert-ix": certIx, defendis, inkog, pentify, vantaprism };
+  const cases = JSON.parse(readFileSync(new URL("../../conformance/parse.json", import.meta.url), "utf8")).cases;
+  assert.ok(cases.length > 0);
+  for (const c of cases) {
+    const m = modules[c.vendor];
+    const err = m.fromResponse(c.status, c.headers, c.body, 0);
+    const parsed = m.parse(c.status, c.headers, c.body, 0);
+    assert.equal(err.constructor, parsed.errorClass, c.name);
+    assert.deepEqual([err.code, err.message, err.requestId, err.kind], [parsed.code, parsed.message, parsed.requestId, parsed.kind], c.name);
+  }
+});
+
+test("pointers sharing a start are walked alike, whatever the envelope", () => {
+  const body = '{"e":{"c":"x","m":"msg","r":["r0","r1"],"d":{"k":1}},"top":"t"}';
+  const envelopes = [
+    { code: "/e/c", message: "/e/m", requestId: "/e/r/1", requestIdHeader: null, details: "/e/d" },
+    { code: "/e/c", message: "/top", requestId: null, requestIdHeader: null, details: "" },
+    { code: null, message: "/e/m", requestId: "/e/r/0", requestIdHeader: null, details: "/e/d/k" },
+    { code: "/e/c", message: "/e/m", requestId: "/e/r/1", requestIdHeader: null, details: "/e" },
+    { code: "nope", message: "/e/m", requestId: null, requestIdHeader: null, details: null },
+  ];
+  for (const env of envelopes) {
+    const raw = parseRaw(env, null, 400, [], body);
+    const json = JSON.parse(body);
+    const str = (v) => (typeof v === "string" ? v : null);
+    assert.equal(raw.code, str(resolve(json, env.code)), JSON.stringify(env));
+    assert.equal(raw.message, str(resolve(json, env.message)) ?? body, JSON.stringify(env));
+    assert.equal(raw.requestId, str(resolve(json, env.requestId)), JSON.stringify(env));
+    assert.deepEqual(raw.details, resolve(json, env.details), JSON.stringify(env));
+  }
+});
+
+test("header names compare in ASCII case only, whatever names were asked before", () => {
+  assert.ok(sameName("Retry-After", "retry-after"));
+  assert.ok(sameName("RETRY-AFTER", "Retry-After"));
+  assert.ok(!sameName("Retry-After", "Retry-Afte"));
+  assert.ok(!sameName("\u212Aey", "key"), "the Kelvin sign is not a K");
+  const pairs = [["x-request-id", "a"], ["retry-after", "3"], ["X-Other", " b "]];
+  for (let i = 0; i < 3; i++) {
+    assert.equal(header(pairs, "X-Request-ID"), "a");
+    assert.equal(serverDelayMs(pairs, "Retry-After"), 3000);
+    assert.equal(header(pairs, "x-other"), "b");
+    assert.equal(header(pairs, "X-Missing"), null);
+  }
 });

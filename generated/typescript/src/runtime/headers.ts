@@ -41,18 +41,55 @@ export function headerPairs(headers: HeadersInput): ReadonlyArray<readonly [stri
 
 /** Whether two header names are equal, ASCII-case-insensitively. */
 export function sameName(a: string, b: string): boolean {
-  return a.length === b.length && a.toLowerCase() === b.toLowerCase();
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0x41 && x <= 0x5a) x += 0x20;
+    if (y >= 0x41 && y <= 0x5a) y += 0x20;
+    if (x !== y) return false;
+  }
+  return true;
+}
+
+/** Header names in ASCII lower case, by name: a vendor has one or two. */
+const LOWER = new Map<string, string>();
+
+/**
+ * `name` in ASCII lower case, as HTTP/2, Fetch and Node give header names:
+ * compared first, it spares a case-insensitive comparison in the usual case.
+ */
+function lowerName(name: string): string {
+  let lower = LOWER.get(name);
+  if (lower === undefined) {
+    lower = name.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    if (LOWER.size < 256) LOWER.set(name, lower);
+  }
+  return lower;
 }
 
 /** Strips the spaces and tabs HTTP allows around a field value. */
 export function trimOws(value: string): string {
-  return value.replace(/^[ \t]+|[ \t]+$/g, "");
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) start++;
+  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+/** A space or a tab. */
+function isOws(c: number): boolean {
+  return c === 0x20 || c === 0x09;
 }
 
 /** The trimmed value of the first header named `name`, or `null`. */
 export function header(pairs: ReadonlyArray<readonly [string, string]>, name: string): string | null {
-  for (const [n, v] of pairs) {
-    if (sameName(n, name)) return trimOws(v);
+  const lower = lowerName(name);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!;
+    if (pair[0] === lower || sameName(pair[0], name)) return trimOws(pair[1]);
   }
   return null;
 }
@@ -82,7 +119,9 @@ export function parseRetryAfter(value: string, nowMs?: number): number | null {
   const text = isDigits(value) ? value : trimOws(value);
   if (text === "") return null;
   if (isDigits(text)) {
-    const digits = text.replace(/^0+(?=[0-9])/, "");
+    let zeros = 0;
+    while (zeros < text.length - 1 && text.charCodeAt(zeros) === 0x30) zeros++;
+    const digits = zeros === 0 ? text : text.slice(zeros);
     const seconds = digits.length > 10 ? MAX_DELAY_SECS : Math.min(Number(digits), MAX_DELAY_SECS);
     return seconds * 1000;
   }
@@ -105,21 +144,22 @@ export function serverDelayMs(
   nowMs?: number,
 ): number | null {
   let longest: number | null = null;
-  const consider = (value: string): void => {
-    const wait = parseRetryAfter(value, nowMs);
-    if (wait !== null && (longest === null || wait > longest)) longest = wait;
-  };
-  for (const [n, v] of pairs) {
-    if (!sameName(n, name)) continue;
-    if (isDigits(v) || !v.includes(",")) {
-      consider(v);
+  const lower = lowerName(name);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!;
+    if (pair[0] !== lower && !sameName(pair[0], name)) continue;
+    const v = pair[1];
+    if (v.length <= 9 && isDigits(v)) {
+      // The common case, a few delta-seconds: no trimming, no cap to apply.
+      const wait = Number(v) * 1000;
+      if (longest === null || wait > longest) longest = wait;
       continue;
     }
-    const parts = v.split(",");
-    if (parts.length > 1 && parts.every((p) => DIGITS.test(trimOws(p)))) {
-      parts.forEach(consider);
-    } else {
-      consider(v);
+    const parts = isDigits(v) || !v.includes(",") ? null : v.split(",");
+    const values = parts !== null && parts.length > 1 && parts.every((p) => DIGITS.test(trimOws(p))) ? parts : [v];
+    for (const value of values) {
+      const wait = parseRetryAfter(value, nowMs);
+      if (wait !== null && (longest === null || wait > longest)) longest = wait;
     }
   }
   return longest;

@@ -62,6 +62,12 @@ const SPACE_RUN = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f
 const SPACE_AT = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
 const SPACE_ENDS = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
+/** Whether the UTF-16 unit at `i` is Unicode White_Space (printable ASCII never is). */
+function isSpace(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c > 0x20 && c < 0x7f ? false : SPACE_AT.test(text[i] ?? "");
+}
+
 /**
  * Extracts the error fields from a response; it never throws and its work is
  * bounded. `nowMs` (Unix milliseconds, default the clock, read only when
@@ -110,11 +116,13 @@ export function parseRaw(
       json = undefined;
     }
   }
-  const code = scalar(resolve(json, envelope.code), true);
-  const found = scalar(resolve(json, envelope.message), false);
+  const paths = compiled(envelope);
+  json = walk(json, paths.base);
+  const code = scalar(walk(json, paths.code), true);
+  const found = scalar(walk(json, paths.message), false);
   const message = found !== null ? bounded(found, MAX_MESSAGE) : excerpt(bytes ?? text ?? "");
-  let requestId = scalar(resolve(json, envelope.requestId), true);
-  if (requestId !== null && (SPACE_AT.test(requestId[0] ?? "") || SPACE_AT.test(requestId[requestId.length - 1] ?? ""))) {
+  let requestId = scalar(walk(json, paths.requestId), true);
+  if (requestId !== null && requestId !== "" && (isSpace(requestId, 0) || isSpace(requestId, requestId.length - 1))) {
     requestId = requestId.replace(SPACE_ENDS, "");
   }
   if (requestId === null || requestId === "") {
@@ -126,7 +134,7 @@ export function parseRaw(
     code,
     message,
     requestId: requestId === null ? null : bounded(requestId, MAX_MESSAGE),
-    details: resolve(json, envelope.details),
+    details: walk(json, paths.details),
     retryAfterMs: delayHeader === null ? null : serverDelayMs(pairs, delayHeader, nowMs),
   };
 }
@@ -137,18 +145,72 @@ export function parseRaw(
  * leading zero. `undefined` when nothing is there.
  */
 export function resolve(value: unknown, pointer: string | null): unknown {
-  if (pointer === null || value === undefined) return undefined;
-  const tokens = tokensOf(pointer);
-  if (tokens === null) return undefined;
+  return pointer === null ? undefined : walk(value, tokensOf(pointer));
+}
+
+/**
+ * An envelope's pointers split into tokens (`null`: matches nothing), each
+ * after the tokens all of them start with (`base`), which are walked once.
+ */
+interface Paths {
+  readonly base: readonly string[];
+  readonly code: readonly string[] | null;
+  readonly message: readonly string[] | null;
+  readonly requestId: readonly string[] | null;
+  readonly details: readonly string[] | null;
+}
+
+/** Each envelope's pointers, split once. */
+const PATHS = new WeakMap<Envelope, Paths>();
+
+/** The envelope's pointers, split into tokens after their common start. */
+function compiled(envelope: Envelope): Paths {
+  let paths = PATHS.get(envelope);
+  if (paths === undefined) {
+    const all = [envelope.code, envelope.message, envelope.requestId, envelope.details].map((p) =>
+      p === null ? null : tokensOf(p),
+    );
+    const used = all.filter((t): t is readonly string[] => t !== null);
+    // The longest start every pointer shares, leaving each at least one token.
+    let shared = used.length === 0 ? 0 : Math.max(0, Math.min(...used.map((t) => t.length - 1)));
+    for (let i = 0; i < shared; i++) {
+      if (used.some((t) => t[i] !== used[0]![i])) shared = i;
+    }
+    const rest = (t: readonly string[] | null) => (t === null ? null : t.slice(shared));
+    paths = {
+      base: used.length === 0 ? [] : used[0]!.slice(0, shared),
+      code: rest(all[0]!),
+      message: rest(all[1]!),
+      requestId: rest(all[2]!),
+      details: rest(all[3]!),
+    };
+    PATHS.set(envelope, paths);
+  }
+  return paths;
+}
+
+/** The value the tokens of a pointer lead to, or `undefined`. */
+function walk(value: unknown, tokens: readonly string[] | null): unknown {
+  if (tokens === null || value === undefined) return undefined;
   let current: unknown = value;
-  for (const token of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
     if (Array.isArray(current)) {
       const index = arrayIndex(token);
       if (index < 0 || index >= current.length) return undefined;
       current = current[index];
     } else if (current !== null && typeof current === "object") {
-      if (!Object.prototype.hasOwnProperty.call(current, token)) return undefined;
-      current = (current as Record<string, unknown>)[token];
+      // Only the body's own members count. Object.prototype's are functions
+      // but for `__proto__`, and a JSON value is never a function nor
+      // `undefined`: only those need the slower check of ownership.
+      const next = (current as Record<string, unknown>)[token];
+      if (
+        next === undefined ||
+        ((typeof next === "function" || token === "__proto__") && !Object.prototype.hasOwnProperty.call(current, token))
+      ) {
+        return undefined;
+      }
+      current = next;
     } else {
       return undefined;
     }

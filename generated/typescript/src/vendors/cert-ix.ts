@@ -19,6 +19,7 @@ import {
   type CodeInfo,
   type ErrorClass,
   type HeadersInput,
+  type Parsed,
   type VendorInfo,
 } from "../runtime/index.js";
 
@@ -535,55 +536,64 @@ export class KafkaError extends CertIxError {
 }
 
 /** Each code's row and class. */
-const TABLE: Readonly<Record<string, readonly [CodeInfo, ErrorClass<CertIxError>]>> = Object.freeze({
-  ["MISSING_API_KEY"]: [CODES["MISSING_API_KEY"], MissingApiKeyError],
-  ["INVALID_API_KEY"]: [CODES["INVALID_API_KEY"], InvalidApiKeyError],
-  ["KEY_EXPIRED"]: [CODES["KEY_EXPIRED"], KeyExpiredError],
-  ["KEY_REVOKED"]: [CODES["KEY_REVOKED"], KeyRevokedError],
-  ["KEY_SUSPENDED"]: [CODES["KEY_SUSPENDED"], KeySuspendedError],
-  ["INSUFFICIENT_SCOPE"]: [CODES["INSUFFICIENT_SCOPE"], InsufficientScopeError],
-  ["SCAN_TYPE_NOT_ALLOWED"]: [CODES["SCAN_TYPE_NOT_ALLOWED"], ScanTypeNotAllowedError],
-  ["IP_NOT_ALLOWED"]: [CODES["IP_NOT_ALLOWED"], IpNotAllowedError],
-  ["TENANT_SUSPENDED"]: [CODES["TENANT_SUSPENDED"], TenantSuspendedError],
-  ["SCAN_NOT_FOUND"]: [CODES["SCAN_NOT_FOUND"], ScanNotFoundError],
-  ["INVALID_SCAN_TYPE"]: [CODES["INVALID_SCAN_TYPE"], InvalidScanTypeError],
-  ["INVALID_TARGET"]: [CODES["INVALID_TARGET"], InvalidTargetError],
-  ["INVALID_PRIORITY"]: [CODES["INVALID_PRIORITY"], InvalidPriorityError],
-  ["SCAN_ALREADY_COMPLETED"]: [CODES["SCAN_ALREADY_COMPLETED"], ScanAlreadyCompletedError],
-  ["SCAN_ALREADY_CANCELLED"]: [CODES["SCAN_ALREADY_CANCELLED"], ScanAlreadyCancelledError],
-  ["SCAN_ALREADY_FAILED"]: [CODES["SCAN_ALREADY_FAILED"], ScanAlreadyFailedError],
-  ["RESULTS_NOT_READY"]: [CODES["RESULTS_NOT_READY"], ResultsNotReadyError],
-  ["TEMPLATE_NOT_FOUND"]: [CODES["TEMPLATE_NOT_FOUND"], TemplateNotFoundError],
-  ["TEMPLATE_NAME_REQUIRED"]: [CODES["TEMPLATE_NAME_REQUIRED"], TemplateNameRequiredError],
-  ["DUPLICATE_TEMPLATE_NAME"]: [CODES["DUPLICATE_TEMPLATE_NAME"], DuplicateTemplateNameError],
-  ["WEBHOOK_NOT_FOUND"]: [CODES["WEBHOOK_NOT_FOUND"], WebhookNotFoundError],
-  ["INVALID_WEBHOOK_URL"]: [CODES["INVALID_WEBHOOK_URL"], InvalidWebhookUrlError],
-  ["WEBHOOK_URL_UNREACHABLE"]: [CODES["WEBHOOK_URL_UNREACHABLE"], WebhookUrlUnreachableError],
-  ["INVALID_WEBHOOK_EVENT"]: [CODES["INVALID_WEBHOOK_EVENT"], InvalidWebhookEventError],
-  ["WEBHOOK_DISABLED"]: [CODES["WEBHOOK_DISABLED"], WebhookDisabledError],
-  ["RATE_LIMIT_EXCEEDED"]: [CODES["RATE_LIMIT_EXCEEDED"], RateLimitExceededError],
-  ["QUOTA_EXCEEDED"]: [CODES["QUOTA_EXCEEDED"], QuotaExceededError],
-  ["INVALID_JSON"]: [CODES["INVALID_JSON"], InvalidJsonError],
-  ["MISSING_REQUIRED_FIELD"]: [CODES["MISSING_REQUIRED_FIELD"], MissingRequiredFieldError],
-  ["INVALID_FIELD_TYPE"]: [CODES["INVALID_FIELD_TYPE"], InvalidFieldTypeError],
-  ["INVALID_PAGE"]: [CODES["INVALID_PAGE"], InvalidPageError],
-  ["INVALID_LIMIT"]: [CODES["INVALID_LIMIT"], InvalidLimitError],
-  ["INTERNAL_ERROR"]: [CODES["INTERNAL_ERROR"], InternalError],
-  ["SERVICE_UNAVAILABLE"]: [CODES["SERVICE_UNAVAILABLE"], ServiceUnavailableError],
-  ["DATABASE_ERROR"]: [CODES["DATABASE_ERROR"], DatabaseError],
-  ["KAFKA_ERROR"]: [CODES["KAFKA_ERROR"], KafkaError],
-});
+const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<CertIxError>]> = new Map<string, readonly [CodeInfo, ErrorClass<CertIxError>]>([
+  ["MISSING_API_KEY", [CODES["MISSING_API_KEY"], MissingApiKeyError]],
+  ["INVALID_API_KEY", [CODES["INVALID_API_KEY"], InvalidApiKeyError]],
+  ["KEY_EXPIRED", [CODES["KEY_EXPIRED"], KeyExpiredError]],
+  ["KEY_REVOKED", [CODES["KEY_REVOKED"], KeyRevokedError]],
+  ["KEY_SUSPENDED", [CODES["KEY_SUSPENDED"], KeySuspendedError]],
+  ["INSUFFICIENT_SCOPE", [CODES["INSUFFICIENT_SCOPE"], InsufficientScopeError]],
+  ["SCAN_TYPE_NOT_ALLOWED", [CODES["SCAN_TYPE_NOT_ALLOWED"], ScanTypeNotAllowedError]],
+  ["IP_NOT_ALLOWED", [CODES["IP_NOT_ALLOWED"], IpNotAllowedError]],
+  ["TENANT_SUSPENDED", [CODES["TENANT_SUSPENDED"], TenantSuspendedError]],
+  ["SCAN_NOT_FOUND", [CODES["SCAN_NOT_FOUND"], ScanNotFoundError]],
+  ["INVALID_SCAN_TYPE", [CODES["INVALID_SCAN_TYPE"], InvalidScanTypeError]],
+  ["INVALID_TARGET", [CODES["INVALID_TARGET"], InvalidTargetError]],
+  ["INVALID_PRIORITY", [CODES["INVALID_PRIORITY"], InvalidPriorityError]],
+  ["SCAN_ALREADY_COMPLETED", [CODES["SCAN_ALREADY_COMPLETED"], ScanAlreadyCompletedError]],
+  ["SCAN_ALREADY_CANCELLED", [CODES["SCAN_ALREADY_CANCELLED"], ScanAlreadyCancelledError]],
+  ["SCAN_ALREADY_FAILED", [CODES["SCAN_ALREADY_FAILED"], ScanAlreadyFailedError]],
+  ["RESULTS_NOT_READY", [CODES["RESULTS_NOT_READY"], ResultsNotReadyError]],
+  ["TEMPLATE_NOT_FOUND", [CODES["TEMPLATE_NOT_FOUND"], TemplateNotFoundError]],
+  ["TEMPLATE_NAME_REQUIRED", [CODES["TEMPLATE_NAME_REQUIRED"], TemplateNameRequiredError]],
+  ["DUPLICATE_TEMPLATE_NAME", [CODES["DUPLICATE_TEMPLATE_NAME"], DuplicateTemplateNameError]],
+  ["WEBHOOK_NOT_FOUND", [CODES["WEBHOOK_NOT_FOUND"], WebhookNotFoundError]],
+  ["INVALID_WEBHOOK_URL", [CODES["INVALID_WEBHOOK_URL"], InvalidWebhookUrlError]],
+  ["WEBHOOK_URL_UNREACHABLE", [CODES["WEBHOOK_URL_UNREACHABLE"], WebhookUrlUnreachableError]],
+  ["INVALID_WEBHOOK_EVENT", [CODES["INVALID_WEBHOOK_EVENT"], InvalidWebhookEventError]],
+  ["WEBHOOK_DISABLED", [CODES["WEBHOOK_DISABLED"], WebhookDisabledError]],
+  ["RATE_LIMIT_EXCEEDED", [CODES["RATE_LIMIT_EXCEEDED"], RateLimitExceededError]],
+  ["QUOTA_EXCEEDED", [CODES["QUOTA_EXCEEDED"], QuotaExceededError]],
+  ["INVALID_JSON", [CODES["INVALID_JSON"], InvalidJsonError]],
+  ["MISSING_REQUIRED_FIELD", [CODES["MISSING_REQUIRED_FIELD"], MissingRequiredFieldError]],
+  ["INVALID_FIELD_TYPE", [CODES["INVALID_FIELD_TYPE"], InvalidFieldTypeError]],
+  ["INVALID_PAGE", [CODES["INVALID_PAGE"], InvalidPageError]],
+  ["INVALID_LIMIT", [CODES["INVALID_LIMIT"], InvalidLimitError]],
+  ["INTERNAL_ERROR", [CODES["INTERNAL_ERROR"], InternalError]],
+  ["SERVICE_UNAVAILABLE", [CODES["SERVICE_UNAVAILABLE"], ServiceUnavailableError]],
+  ["DATABASE_ERROR", [CODES["DATABASE_ERROR"], DatabaseError]],
+  ["KAFKA_ERROR", [CODES["KAFKA_ERROR"], KafkaError]],
+]);
 
 /** The code a body without one maps to, by status. */
-const BY_STATUS: Readonly<Record<number, string>> = Object.freeze({
-});
+const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([
+]);
 
 /**
- * Parses an HTTP error response from Cert-IX: status, headers (any case) and body.
- * Never throws: a body that is not the envelope still gives an error, its code
- * taken from the status and its message an excerpt of the body. `nowMs` (Unix
- * milliseconds, default the clock) measures a delay given as a date.
+ * Parses an HTTP error response from Cert-IX: status, headers (any case) and body,
+ * into plain data; `toError()` makes the `Error` to throw. Never throws: a body
+ * that is not the envelope still gives a result, its code taken from the status
+ * and its message an excerpt of the body. `nowMs` (Unix milliseconds, default
+ * the clock) measures a delay given as a date.
+ */
+export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<CertIxError> {
+  return parseVendor(VENDOR, TABLE, BY_STATUS, false, CertIxError, status, headers, body, nowMs);
+}
+
+/**
+ * Parses an HTTP error response from Cert-IX into the `Error` of its code's class,
+ * its stack trace taken here: `parse(status, headers, body, nowMs).toError()`.
  */
 export function fromResponse(status: number, headers: HeadersInput, body: Body, nowMs?: number): CertIxError {
-  return parseVendor(VENDOR, TABLE, BY_STATUS, false, CertIxError, status, headers, body, nowMs);
+  return parse(status, headers, body, nowMs).toError();
 }

@@ -19,6 +19,7 @@ import {
   type CodeInfo,
   type ErrorClass,
   type HeadersInput,
+  type Parsed,
   type VendorInfo,
 } from "../runtime/index.js";
 
@@ -197,39 +198,48 @@ export class Code504Error extends DefendisError {
 }
 
 /** Each code's row and class. */
-const TABLE: Readonly<Record<string, readonly [CodeInfo, ErrorClass<DefendisError>]>> = Object.freeze({
-  ["400"]: [CODES["400"], Code400Error],
-  ["401"]: [CODES["401"], Code401Error],
-  ["403"]: [CODES["403"], Code403Error],
-  ["409"]: [CODES["409"], Code409Error],
-  ["404"]: [CODES["404"], Code404Error],
-  ["429"]: [CODES["429"], Code429Error],
-  ["500"]: [CODES["500"], Code500Error],
-  ["502"]: [CODES["502"], Code502Error],
-  ["503"]: [CODES["503"], Code503Error],
-  ["504"]: [CODES["504"], Code504Error],
-});
+const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<DefendisError>]> = new Map<string, readonly [CodeInfo, ErrorClass<DefendisError>]>([
+  ["400", [CODES["400"], Code400Error]],
+  ["401", [CODES["401"], Code401Error]],
+  ["403", [CODES["403"], Code403Error]],
+  ["409", [CODES["409"], Code409Error]],
+  ["404", [CODES["404"], Code404Error]],
+  ["429", [CODES["429"], Code429Error]],
+  ["500", [CODES["500"], Code500Error]],
+  ["502", [CODES["502"], Code502Error]],
+  ["503", [CODES["503"], Code503Error]],
+  ["504", [CODES["504"], Code504Error]],
+]);
 
 /** The code a body without one maps to, by status. */
-const BY_STATUS: Readonly<Record<number, string>> = Object.freeze({
-  400: "400",
-  401: "401",
-  403: "403",
-  404: "404",
-  409: "409",
-  429: "429",
-  500: "500",
-  502: "502",
-  503: "503",
-  504: "504",
-});
+const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([
+  [400, "400"],
+  [401, "401"],
+  [403, "403"],
+  [404, "404"],
+  [409, "409"],
+  [429, "429"],
+  [500, "500"],
+  [502, "502"],
+  [503, "503"],
+  [504, "504"],
+]);
 
 /**
- * Parses an HTTP error response from Defendis: status, headers (any case) and body.
- * Never throws: a body that is not the envelope still gives an error, its code
- * taken from the status and its message an excerpt of the body. `nowMs` (Unix
- * milliseconds, default the clock) measures a delay given as a date.
+ * Parses an HTTP error response from Defendis: status, headers (any case) and body,
+ * into plain data; `toError()` makes the `Error` to throw. Never throws: a body
+ * that is not the envelope still gives a result, its code taken from the status
+ * and its message an excerpt of the body. `nowMs` (Unix milliseconds, default
+ * the clock) measures a delay given as a date.
+ */
+export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<DefendisError> {
+  return parseVendor(VENDOR, TABLE, BY_STATUS, true, DefendisError, status, headers, body, nowMs);
+}
+
+/**
+ * Parses an HTTP error response from Defendis into the `Error` of its code's class,
+ * its stack trace taken here: `parse(status, headers, body, nowMs).toError()`.
  */
 export function fromResponse(status: number, headers: HeadersInput, body: Body, nowMs?: number): DefendisError {
-  return parseVendor(VENDOR, TABLE, BY_STATUS, true, DefendisError, status, headers, body, nowMs);
+  return parse(status, headers, body, nowMs).toError();
 }

@@ -18,6 +18,7 @@ import {
   type CodeInfo,
   type ErrorClass,
   type HeadersInput,
+  type Parsed,
   type VendorInfo,
 } from "../runtime/index.js";
 
@@ -150,33 +151,42 @@ export class InternalError extends InkogError {
 }
 
 /** Each code's row and class. */
-const TABLE: Readonly<Record<string, readonly [CodeInfo, ErrorClass<InkogError>]>> = Object.freeze({
-  ["BAD_REQUEST"]: [CODES["BAD_REQUEST"], BadRequestError],
-  ["UNAUTHORIZED"]: [CODES["UNAUTHORIZED"], UnauthorizedError],
-  ["FORBIDDEN"]: [CODES["FORBIDDEN"], ForbiddenError],
-  ["PAYLOAD_TOO_LARGE"]: [CODES["PAYLOAD_TOO_LARGE"], PayloadTooLargeError],
-  ["UNSUPPORTED_TYPE"]: [CODES["UNSUPPORTED_TYPE"], UnsupportedTypeError],
-  ["RATE_LIMITED"]: [CODES["RATE_LIMITED"], RateLimitedError],
-  ["INTERNAL_ERROR"]: [CODES["INTERNAL_ERROR"], InternalError],
-});
+const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<InkogError>]> = new Map<string, readonly [CodeInfo, ErrorClass<InkogError>]>([
+  ["BAD_REQUEST", [CODES["BAD_REQUEST"], BadRequestError]],
+  ["UNAUTHORIZED", [CODES["UNAUTHORIZED"], UnauthorizedError]],
+  ["FORBIDDEN", [CODES["FORBIDDEN"], ForbiddenError]],
+  ["PAYLOAD_TOO_LARGE", [CODES["PAYLOAD_TOO_LARGE"], PayloadTooLargeError]],
+  ["UNSUPPORTED_TYPE", [CODES["UNSUPPORTED_TYPE"], UnsupportedTypeError]],
+  ["RATE_LIMITED", [CODES["RATE_LIMITED"], RateLimitedError]],
+  ["INTERNAL_ERROR", [CODES["INTERNAL_ERROR"], InternalError]],
+]);
 
 /** The code a body without one maps to, by status. */
-const BY_STATUS: Readonly<Record<number, string>> = Object.freeze({
-  400: "BAD_REQUEST",
-  401: "UNAUTHORIZED",
-  403: "FORBIDDEN",
-  413: "PAYLOAD_TOO_LARGE",
-  415: "UNSUPPORTED_TYPE",
-  429: "RATE_LIMITED",
-  500: "INTERNAL_ERROR",
-});
+const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([
+  [400, "BAD_REQUEST"],
+  [401, "UNAUTHORIZED"],
+  [403, "FORBIDDEN"],
+  [413, "PAYLOAD_TOO_LARGE"],
+  [415, "UNSUPPORTED_TYPE"],
+  [429, "RATE_LIMITED"],
+  [500, "INTERNAL_ERROR"],
+]);
 
 /**
- * Parses an HTTP error response from Inkog: status, headers (any case) and body.
- * Never throws: a body that is not the envelope still gives an error, its code
- * taken from the status and its message an excerpt of the body. `nowMs` (Unix
- * milliseconds, default the clock) measures a delay given as a date.
+ * Parses an HTTP error response from Inkog: status, headers (any case) and body,
+ * into plain data; `toError()` makes the `Error` to throw. Never throws: a body
+ * that is not the envelope still gives a result, its code taken from the status
+ * and its message an excerpt of the body. `nowMs` (Unix milliseconds, default
+ * the clock) measures a delay given as a date.
+ */
+export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<InkogError> {
+  return parseVendor(VENDOR, TABLE, BY_STATUS, false, InkogError, status, headers, body, nowMs);
+}
+
+/**
+ * Parses an HTTP error response from Inkog into the `Error` of its code's class,
+ * its stack trace taken here: `parse(status, headers, body, nowMs).toError()`.
  */
 export function fromResponse(status: number, headers: HeadersInput, body: Body, nowMs?: number): InkogError {
-  return parseVendor(VENDOR, TABLE, BY_STATUS, false, InkogError, status, headers, body, nowMs);
+  return parse(status, headers, body, nowMs).toError();
 }

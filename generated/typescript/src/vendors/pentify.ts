@@ -19,6 +19,7 @@ import {
   type CodeInfo,
   type ErrorClass,
   type HeadersInput,
+  type Parsed,
   type VendorInfo,
 } from "../runtime/index.js";
 
@@ -199,39 +200,48 @@ export class EngineUnavailableError extends PentifyError {
 }
 
 /** Each code's row and class. */
-const TABLE: Readonly<Record<string, readonly [CodeInfo, ErrorClass<PentifyError>]>> = Object.freeze({
-  ["validation_error"]: [CODES["validation_error"], ValidationError],
-  ["invalid_api_key"]: [CODES["invalid_api_key"], InvalidApiKeyError],
-  ["insufficient_scope"]: [CODES["insufficient_scope"], InsufficientScopeError],
-  ["target_not_verified"]: [CODES["target_not_verified"], TargetNotVerifiedError],
-  ["not_found"]: [CODES["not_found"], NotFoundError],
-  ["conflict"]: [CODES["conflict"], ConflictError],
-  ["insufficient_tokens"]: [CODES["insufficient_tokens"], InsufficientTokensError],
-  ["unprocessable"]: [CODES["unprocessable"], UnprocessableError],
-  ["rate_limited"]: [CODES["rate_limited"], RateLimitedError],
-  ["server_error"]: [CODES["server_error"], ServerError],
-  ["engine_unavailable"]: [CODES["engine_unavailable"], EngineUnavailableError],
-});
+const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<PentifyError>]> = new Map<string, readonly [CodeInfo, ErrorClass<PentifyError>]>([
+  ["validation_error", [CODES["validation_error"], ValidationError]],
+  ["invalid_api_key", [CODES["invalid_api_key"], InvalidApiKeyError]],
+  ["insufficient_scope", [CODES["insufficient_scope"], InsufficientScopeError]],
+  ["target_not_verified", [CODES["target_not_verified"], TargetNotVerifiedError]],
+  ["not_found", [CODES["not_found"], NotFoundError]],
+  ["conflict", [CODES["conflict"], ConflictError]],
+  ["insufficient_tokens", [CODES["insufficient_tokens"], InsufficientTokensError]],
+  ["unprocessable", [CODES["unprocessable"], UnprocessableError]],
+  ["rate_limited", [CODES["rate_limited"], RateLimitedError]],
+  ["server_error", [CODES["server_error"], ServerError]],
+  ["engine_unavailable", [CODES["engine_unavailable"], EngineUnavailableError]],
+]);
 
 /** The code a body without one maps to, by status. */
-const BY_STATUS: Readonly<Record<number, string>> = Object.freeze({
-  400: "validation_error",
-  401: "invalid_api_key",
-  402: "insufficient_tokens",
-  404: "not_found",
-  409: "conflict",
-  422: "unprocessable",
-  429: "rate_limited",
-  500: "server_error",
-  503: "engine_unavailable",
-});
+const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([
+  [400, "validation_error"],
+  [401, "invalid_api_key"],
+  [402, "insufficient_tokens"],
+  [404, "not_found"],
+  [409, "conflict"],
+  [422, "unprocessable"],
+  [429, "rate_limited"],
+  [500, "server_error"],
+  [503, "engine_unavailable"],
+]);
 
 /**
- * Parses an HTTP error response from Pentify: status, headers (any case) and body.
- * Never throws: a body that is not the envelope still gives an error, its code
- * taken from the status and its message an excerpt of the body. `nowMs` (Unix
- * milliseconds, default the clock) measures a delay given as a date.
+ * Parses an HTTP error response from Pentify: status, headers (any case) and body,
+ * into plain data; `toError()` makes the `Error` to throw. Never throws: a body
+ * that is not the envelope still gives a result, its code taken from the status
+ * and its message an excerpt of the body. `nowMs` (Unix milliseconds, default
+ * the clock) measures a delay given as a date.
+ */
+export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<PentifyError> {
+  return parseVendor(VENDOR, TABLE, BY_STATUS, false, PentifyError, status, headers, body, nowMs);
+}
+
+/**
+ * Parses an HTTP error response from Pentify into the `Error` of its code's class,
+ * its stack trace taken here: `parse(status, headers, body, nowMs).toError()`.
  */
 export function fromResponse(status: number, headers: HeadersInput, body: Body, nowMs?: number): PentifyError {
-  return parseVendor(VENDOR, TABLE, BY_STATUS, false, PentifyError, status, headers, body, nowMs);
+  return parse(status, headers, body, nowMs).toError();
 }

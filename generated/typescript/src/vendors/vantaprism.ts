@@ -18,6 +18,7 @@ import {
   type CodeInfo,
   type ErrorClass,
   type HeadersInput,
+  type Parsed,
   type VendorInfo,
 } from "../runtime/index.js";
 
@@ -235,36 +236,45 @@ export class UpstreamUnavailableError extends VantaprismError {
 }
 
 /** Each code's row and class. */
-const TABLE: Readonly<Record<string, readonly [CodeInfo, ErrorClass<VantaprismError>]>> = Object.freeze({
-  ["INVALID_API_KEY"]: [CODES["INVALID_API_KEY"], InvalidApiKeyError],
-  ["KEY_REVOKED"]: [CODES["KEY_REVOKED"], KeyRevokedError],
-  ["KEY_LOCKED"]: [CODES["KEY_LOCKED"], KeyLockedError],
-  ["CUSTOMER_INACTIVE"]: [CODES["CUSTOMER_INACTIVE"], CustomerInactiveError],
-  ["FORBIDDEN_SCOPE"]: [CODES["FORBIDDEN_SCOPE"], ForbiddenScopeError],
-  ["VALIDATION_ERROR"]: [CODES["VALIDATION_ERROR"], ValidationError],
-  ["INVALID_CURSOR"]: [CODES["INVALID_CURSOR"], InvalidCursorError],
-  ["NOT_FOUND"]: [CODES["NOT_FOUND"], NotFoundError],
-  ["RATE_LIMIT_EXCEEDED"]: [CODES["RATE_LIMIT_EXCEEDED"], RateLimitExceededError],
-  ["INFRASTRUCTURE_LIMIT_EXCEEDED"]: [CODES["INFRASTRUCTURE_LIMIT_EXCEEDED"], InfrastructureLimitExceededError],
-  ["QUOTA_EXHAUSTED"]: [CODES["QUOTA_EXHAUSTED"], QuotaExhaustedError],
-  ["INTERNAL_ERROR"]: [CODES["INTERNAL_ERROR"], InternalError],
-  ["UPSTREAM_UNAVAILABLE"]: [CODES["UPSTREAM_UNAVAILABLE"], UpstreamUnavailableError],
-});
+const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<VantaprismError>]> = new Map<string, readonly [CodeInfo, ErrorClass<VantaprismError>]>([
+  ["INVALID_API_KEY", [CODES["INVALID_API_KEY"], InvalidApiKeyError]],
+  ["KEY_REVOKED", [CODES["KEY_REVOKED"], KeyRevokedError]],
+  ["KEY_LOCKED", [CODES["KEY_LOCKED"], KeyLockedError]],
+  ["CUSTOMER_INACTIVE", [CODES["CUSTOMER_INACTIVE"], CustomerInactiveError]],
+  ["FORBIDDEN_SCOPE", [CODES["FORBIDDEN_SCOPE"], ForbiddenScopeError]],
+  ["VALIDATION_ERROR", [CODES["VALIDATION_ERROR"], ValidationError]],
+  ["INVALID_CURSOR", [CODES["INVALID_CURSOR"], InvalidCursorError]],
+  ["NOT_FOUND", [CODES["NOT_FOUND"], NotFoundError]],
+  ["RATE_LIMIT_EXCEEDED", [CODES["RATE_LIMIT_EXCEEDED"], RateLimitExceededError]],
+  ["INFRASTRUCTURE_LIMIT_EXCEEDED", [CODES["INFRASTRUCTURE_LIMIT_EXCEEDED"], InfrastructureLimitExceededError]],
+  ["QUOTA_EXHAUSTED", [CODES["QUOTA_EXHAUSTED"], QuotaExhaustedError]],
+  ["INTERNAL_ERROR", [CODES["INTERNAL_ERROR"], InternalError]],
+  ["UPSTREAM_UNAVAILABLE", [CODES["UPSTREAM_UNAVAILABLE"], UpstreamUnavailableError]],
+]);
 
 /** The code a body without one maps to, by status. */
-const BY_STATUS: Readonly<Record<number, string>> = Object.freeze({
-  401: "INVALID_API_KEY",
-  404: "NOT_FOUND",
-  500: "INTERNAL_ERROR",
-  503: "UPSTREAM_UNAVAILABLE",
-});
+const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([
+  [401, "INVALID_API_KEY"],
+  [404, "NOT_FOUND"],
+  [500, "INTERNAL_ERROR"],
+  [503, "UPSTREAM_UNAVAILABLE"],
+]);
 
 /**
- * Parses an HTTP error response from VantaPrism: status, headers (any case) and body.
- * Never throws: a body that is not the envelope still gives an error, its code
- * taken from the status and its message an excerpt of the body. `nowMs` (Unix
- * milliseconds, default the clock) measures a delay given as a date.
+ * Parses an HTTP error response from VantaPrism: status, headers (any case) and body,
+ * into plain data; `toError()` makes the `Error` to throw. Never throws: a body
+ * that is not the envelope still gives a result, its code taken from the status
+ * and its message an excerpt of the body. `nowMs` (Unix milliseconds, default
+ * the clock) measures a delay given as a date.
+ */
+export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<VantaprismError> {
+  return parseVendor(VENDOR, TABLE, BY_STATUS, false, VantaprismError, status, headers, body, nowMs);
+}
+
+/**
+ * Parses an HTTP error response from VantaPrism into the `Error` of its code's class,
+ * its stack trace taken here: `parse(status, headers, body, nowMs).toError()`.
  */
 export function fromResponse(status: number, headers: HeadersInput, body: Body, nowMs?: number): VantaprismError {
-  return parseVendor(VENDOR, TABLE, BY_STATUS, false, VantaprismError, status, headers, body, nowMs);
+  return parse(status, headers, body, nowMs).toError();
 }
