@@ -483,9 +483,12 @@ fn vendor_file(v: &Vendor) -> OutputFile {
                 "Parses an HTTP error response from {}: status, headers (any case) and body,",
                 v.name
             ),
-            "into plain data; `toError()` makes the `Error` to throw. Never throws: a body".to_owned(),
-            "that is not the envelope still gives a result, its code taken from the status".to_owned(),
-            "and its message an excerpt of the body. `nowMs` (Unix milliseconds, default".to_owned(),
+            "into plain data; `toError()` makes the `Error` to throw. Never throws: a body"
+                .to_owned(),
+            "that is not the envelope still gives a result, its code taken from the status"
+                .to_owned(),
+            "and its message an excerpt of the body. `nowMs` (Unix milliseconds, default"
+                .to_owned(),
             "the clock) measures a delay given as a date.".to_owned(),
         ],
     );
@@ -502,7 +505,8 @@ fn vendor_file(v: &Vendor) -> OutputFile {
                 "Parses an HTTP error response from {} into the `Error` of its code's class,",
                 v.name
             ),
-            "its stack trace taken here: `parse(status, headers, body, nowMs).toError()`.".to_owned(),
+            "its stack trace taken here: `parse(status, headers, body, nowMs).toError()`."
+                .to_owned(),
         ],
     );
     let _ = writeln!(
