@@ -537,9 +537,10 @@ pub fn report(plan: &Plan) -> String {
 }
 
 /// A unified diff of `old` and `new` with three lines of context, showing at
-/// most `max_lines` changed lines. Lines are matched by a longest common
-/// subsequence over the region between the common prefix and suffix; a region
-/// too large for that is shown as one block.
+/// most `max_lines` changed lines (and no hunk once they are shown, so its
+/// length is bounded). Lines are matched by a longest common subsequence over
+/// the region between the common prefix and suffix; a region too large for
+/// that is shown as one block.
 pub fn short_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String {
     let a: Vec<&str> = old.lines().collect();
     let b: Vec<&str> = new.lines().collect();
@@ -607,6 +608,12 @@ pub fn short_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String 
         }
         let end = (end + ctx + 1).min(ops.len());
         let hunk = &ops[start..end];
+        if shown >= max_lines {
+            // Past the limit, a hunk is counted but not shown, so that the
+            // diff stays short however many places changed.
+            shown += hunk.iter().filter(|o| o.2 != ' ').count();
+            continue;
+        }
         let old_count = hunk.iter().filter(|o| o.2 != '+').count();
         let new_count = hunk.iter().filter(|o| o.2 != '-').count();
         let _ = writeln!(
@@ -909,6 +916,23 @@ mod tests {
         let old: String = (0..100).map(|i| format!("{i}\n")).collect();
         let d = short_diff("p", &old, "", 5);
         assert!(d.contains("... 95 more changed lines"), "{d}");
+    }
+
+    #[test]
+    fn short_diff_stops_showing_hunks_at_the_limit() {
+        let old: String = (0..1000).map(|i| format!("{i}\n")).collect();
+        let new: String = (0..1000)
+            .map(|i| {
+                if i % 10 == 5 {
+                    "x\n".to_owned()
+                } else {
+                    format!("{i}\n")
+                }
+            })
+            .collect();
+        let d = short_diff("p", &old, &new, 6);
+        assert_eq!(d.matches("@@ -").count(), 3, "{d}");
+        assert!(d.ends_with("  ... 194 more changed lines\n"), "{d}");
     }
 
     #[test]
