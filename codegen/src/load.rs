@@ -14,6 +14,8 @@ use crate::diag::{self, Diagnostic, Diagnostics};
 use crate::layout;
 use crate::model::VendorFile;
 
+mod prescan;
+
 /// The largest catalog file accepted, in bytes: a vendor of ten thousand codes
 /// takes about 4 MiB, so this leaves room while refusing pasted data dumps
 /// before the parser spends time and memory on them.
@@ -329,7 +331,13 @@ pub fn parse(dir: &str, source: &Source) -> Result<Loaded, Diagnostics> {
         });
     match parsed {
         Ok(file) => {
-            let problems = written_forms(&path, text);
+            // The event parse runs only when a quick look at the text says
+            // it could find something.
+            let problems = if prescan::may_have_written_forms(text) {
+                written_forms(&path, text)
+            } else {
+                Vec::new()
+            };
             if !problems.is_empty() {
                 let mut ds = Diagnostics::new();
                 ds.add_source(&path, text);
@@ -359,7 +367,8 @@ const DECIMAL_KEYS: &[&str] = &["status", "max_attempts"];
 /// is not the value a reader sees: a YAML tag (`!!binary` decodes base64,
 /// other tags are dropped) and a number that is not plain decimal digits
 /// (`0x1AD`, `0o655`, `+429` and `4_29` all read as 429). A file that
-/// deserialised is parsed once more as events to find them.
+/// deserialised is parsed once more as events to find them, unless
+/// [`prescan::may_have_written_forms`] rules them out.
 fn written_forms(path: &str, text: &str) -> Vec<Diagnostic> {
     use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 

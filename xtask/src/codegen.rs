@@ -1,28 +1,33 @@
 //! `cargo xtask codegen`: writes what changed, removes orphans, or with `--check` only compares.
 //!
-//! Write mode and check mode share [`plan`]: it compares every generated file
-//! with the disk, finds generated files that no longer have a source, and
-//! finds temporary files an interrupted run left. [`apply`] then carries the
-//! plan out; unchanged files are left alone, so their modification times stay
-//! put and cargo does not rebuild.
+//! Write mode and check mode share [`plan`]: it compares each generated file
+//! with the disk as soon as it is made (and, when writing, stages it to a
+//! temporary), keeping only its path and what the report needs, so memory
+//! stays bounded by the files being made rather than by all of them; it also
+//! finds generated files that no longer have a source, and temporary files an
+//! interrupted run left. [`apply`] then carries the plan out; unchanged files
+//! are left alone, so their modification times stay put and cargo does not
+//! rebuild.
 //!
 //! The generator touches only what it owns. Every path it reads, writes or
 //! removes is under the workspace root with no symbolic link on the way
 //! ([`inside`]); a generated file is recognised as such only by the exact
 //! header line the emitters write; temporaries are created exclusively, under
-//! unpredictable names, without following links. [`apply`] writes every new
-//! file to a temporary first and replaces nothing until all are written, then
-//! renames in an order that keeps the `errcat` crate building at every step:
+//! unpredictable names, without following links. Every new file is written to
+//! a temporary first and nothing is replaced until all are written; [`apply`]
+//! then renames in an order that keeps the `errcat` crate building at every step:
 //! vendor modules, then `gen/mod.rs`, then removed modules, then the docs and
 //! the schema. A run killed at any point leaves a crate that builds, docs that
 //! are the old or the new pages, and at most some temporaries, which the next
 //! run removes (and `--check` reports).
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::fs;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use errcat_codegen::OutputFile;
 
@@ -42,22 +47,33 @@ const TEMP_SUFFIX: &str = ".errcat-tmp";
 
 /// What has to happen to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change<'a> {
+pub enum Change {
     /// The file is missing: create it.
-    Create(&'a OutputFile),
-    /// The file differs: replace it. Holds the current bytes.
-    Update(&'a OutputFile, String),
+    Create(Made),
+    /// The file differs: replace it.
+    Update(Made),
     /// A generated file with no source any more: remove it.
     Remove(String),
     /// A temporary file left by an interrupted run: remove it.
     Leftover(String),
 }
 
-impl Change<'_> {
+/// A generated file that is missing or differs, once its contents are gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Made {
+    /// The path relative to the root.
+    pub path: String,
+    /// When writing, the temporary beside the file that holds its new bytes.
+    pub staged: Option<PathBuf>,
+    /// When checking, the short diff of a file that differs, as the report shows it.
+    pub diff: String,
+}
+
+impl Change {
     /// The path relative to the root.
     pub fn path(&self) -> &str {
         match self {
-            Change::Create(f) | Change::Update(f, _) => &f.path,
+            Change::Create(f) | Change::Update(f) => &f.path,
             Change::Remove(p) | Change::Leftover(p) => p,
         }
     }
@@ -70,22 +86,63 @@ impl Change<'_> {
         let root_module = self.path() == "generated/src/gen/mod.rs";
         match self {
             Change::Leftover(_) => 0,
-            Change::Create(_) | Change::Update(..) if rust && !root_module => 1,
-            Change::Create(_) | Change::Update(..) if rust => 2,
+            Change::Create(_) | Change::Update(_) if rust && !root_module => 1,
+            Change::Create(_) | Change::Update(_) if rust => 2,
             Change::Remove(_) if rust => 3,
-            Change::Create(_) | Change::Update(..) => 4,
+            Change::Create(_) | Change::Update(_) => 4,
             Change::Remove(_) => 5,
+        }
+    }
+
+    /// The temporary this change stages, if any.
+    fn staged(&self) -> Option<&Path> {
+        match self {
+            Change::Create(f) | Change::Update(f) => f.staged.as_deref(),
+            Change::Remove(_) | Change::Leftover(_) => None,
         }
     }
 }
 
 /// The difference between the generated files and the disk.
 #[derive(Debug, Default)]
-pub struct Plan<'a> {
+pub struct Plan {
     /// Files to create, update or remove, sorted by path.
-    pub changes: Vec<Change<'a>>,
+    pub changes: Vec<Change>,
     /// Files already up to date.
     pub unchanged: usize,
+}
+
+/// Whether [`plan`] stages each new file for [`apply`] or only compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `--check`: compare, and keep a short diff of each file that differs.
+    Check,
+    /// Compare, and write each file that differs to a temporary beside it.
+    Write,
+}
+
+/// Why no plan was made. Every temporary staged was removed; nothing else changed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The generator reported a problem.
+    Generate(errcat_codegen::Diagnostics),
+    /// A file could not be compared or staged, or a folder is refused.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Generate(problems) => f.write_str(&problems.render()),
+            Failure::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Io(e)
+    }
 }
 
 /// An error about a path, saying which.
@@ -142,30 +199,137 @@ pub fn inside(root: &Path, rel: &str) -> io::Result<PathBuf> {
     Ok(root.join(rel))
 }
 
-/// Compares `files` with what is under `root`, reading on every core.
-pub fn plan<'a>(root: &Path, files: &'a [OutputFile]) -> io::Result<Plan<'a>> {
+/// What [`plan`] keeps of the files made so far.
+#[derive(Default)]
+struct Compared {
+    changes: Vec<Change>,
+    unchanged: usize,
+    paths: HashSet<String>,
+    first_error: Option<io::Error>,
+}
+
+/// Compares each file `make` hands to its sink with what is under `root` as
+/// soon as it is made, on the thread that made it; with [`Mode::Write`],
+/// each file that is missing or differs is written to a temporary beside it
+/// at once. Only paths, temporaries and short diffs are kept. Then finds
+/// orphans (generated files nothing made) and leftovers of an interrupted
+/// run. If making, comparing or staging fails, every temporary staged is
+/// removed and nothing else has changed; the error reported is the first met.
+pub fn plan(
+    root: &Path,
+    mode: Mode,
+    make: impl FnOnce(&(dyn Fn(OutputFile) + Sync)) -> Result<(), errcat_codegen::Diagnostics>,
+) -> Result<Plan, Failure> {
     for dir in written_dirs() {
         inside(root, dir)?;
     }
-    let mut plan = Plan::default();
-    let compared = errcat_codegen::par::map(files, |f| {
-        let path = inside(root, &f.path)?;
-        match fs::read(path) {
-            Ok(bytes) if bytes == f.contents.as_bytes() => Ok(None),
-            Ok(bytes) => Ok(Some(Change::Update(
-                f,
-                String::from_utf8_lossy(&bytes).into_owned(),
-            ))),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some(Change::Create(f))),
-            Err(e) => Err(at(&f.path, e)),
+    // Found before anything is staged, so that no temporary of this run is
+    // taken for a leftover.
+    let on_disk = scan(root)?;
+    let compared = Mutex::new(Compared::default());
+    let lock = || compared.lock().unwrap_or_else(PoisonError::into_inner);
+    let made = make(&|file: OutputFile| {
+        if lock().first_error.is_some() {
+            return;
+        }
+        let result = compare(root, mode, &file);
+        let mut c = lock();
+        c.paths.insert(file.path);
+        match result {
+            Ok(Some(change)) => c.changes.push(change),
+            Ok(None) => c.unchanged += 1,
+            Err(e) => {
+                c.first_error.get_or_insert(e);
+            }
         }
     });
-    for change in compared {
-        match change? {
-            Some(c) => plan.changes.push(c),
-            None => plan.unchanged += 1,
+    let compared = compared
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let failure = match (made, compared.first_error) {
+        (Err(problems), _) => Some(Failure::Generate(problems)),
+        (Ok(()), Some(e)) => Some(Failure::Io(e)),
+        (Ok(()), None) => None,
+    };
+    if let Some(failure) = failure {
+        discard(&compared.changes);
+        return Err(failure);
+    }
+    let mut plan = Plan {
+        changes: compared.changes,
+        unchanged: compared.unchanged,
+    };
+    plan.changes
+        .extend(on_disk.leftovers.into_iter().map(Change::Leftover));
+    plan.changes.extend(
+        on_disk
+            .candidates
+            .into_iter()
+            .filter(|(path, full)| !compared.paths.contains(path) && is_generated(full))
+            .map(|(path, _)| Change::Remove(path)),
+    );
+    plan.changes.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(plan)
+}
+
+/// One file against the disk: nothing to do, or the change it needs, staged
+/// (writing) or with its diff (checking).
+fn compare(root: &Path, mode: Mode, file: &OutputFile) -> io::Result<Option<Change>> {
+    let path = inside(root, &file.path)?;
+    let old = match fs::read(&path) {
+        Ok(bytes) if bytes == file.contents.as_bytes() => return Ok(None),
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(at(&file.path, e)),
+    };
+    let mut made = Made {
+        path: file.path.clone(),
+        staged: None,
+        diff: String::new(),
+    };
+    match mode {
+        Mode::Write => {
+            made.staged =
+                Some(stage(&path, file.contents.as_bytes()).map_err(|e| at(&file.path, e))?);
+        }
+        Mode::Check => {
+            if let Some(old) = &old {
+                made.diff = short_diff(
+                    &file.path,
+                    &String::from_utf8_lossy(old),
+                    &file.contents,
+                    20,
+                );
+            }
         }
     }
+    Ok(Some(match old {
+        Some(_) => Change::Update(made),
+        None => Change::Create(made),
+    }))
+}
+
+/// Removes the temporaries `changes` staged.
+fn discard(changes: &[Change]) {
+    for tmp in changes.iter().filter_map(Change::staged) {
+        let _ = fs::remove_file(tmp);
+    }
+}
+
+/// What the written folders hold before a run stages anything.
+#[derive(Default)]
+struct OnDisk {
+    /// Temporaries an interrupted run left.
+    leftovers: Vec<String>,
+    /// Files that could be orphans: those with the extension of the folder's
+    /// generated files, by path relative to the root, with their full path.
+    candidates: Vec<(String, PathBuf)>,
+}
+
+/// Lists the written folders. Links and special files are never listed (nor
+/// read, nor removed).
+fn scan(root: &Path) -> io::Result<OnDisk> {
+    let mut found = OnDisk::default();
     // The folders come from the emitters, so a new language's orphans are found too.
     let generated = errcat_codegen::emit::generated_dirs();
     for dir in written_dirs() {
@@ -181,22 +345,17 @@ pub fn plan<'a>(root: &Path, files: &'a [OutputFile]) -> io::Result<Plan<'a>> {
                 continue;
             };
             let path = format!("{dir}/{name}");
-            // Not followed: a link or a special file is never read nor removed.
             if !entry.file_type()?.is_file() {
                 continue;
             }
             if is_temporary(&name) {
-                plan.changes.push(Change::Leftover(path));
-            } else if ext.is_some_and(|ext| name.ends_with(&format!(".{ext}")))
-                && !files.iter().any(|f| f.path == path)
-                && is_generated(&entry.path())
-            {
-                plan.changes.push(Change::Remove(path));
+                found.leftovers.push(path);
+            } else if ext.is_some_and(|ext| name.ends_with(&format!(".{ext}"))) {
+                found.candidates.push((path, entry.path()));
             }
         }
     }
-    plan.changes.sort_by(|a, b| a.path().cmp(b.path()));
-    Ok(plan)
+    Ok(found)
 }
 
 /// True for the name of a temporary file the generator creates.
@@ -232,11 +391,10 @@ pub struct Applied {
     pub leftovers: usize,
 }
 
-/// Carries out `plan` under `root`. Leftovers are removed; every file to
-/// write is written to a temporary beside it (on every core), and if any
-/// cannot be, the temporaries are removed and nothing else has changed. Then
-/// each temporary is renamed over its file and orphans are removed, in the
-/// order of [`Change::phase`], so the crate builds after each step. The error
+/// Carries out a [`Mode::Write`] `plan` under `root`: leftovers are removed,
+/// then each temporary is renamed over its file and orphans are removed, in
+/// the order of [`Change::phase`], so the crate builds after each step. If a
+/// step fails, the temporaries not yet renamed are removed. The error
 /// reported is the first met.
 pub fn apply(root: &Path, plan: &Plan) -> io::Result<Applied> {
     let mut applied = Applied {
@@ -245,59 +403,28 @@ pub fn apply(root: &Path, plan: &Plan) -> io::Result<Applied> {
     };
     let mut changes: Vec<&Change> = plan.changes.iter().collect();
     changes.sort_by_key(|c| (c.phase(), c.path()));
-    for change in &changes {
-        if let Change::Leftover(p) = change {
-            fs::remove_file(inside(root, p)?).map_err(|e| at(p, e))?;
-            applied.leftovers += 1;
-        }
-    }
-    let staged = errcat_codegen::par::map(&changes, |change| match change {
-        Change::Create(f) | Change::Update(f, _) => inside(root, &f.path)
-            .and_then(|path| stage(&path, f.contents.as_bytes()).map(|tmp| Some((tmp, path))))
-            .map_err(|e| at(&f.path, e)),
-        _ => Ok(None),
-    });
-    let mut first_error = None;
-    let mut staged: Vec<Option<(PathBuf, PathBuf)>> = staged
-        .into_iter()
-        .map(|s| {
-            s.unwrap_or_else(|e| {
-                first_error.get_or_insert(e);
-                None
-            })
-        })
-        .collect();
-    let discard = |staged: &[Option<(PathBuf, PathBuf)>]| {
-        for (tmp, _) in staged.iter().flatten() {
-            let _ = fs::remove_file(tmp);
-        }
-    };
-    if let Some(e) = first_error {
-        discard(&staged);
-        return Err(io::Error::new(
-            e.kind(),
-            format!("{e}; no file was changed"),
-        ));
-    }
-    for i in 0..changes.len() {
-        let result = match (changes[i], staged[i].take()) {
-            (Change::Remove(p), _) => inside(root, p)
+    for (i, change) in changes.iter().enumerate() {
+        let result = match change {
+            Change::Leftover(p) | Change::Remove(p) => inside(root, p)
                 .and_then(fs::remove_file)
                 .map_err(|e| at(p, e)),
-            (_, Some((tmp, path))) => fs::rename(&tmp, &path).map_err(|e| {
-                let _ = fs::remove_file(&tmp);
-                at(changes[i].path(), e)
-            }),
-            _ => Ok(()),
+            Change::Create(f) | Change::Update(f) => match &f.staged {
+                Some(tmp) => inside(root, &f.path)
+                    .and_then(|path| fs::rename(tmp, path))
+                    .map_err(|e| at(&f.path, e)),
+                None => Ok(()),
+            },
         };
         if let Err(e) = result {
-            discard(&staged);
+            for tmp in changes[i..].iter().filter_map(|c| c.staged()) {
+                let _ = fs::remove_file(tmp);
+            }
             return Err(e);
         }
-        match changes[i] {
+        match change {
+            Change::Leftover(_) => applied.leftovers += 1,
             Change::Remove(_) => applied.removed += 1,
-            Change::Create(_) | Change::Update(..) => applied.written += 1,
-            Change::Leftover(_) => {}
+            Change::Create(_) | Change::Update(_) => applied.written += 1,
         }
     }
     Ok(applied)
@@ -377,9 +504,9 @@ pub fn report(plan: &Plan) -> String {
             Change::Create(f) => {
                 let _ = writeln!(out, "missing: {} (would be created)", f.path);
             }
-            Change::Update(f, old) => {
+            Change::Update(f) => {
                 let _ = writeln!(out, "stale: {}", f.path);
-                out.push_str(&short_diff(&f.path, old, &f.contents, 20));
+                out.push_str(&f.diff);
             }
             Change::Remove(p) => {
                 let _ = writeln!(
@@ -410,9 +537,10 @@ pub fn report(plan: &Plan) -> String {
 }
 
 /// A unified diff of `old` and `new` with three lines of context, showing at
-/// most `max_lines` changed lines. Lines are matched by a longest common
-/// subsequence over the region between the common prefix and suffix; a region
-/// too large for that is shown as one block.
+/// most `max_lines` changed lines (and no hunk once they are shown, so its
+/// length is bounded). Lines are matched by a longest common subsequence over
+/// the region between the common prefix and suffix; a region too large for
+/// that is shown as one block.
 pub fn short_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String {
     let a: Vec<&str> = old.lines().collect();
     let b: Vec<&str> = new.lines().collect();
@@ -480,6 +608,12 @@ pub fn short_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String 
         }
         let end = (end + ctx + 1).min(ops.len());
         let hunk = &ops[start..end];
+        if shown >= max_lines {
+            // Past the limit, a hunk is counted but not shown, so that the
+            // diff stays short however many places changed.
+            shown += hunk.iter().filter(|o| o.2 != ' ').count();
+            continue;
+        }
         let old_count = hunk.iter().filter(|o| o.2 != '+').count();
         let new_count = hunk.iter().filter(|o| o.2 != '-').count();
         let _ = writeln!(
@@ -570,7 +704,7 @@ mod tests {
         fs::remove_dir(tree.path("generated/docs")).unwrap();
         std::os::unix::fs::symlink(&outside, tree.path("generated/docs")).unwrap();
         let files = [file("generated/docs/acme.md", MD)];
-        let e = plan(&tree.0, &files).expect_err("refused");
+        let e = plan_of(&tree.0, &files, Mode::Write).expect_err("refused");
         assert!(
             e.to_string()
                 .starts_with("generated/docs is a symbolic link (to "),
@@ -582,9 +716,18 @@ mod tests {
         assert_eq!(fs::read_dir(&outside).unwrap().count(), 1);
     }
 
+    /// [`plan`] of files already made, handed over one by one.
+    fn plan_of(root: &Path, files: &[OutputFile], mode: Mode) -> Result<Plan, Failure> {
+        plan(root, mode, |sink| {
+            files.iter().cloned().for_each(sink);
+            Ok(())
+        })
+    }
+
     /// What `cargo xtask codegen` does: plan, then apply.
-    fn write_through(root: &Path, files: &[OutputFile]) -> io::Result<Applied> {
-        plan(root, files).and_then(|p| apply(root, &p))
+    fn write_through(root: &Path, files: &[OutputFile]) -> Result<Applied, String> {
+        let p = plan_of(root, files, Mode::Write).map_err(|e| e.to_string())?;
+        apply(root, &p).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -593,7 +736,8 @@ mod tests {
         tree.write("secret", "TOKEN-1234\n");
         std::os::unix::fs::symlink(tree.path("secret"), tree.path("generated/docs/acme.md"))
             .unwrap();
-        let e = plan(&tree.0, &[file("generated/docs/acme.md", MD)]).expect_err("refused");
+        let e = plan_of(&tree.0, &[file("generated/docs/acme.md", MD)], Mode::Check)
+            .expect_err("refused");
         assert!(
             e.to_string()
                 .starts_with("generated/docs/acme.md is a symbolic link"),
@@ -615,7 +759,7 @@ mod tests {
         );
         tree.write("generated/docs/gone.md", &format!("{MD}\n# Gone\n"));
         let files = [file("generated/src/gen/mod.rs", RS)];
-        let p = plan(&tree.0, &files).unwrap();
+        let p = plan_of(&tree.0, &files, Mode::Write).unwrap();
         let removed: Vec<&str> = p
             .changes
             .iter()
@@ -640,7 +784,7 @@ mod tests {
             "half a fi",
         );
         tree.write("catalog/.schema.json.fedcba9876543210.errcat-tmp", "{");
-        let p = plan(&tree.0, &files).unwrap();
+        let p = plan_of(&tree.0, &files, Mode::Write).unwrap();
         let report = report(&p);
         assert!(
             report.starts_with(
@@ -653,7 +797,12 @@ mod tests {
         assert_eq!(applied.leftovers, 2);
         assert_eq!(tree.list("generated/src/gen"), ["mod.rs"]);
         assert!(tree.list("catalog").is_empty());
-        assert!(plan(&tree.0, &files).unwrap().changes.is_empty());
+        assert!(
+            plan_of(&tree.0, &files, Mode::Write)
+                .unwrap()
+                .changes
+                .is_empty()
+        );
     }
 
     #[test]
@@ -694,7 +843,7 @@ mod tests {
             file("generated/src/gen/mod.rs", &format!("{RS}// names beta\n")),
             file("generated/docs/acme.md", &format!("{MD}new\n")),
         ];
-        let p = plan(&tree.0, &new).unwrap();
+        let p = plan_of(&tree.0, &new, Mode::Write).unwrap();
         // The new module cannot be put in place: a folder that is not empty is in the way.
         fs::create_dir_all(tree.path("generated/src/gen/beta.rs/x")).unwrap();
         let e = apply(&tree.0, &p).expect_err("the rename fails");
@@ -706,6 +855,49 @@ mod tests {
         assert_eq!(tree.read("generated/docs/acme.md"), old[1].contents);
         assert_eq!(tree.list("generated/src/gen"), ["beta.rs", "mod.rs"]);
         assert_eq!(tree.list("generated/docs"), ["acme.md"]);
+    }
+
+    #[test]
+    fn a_generator_error_after_some_files_were_staged_removes_them_and_changes_nothing() {
+        let tree = Tree::new("generate-error");
+        let old = [file("generated/src/gen/mod.rs", &format!("{RS}// old\n"))];
+        write_through(&tree.0, &old).unwrap();
+        let e = plan(&tree.0, Mode::Write, |sink| {
+            sink(file("generated/src/gen/mod.rs", &format!("{RS}// new\n")));
+            sink(file("generated/docs/acme.md", MD));
+            let mut problems = errcat_codegen::Diagnostics::new();
+            problems.push(errcat_codegen::Diagnostic::new(
+                "codegen",
+                (1, 1),
+                "a bug",
+                "report it",
+            ));
+            Err(problems)
+        })
+        .expect_err("the generator failed");
+        assert!(matches!(e, Failure::Generate(_)), "{e}");
+        assert_eq!(tree.list("generated/src/gen"), ["mod.rs"]);
+        assert!(tree.list("generated/docs").is_empty());
+        assert_eq!(tree.read("generated/src/gen/mod.rs"), old[0].contents);
+    }
+
+    #[test]
+    fn a_check_stages_nothing_and_reports_the_short_diff() {
+        let tree = Tree::new("check");
+        let old = format!("{MD}a\nb\n");
+        tree.write("generated/docs/acme.md", &old);
+        let new = [
+            file("generated/docs/acme.md", &format!("{MD}a\nc\n")),
+            file("generated/docs/beta.md", MD),
+        ];
+        let p = plan_of(&tree.0, &new, Mode::Check).unwrap();
+        assert_eq!(tree.list("generated/docs"), ["acme.md"]);
+        assert_eq!(tree.read("generated/docs/acme.md"), old);
+        let expected = format!(
+            "stale: generated/docs/acme.md\n{}missing: generated/docs/beta.md (would be created)\n",
+            short_diff("generated/docs/acme.md", &old, &new[0].contents, 20)
+        );
+        assert!(report(&p).starts_with(&expected), "{}", report(&p));
     }
 
     #[test]
@@ -724,6 +916,23 @@ mod tests {
         let old: String = (0..100).map(|i| format!("{i}\n")).collect();
         let d = short_diff("p", &old, "", 5);
         assert!(d.contains("... 95 more changed lines"), "{d}");
+    }
+
+    #[test]
+    fn short_diff_stops_showing_hunks_at_the_limit() {
+        let old: String = (0..1000).map(|i| format!("{i}\n")).collect();
+        let new: String = (0..1000)
+            .map(|i| {
+                if i % 10 == 5 {
+                    "x\n".to_owned()
+                } else {
+                    format!("{i}\n")
+                }
+            })
+            .collect();
+        let d = short_diff("p", &old, &new, 6);
+        assert_eq!(d.matches("@@ -").count(), 3, "{d}");
+        assert!(d.ends_with("  ... 194 more changed lines\n"), "{d}");
     }
 
     #[test]

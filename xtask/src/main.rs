@@ -301,17 +301,26 @@ fn codegen_locked(root: &Path, check: bool) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let files = match errcat_codegen::emit::all(&catalog) {
-        Ok(f) => f,
-        Err(problems) => {
+    let mode = if check {
+        codegen::Mode::Check
+    } else {
+        codegen::Mode::Write
+    };
+    let made = codegen::plan(root, mode, |sink| {
+        errcat_codegen::emit::each(&catalog, &mut Default::default(), sink)
+    });
+    let plan = match made {
+        Ok(p) => p,
+        Err(codegen::Failure::Generate(problems)) => {
             eprint!("{}", problems.render());
             return ExitCode::from(1);
         }
-    };
-    let plan = match codegen::plan(root, &files) {
-        Ok(p) => p,
-        Err(e) => {
+        Err(codegen::Failure::Io(e)) if check => {
             eprintln!("error: cannot compare generated files, nothing was written: {e}");
+            return ExitCode::from(1);
+        }
+        Err(codegen::Failure::Io(e)) => {
+            eprintln!("error: cannot compare or stage generated files, no file was changed: {e}");
             return ExitCode::from(1);
         }
     };
@@ -364,9 +373,10 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let catalog = errcat_codegen::load_catalog(&root.join("catalog"))
             .unwrap_or_else(|d| panic!("{}", d.render()));
-        let files =
-            errcat_codegen::emit::all(&catalog).unwrap_or_else(|d| panic!("{}", d.render()));
-        let plan = super::codegen::plan(root, &files).unwrap();
+        let plan = super::codegen::plan(root, super::codegen::Mode::Check, |sink| {
+            errcat_codegen::emit::each(&catalog, &mut Default::default(), sink)
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
         assert!(plan.changes.is_empty(), "{}", super::codegen::report(&plan));
     }
 }

@@ -39,17 +39,21 @@ const UNKNOWN_CODE: &str = "errcat_conformance_unknown";
 
 /// `parse.json` and `retry.json`.
 pub fn files(catalog: &Catalog) -> Vec<OutputFile> {
-    let vendors = &catalog.vendors;
-    vec![
-        cases_file(
-            "parse.json",
-            crate::par::map(vendors, parse_cases).into_iter().flatten(),
-        ),
-        cases_file(
-            "retry.json",
-            crate::par::map(vendors, retry_cases).into_iter().flatten(),
-        ),
-    ]
+    CATALOG_FILES.iter().map(|f| f(catalog)).collect()
+}
+
+/// The files this emitter writes, each made by a job of its own: every
+/// vendor's cases go into one file, so no part of it is made per vendor.
+pub const CATALOG_FILES: &[fn(&Catalog) -> OutputFile] = &[parse_file, retry_file];
+
+/// `parse.json`: every vendor's example bodies.
+fn parse_file(catalog: &Catalog) -> OutputFile {
+    cases_file("parse.json", catalog.vendors.iter().flat_map(parse_cases))
+}
+
+/// `retry.json`: every vendor's retry cases.
+fn retry_file(catalog: &Catalog) -> OutputFile {
+    cases_file("retry.json", catalog.vendors.iter().flat_map(retry_cases))
 }
 
 /// A cases file: the `@generated` marker on its second line, then one case per line.

@@ -10,6 +10,7 @@ pub mod rust;
 pub mod schema;
 pub mod typescript;
 
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::ir::{Catalog, Vendor};
@@ -25,8 +26,11 @@ pub struct Emitter {
     /// The folders it writes into, relative to the workspace root, each with
     /// the extension of its generated files (the files checked for orphans).
     pub dirs: &'static [(&'static str, &'static str)],
-    /// Every file it writes for a catalog.
-    pub files: fn(&Catalog) -> Vec<OutputFile>,
+    /// The file it writes for each vendor, if it writes one per vendor.
+    pub vendor_file: Option<fn(&Vendor) -> OutputFile>,
+    /// The files that span the catalog (an index, a registry, every vendor's
+    /// cases), each made by a job of its own.
+    pub catalog_files: &'static [fn(&Catalog) -> OutputFile],
 }
 
 /// The emitters beside the Rust crate and its docs.
@@ -34,17 +38,20 @@ pub const LANGUAGES: &[Emitter] = &[
     Emitter {
         name: "conformance",
         dirs: conformance::DIRS,
-        files: conformance::files,
+        vendor_file: None,
+        catalog_files: conformance::CATALOG_FILES,
     },
     Emitter {
         name: "python",
         dirs: python::DIRS,
-        files: python::files,
+        vendor_file: Some(python::vendor_file),
+        catalog_files: &[python::registry_file],
     },
     Emitter {
         name: "typescript",
         dirs: typescript::DIRS,
-        files: typescript::files,
+        vendor_file: Some(typescript::vendor_file),
+        catalog_files: &[typescript::index_file],
     },
 ];
 
@@ -58,77 +65,128 @@ pub fn generated_dirs() -> Vec<(&'static str, &'static str)> {
 
 /// Every generated file for `catalog`, sorted by path.
 pub fn all(catalog: &Catalog) -> Result<Vec<OutputFile>, Diagnostics> {
-    all_timed(catalog, &mut Timings::default())
+    let files = Mutex::new(Vec::new());
+    each(catalog, &mut Timings::default(), &|f| {
+        files.lock().unwrap_or_else(PoisonError::into_inner).push(f);
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
-/// [`all`], recording the time of each stage in `timings`. Each vendor's
-/// Rust module and its docs page are independent jobs, and so is each of
-/// [`LANGUAGES`], all run in parallel (so even a single vendor uses two
-/// cores); the wall time of the jobs is split between building Rust items,
-/// formatting them, writing docs and each language in proportion to the time
-/// each took.
-pub fn all_timed(catalog: &Catalog, timings: &mut Timings) -> Result<Vec<OutputFile>, Diagnostics> {
+/// Makes every generated file for `catalog` and hands each to `sink` as soon
+/// as it is made, on the thread that made it, so that no more than the files
+/// being made are held at once. Files come in no set order.
+///
+/// Each vendor's Rust module, its docs page and its file in each of
+/// [`LANGUAGES`] are independent jobs, and so are the files that span the
+/// catalog (`gen/mod.rs`, the cross-vendor pages and the schema, each
+/// language's index), all run in parallel. The wall time of the jobs is split
+/// in `timings` between building Rust items, formatting them, writing docs,
+/// each language and the sink (which is left out of `timings`) in proportion
+/// to the time each took.
+///
+/// A generator bug is reported once every job has run.
+pub fn each(
+    catalog: &Catalog,
+    timings: &mut Timings,
+    sink: &(dyn Fn(OutputFile) + Sync),
+) -> Result<(), Diagnostics> {
     enum Job<'a> {
+        RustRoot,
         Rust(&'a Vendor),
         Docs(&'a Vendor),
-        Language(&'a Emitter),
+        DocsCatalog,
+        Language(usize, &'a Vendor),
+        LanguageCatalog(usize, fn(&Catalog) -> OutputFile),
     }
-    let jobs: Vec<Job> = LANGUAGES
+    /// What a job spent: building Rust items, formatting them, making its
+    /// other files, and in the sink.
+    #[derive(Default)]
+    struct Spent {
+        build: Duration,
+        format: Duration,
+        made: Duration,
+        sink: Duration,
+    }
+    // The jobs that span the catalog are the largest: first, so that the
+    // small ones fill the cores at the end.
+    let mut jobs: Vec<Job> = LANGUAGES
         .iter()
-        .map(Job::Language)
-        .chain(
-            catalog
-                .vendors
+        .enumerate()
+        .flat_map(|(i, e)| {
+            e.catalog_files
                 .iter()
-                .flat_map(|v| [Job::Rust(v), Job::Docs(v)]),
-        )
+                .map(move |&f| Job::LanguageCatalog(i, f))
+        })
+        .chain([Job::RustRoot, Job::DocsCatalog])
         .collect();
-    let start = Instant::now();
-    let done = par::map(&jobs, |job| match job {
-        Job::Rust(v) => rust::vendor_file_timed(v).map(|(f, b, t)| (vec![f], b, t)),
-        Job::Docs(v) => {
-            let start = Instant::now();
-            let page = docs::vendor_page(v);
-            Ok((vec![page], Duration::ZERO, start.elapsed()))
-        }
-        Job::Language(e) => {
-            let start = Instant::now();
-            let files = (e.files)(catalog);
-            Ok((files, Duration::ZERO, start.elapsed()))
-        }
-    });
-    let (mut build, mut format, mut write_docs) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
-    let mut languages = Vec::new();
-    let mut files = vec![rust::root_file(catalog).map_err(internal)?];
-    for (job, r) in jobs.iter().zip(done) {
-        let (made, b, f) = r.map_err(internal)?;
-        match job {
-            Job::Rust(_) => {
-                build += b;
-                format += f;
-            }
-            Job::Docs(_) => write_docs += f,
-            Job::Language(e) => languages.push((e.name, f)),
-        }
-        files.extend(made);
+    for v in &catalog.vendors {
+        jobs.extend([Job::Rust(v), Job::Docs(v)]);
+        jobs.extend(
+            LANGUAGES
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.vendor_file.is_some())
+                .map(|(i, _)| Job::Language(i, v)),
+        );
     }
-    let start_rest = Instant::now();
-    files.extend(docs::cross_vendor_pages(catalog));
-    files.push(schema::schema_file());
-    let rest = start_rest.elapsed();
-    let wall = start_rest.duration_since(start);
+    let start = Instant::now();
+    let done = par::map(&jobs, |job| {
+        let mut spent = Spent::default();
+        let made = Instant::now();
+        let files = match job {
+            Job::RustRoot => vec![rust::root_file(catalog)?],
+            Job::Rust(v) => {
+                let (f, build, format) = rust::vendor_file_timed(v)?;
+                (spent.build, spent.format) = (build, format);
+                vec![f]
+            }
+            Job::Docs(v) => vec![docs::vendor_page(v)],
+            Job::DocsCatalog => {
+                let mut files = docs::cross_vendor_pages(catalog);
+                files.push(schema::schema_file());
+                files
+            }
+            Job::Language(i, v) => LANGUAGES[*i]
+                .vendor_file
+                .map(|f| f(v))
+                .into_iter()
+                .collect(),
+            Job::LanguageCatalog(_, f) => vec![f(catalog)],
+        };
+        spent.made = made.elapsed().saturating_sub(spent.build + spent.format);
+        let handed = Instant::now();
+        files.into_iter().for_each(sink);
+        spent.sink = handed.elapsed();
+        Ok::<_, String>(spent)
+    });
+    let wall = start.elapsed();
+    let mut languages: Vec<(&'static str, Duration)> =
+        LANGUAGES.iter().map(|e| (e.name, Duration::ZERO)).collect();
+    let (mut build, mut format) = (Duration::ZERO, Duration::ZERO);
+    let (mut write_docs, mut sunk) = (Duration::ZERO, Duration::ZERO);
+    for (job, spent) in jobs.iter().zip(done) {
+        let spent = spent.map_err(internal)?;
+        build += spent.build;
+        format += spent.format;
+        sunk += spent.sink;
+        match job {
+            Job::Language(i, _) | Job::LanguageCatalog(i, _) => languages[*i].1 += spent.made,
+            Job::RustRoot | Job::Rust(_) => build += spent.made,
+            Job::Docs(_) | Job::DocsCatalog => write_docs += spent.made,
+        }
+    }
     let spent: Duration = languages.iter().map(|(_, d)| *d).sum();
-    let total = (build + format + write_docs + spent)
+    let total = (build + format + write_docs + spent + sunk)
         .as_secs_f64()
         .max(f64::MIN_POSITIVE);
     let share = |d: Duration| wall.mul_f64(d.as_secs_f64() / total);
     timings.emit_rust = share(build);
     timings.format = share(format);
-    timings.languages = languages.iter().map(|&(n, d)| (n, share(d))).collect();
-    timings.emit_docs =
-        wall.saturating_sub(timings.emit_rust + timings.format + share(spent)) + rest;
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    timings.emit_docs = share(write_docs);
+    timings.languages = languages.into_iter().map(|(n, d)| (n, share(d))).collect();
+    Ok(())
 }
 
 /// True when `line` is exactly the first line the generator writes in a Rust,

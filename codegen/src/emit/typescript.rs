@@ -168,7 +168,7 @@ const INDEX_NAMES: &[&str] = &[
 
 /// Every generated TypeScript file: one module per vendor and the index.
 pub fn files(catalog: &Catalog) -> Vec<OutputFile> {
-    let mut out = crate::par::map(&catalog.vendors, vendor_file);
+    let mut out: Vec<OutputFile> = catalog.vendors.iter().map(vendor_file).collect();
     out.push(index_file(catalog));
     out
 }
@@ -292,7 +292,7 @@ fn by_status(v: &Vendor) -> BTreeMap<u16, &Code> {
 }
 
 /// One vendor's module.
-fn vendor_file(v: &Vendor) -> OutputFile {
+pub fn vendor_file(v: &Vendor) -> OutputFile {
     let base = base_class(v);
     let classes = class_names(v);
     let r = &v.retry;
@@ -520,7 +520,7 @@ fn vendor_file(v: &Vendor) -> OutputFile {
 }
 
 /// `src/index.ts`: the runtime, each vendor as a namespace, and `parse`.
-fn index_file(catalog: &Catalog) -> OutputFile {
+pub fn index_file(catalog: &Catalog) -> OutputFile {
     let mut s = header("catalog/");
     s.push_str("/**\n * errcat: typed API error codes, retry rules and response parsing for every\n * vendor in the errcat catalog. Each vendor is a namespace (`pentify`, `certIx`,\n * ...) with its codes, error classes, `parse` and `fromResponse`; {@link parse}\n * handles any vendor's response alike.\n * @module\n */\n\n");
     s.push_str("import type { Body, HeadersInput, Parsed } from \"./runtime/index.js\";\n");
