@@ -140,9 +140,10 @@ export function parseRaw(
 }
 
 /**
- * The value at an RFC 6901 JSON pointer: `""` is the whole value, a pointer
- * not starting with `/` matches nothing, array indices are decimal without a
- * leading zero. `undefined` when nothing is there.
+ * The value at an RFC 6901 JSON pointer in a JSON value (as `JSON.parse`
+ * makes it): `""` is the whole value, a pointer not starting with `/` matches
+ * nothing, array indices are decimal without a leading zero, and only an
+ * object's own members count. `undefined` when nothing is there.
  */
 export function resolve(value: unknown, pointer: string | null): unknown {
   return pointer === null ? undefined : walk(value, tokensOf(pointer));
