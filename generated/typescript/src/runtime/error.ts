@@ -91,25 +91,11 @@ export interface DecisionOptions {
   readonly budget?: Budget;
 }
 
-/** The fields of a parsed error response, shared by {@link Parsed} and {@link ApiError}. */
-export interface ErrorFields {
-  /** The vendor's facts. */
-  readonly vendor: VendorInfo;
-  /** The HTTP status. */
-  readonly status: number;
-  /** The code as sent (an alias as its code's own spelling); for a body without one, the code documented for the status, else `""` (the status as text for a vendor keyed by status). */
-  readonly code: string;
-  /** The catalog's row for the code, `null` for a code the catalog does not know. */
-  readonly info: CodeInfo | null;
-  /** The message from the body, or an excerpt of a body that was not the envelope. */
-  readonly message: string;
-  /** The request id, from the body or the vendor's request-id header. */
-  readonly requestId: string | null;
-  /** The endpoint-specific details from the body. */
-  readonly details: unknown;
-  /** The server's requested delay in milliseconds, from the vendor's delay header. */
-  readonly retryAfterMs: number | null;
-}
+/** The fields of a parsed error response, as {@link Parsed} declares them; {@link ApiError} has them too. */
+export type ErrorFields = Pick<
+  Parsed,
+  "vendor" | "status" | "code" | "info" | "message" | "requestId" | "details" | "retryAfterMs"
+>;
 
 /** What {@link Parsed} and {@link ApiError} both answer, from their fields. */
 export interface ErrorFacts {
