@@ -258,6 +258,9 @@ test("parse dispatches on the vendor id, gives data, and refuses an unknown id",
     assert.deepEqual(err[key], parsed[key], key);
   }
   assert.deepEqual(err.outcome(), parsed.outcome());
+  const listed = [];
+  for (const key in parsed) listed.push(key);
+  assert.deepEqual(listed.sort(), ["code", "details", "errorClass", "info", "message", "requestId", "retryAfterMs", "status", "vendor"]);
   const unknown = vantaprism.parse(418, [], '{"error":{"code":"NEW","message":"m"}}');
   assert.equal(unknown.errorClass, vantaprism.VantaprismError);
   assert.equal(unknown.toError().constructor, vantaprism.VantaprismError);

@@ -231,7 +231,10 @@ export class ApiError extends Error implements ErrorFields {
 export interface Parsed<E extends ApiError = ApiError> extends ErrorFacts {}
 export interface ApiError extends ErrorFacts {}
 for (const proto of [Parsed.prototype, ApiError.prototype]) {
-  Object.defineProperties(proto, Object.getOwnPropertyDescriptors(FACTS));
+  for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(FACTS))) {
+    // Not enumerable, as a class's own methods and accessors are.
+    Object.defineProperty(proto, name, { ...descriptor, enumerable: false });
+  }
 }
 
 /** A vendor's error class: made from a parsed response, like {@link ApiError}. */
