@@ -149,13 +149,14 @@ export function serverDelayMs(
     const pair = pairs[i]!;
     if (pair[0] !== lower && !sameName(pair[0], name)) continue;
     const v = pair[1];
-    if (v.length <= 9 && isDigits(v)) {
+    const digits = isDigits(v);
+    if (digits && v.length <= 9) {
       // The common case, a few delta-seconds: no trimming, no cap to apply.
       const wait = Number(v) * 1000;
       if (longest === null || wait > longest) longest = wait;
       continue;
     }
-    const parts = isDigits(v) || !v.includes(",") ? null : v.split(",");
+    const parts = digits || !v.includes(",") ? null : v.split(",");
     const values = parts !== null && parts.length > 1 && parts.every((p) => DIGITS.test(trimOws(p))) ? parts : [v];
     for (const value of values) {
       const wait = parseRetryAfter(value, nowMs);

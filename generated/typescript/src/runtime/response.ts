@@ -172,14 +172,14 @@ function compiled(envelope: Envelope): Paths {
       p === null ? null : tokensOf(p),
     );
     const used = all.filter((t): t is readonly string[] => t !== null);
+    const first = used[0] ?? [];
     // The longest start every pointer shares, leaving each at least one token.
-    let shared = used.length === 0 ? 0 : Math.max(0, Math.min(...used.map((t) => t.length - 1)));
-    for (let i = 0; i < shared; i++) {
-      if (used.some((t) => t[i] !== used[0]![i])) shared = i;
-    }
+    const limit = used.length === 0 ? 0 : Math.min(...used.map((t) => t.length - 1));
+    let shared = 0;
+    while (shared < limit && used.every((t) => t[shared] === first[shared])) shared++;
     const rest = (t: readonly string[] | null) => (t === null ? null : t.slice(shared));
     paths = {
-      base: used.length === 0 ? [] : used[0]!.slice(0, shared),
+      base: first.slice(0, shared),
       code: rest(all[0]!),
       message: rest(all[1]!),
       requestId: rest(all[2]!),
