@@ -56,10 +56,8 @@ pub fn run_one(root: &Path, mode: Mode) -> Result<String, String> {
         } else {
             crate::codegen::Mode::Write
         };
-        let plan = crate::codegen::plan(root, plan_mode, |sink| {
-            errcat_codegen::emit::each(&catalog, &mut t, sink)
-        })
-        .map_err(|e| e.to_string())?;
+        let plan = crate::codegen::plan_catalog(root, plan_mode, &catalog, &mut t)
+            .map_err(|e| e.to_string())?;
         if mode != Mode::Check {
             written = crate::codegen::apply(root, &plan)
                 .map_err(|e| e.to_string())?

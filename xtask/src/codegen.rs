@@ -272,6 +272,19 @@ pub fn plan(
     Ok(plan)
 }
 
+/// [`plan`] for every file the generator makes from `catalog`, the time of
+/// each emitting stage recorded in `timings`.
+pub fn plan_catalog(
+    root: &Path,
+    mode: Mode,
+    catalog: &errcat_codegen::ir::Catalog,
+    timings: &mut errcat_codegen::Timings,
+) -> Result<Plan, Failure> {
+    plan(root, mode, |sink| {
+        errcat_codegen::emit::each(catalog, timings, sink)
+    })
+}
+
 /// One file against the disk: nothing to do, or the change it needs, staged
 /// (writing) or with its diff (checking).
 fn compare(root: &Path, mode: Mode, file: &OutputFile) -> io::Result<Option<Change>> {

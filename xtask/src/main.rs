@@ -306,9 +306,7 @@ fn codegen_locked(root: &Path, check: bool) -> ExitCode {
     } else {
         codegen::Mode::Write
     };
-    let made = codegen::plan(root, mode, |sink| {
-        errcat_codegen::emit::each(&catalog, &mut Default::default(), sink)
-    });
+    let made = codegen::plan_catalog(root, mode, &catalog, &mut Default::default());
     let plan = match made {
         Ok(p) => p,
         Err(codegen::Failure::Generate(problems)) => {
@@ -373,9 +371,12 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let catalog = errcat_codegen::load_catalog(&root.join("catalog"))
             .unwrap_or_else(|d| panic!("{}", d.render()));
-        let plan = super::codegen::plan(root, super::codegen::Mode::Check, |sink| {
-            errcat_codegen::emit::each(&catalog, &mut Default::default(), sink)
-        })
+        let plan = super::codegen::plan_catalog(
+            root,
+            super::codegen::Mode::Check,
+            &catalog,
+            &mut Default::default(),
+        )
         .unwrap_or_else(|e| panic!("{e}"));
         assert!(plan.changes.is_empty(), "{}", super::codegen::report(&plan));
     }
