@@ -263,7 +263,32 @@ pub const VENDOR_FIELDS: &[VendorField] = &[
     (Class::Behaviour, "idempotency_key", |v| {
         opt(&v.retry.idempotency_key)
     }),
-    (Class::Behaviour, "envelope.code", |v| opt(&v.envelope.code)),
+    (Class::Behaviour, "should_retry_header", |v| {
+        opt(&v.retry.should_retry_header)
+    }),
+    (Class::Behaviour, "envelope.format", |v| {
+        format!("{:?}", v.envelope.format).to_ascii_lowercase()
+    }),
+    (Class::Behaviour, "envelope.code", |v| {
+        if v.envelope.code.is_empty() {
+            "none".to_owned()
+        } else {
+            v.envelope.code.join(", ")
+        }
+    }),
+    (Class::Behaviour, "envelope.type", |v| {
+        opt(&v.envelope.type_path)
+    }),
+    (Class::Behaviour, "envelope.subcode", |v| {
+        opt(&v.envelope.subcode)
+    }),
+    (Class::Behaviour, "envelope.doc_url", |v| {
+        opt(&v.envelope.doc_url)
+    }),
+    (Class::Behaviour, "envelope.fields", |v| {
+        let f: Vec<String> = v.envelope.fields.iter().map(|(k, p)| format!("{k}: {p}")).collect();
+        if f.is_empty() { "none".to_owned() } else { f.join(", ") }
+    }),
     (Class::Behaviour, "envelope.message", |v| {
         v.envelope.message.clone()
     }),
@@ -286,13 +311,34 @@ pub const VENDOR_FIELDS: &[VendorField] = &[
     (Class::Text, "envelope.example", |v| {
         v.envelope.example.clone()
     }),
+    (Class::Behaviour, "rate_limit_headers.roles", |v| {
+        let h: Vec<String> = v
+            .rate_limit_headers
+            .iter()
+            .filter_map(|h| {
+                let role = crate::validate::role_id(h.role?);
+                let format = h.reset_format.map_or(String::new(), |f| format!(" ({f:?})"));
+                Some(format!("{role}: {}{format}", h.name))
+            })
+            .collect();
+        if h.is_empty() { "none".to_owned() } else { h.join(", ") }
+    }),
     (Class::Text, "rate_limit_headers", |v| {
         let h: Vec<String> = v
             .rate_limit_headers
             .iter()
-            .map(|(name, what)| format!("{name}: {what}"))
+            .map(|h| format!("{}: {}", h.name, h.description))
             .collect();
         h.join("\n")
+    }),
+    (Class::Text, "doc_url_template", |v| opt(&v.doc_url_template)),
+    (Class::Text, "types", |v| {
+        let t: Vec<String> = v
+            .types
+            .iter()
+            .map(|t| format!("{}: {} ({})", t.id, t.meaning, pairs(&t.sdk)))
+            .collect();
+        if t.is_empty() { "none".to_owned() } else { t.join("\n") }
     }),
     (Class::Text, "retry.guidance", |v| opt(&v.retry.guidance)),
     (Class::Text, "sdk", |v| pairs(&v.sdk)),
@@ -314,6 +360,19 @@ pub const CODE_FIELDS: &[CodeField] = &[
     }),
     (Class::Behaviour, "kind", |_, c| c.kind.id().to_owned()),
     (Class::Behaviour, "retry", |_, c| rule(&c.retry)),
+    (Class::Behaviour, "type", |_, c| opt(&c.error_type)),
+    (Class::Behaviour, "fallback", |_, c| c.fallback.to_string()),
+    (Class::Behaviour, "match", |_, c| {
+        let m: Vec<String> = c.conditions.iter().map(|x| format!("{x:?}")).collect();
+        if m.is_empty() { "none".to_owned() } else { m.join(" and ") }
+    }),
+    (Class::Behaviour, "min_delay", |_, c| {
+        c.min_delay_ms.map_or_else(|| "none".to_owned(), docs::duration)
+    }),
+    (Class::Text, "subcodes", |_, c| {
+        let s: Vec<String> = c.subcodes.iter().map(|(k, m)| format!("{k}: {m}")).collect();
+        if s.is_empty() { "none".to_owned() } else { s.join("\n") }
+    }),
     (Class::Text, "meaning", |_, c| c.meaning.clone()),
     (Class::Text, "message", |_, c| opt(&c.message)),
     (Class::Text, "resolution", |_, c| opt(&c.resolution)),
@@ -354,6 +413,7 @@ fn pairs(map: &std::collections::BTreeMap<String, String>) -> String {
 fn jitter(j: Jitter) -> String {
     match j {
         Jitter::None => "none".to_owned(),
+        Jitter::Full => "full".to_owned(),
         Jitter::Proportional(p) => format!("proportional {p}"),
         Jitter::AdditiveMs(ms) => format!("additive {}", docs::duration(ms)),
     }
@@ -366,6 +426,7 @@ fn rule(r: &Rule) -> String {
         Rule::Backoff => "backoff".to_owned(),
         Rule::RetryAfter => "retry_after".to_owned(),
         Rule::Idempotent => "idempotent".to_owned(),
+        Rule::UntilReset => "until_reset".to_owned(),
         Rule::After(a) => format!("after: {a}"),
     }
 }

@@ -696,7 +696,7 @@ fn texts(v: &Vendor) -> Vec<(String, String, bool)> {
     add("summary", &v.summary, true);
     add(
         "envelope.code",
-        e.code.as_deref().unwrap_or_default(),
+        e.code.first().map(String::as_str).unwrap_or_default(),
         false,
     );
     add(
@@ -721,9 +721,9 @@ fn texts(v: &Vendor) -> Vec<(String, String, bool)> {
         false,
     );
     add("envelope.example", &e.example, false);
-    for (name, description) in &v.rate_limit_headers {
-        add("rate_limit_headers.name", name, true);
-        add("rate_limit_headers.description", description, true);
+    for h in &v.rate_limit_headers {
+        add("rate_limit_headers.name", &h.name, true);
+        add("rate_limit_headers.description", &h.description, true);
     }
     let r = &v.retry;
     add(

@@ -81,7 +81,7 @@ fn text_at(json: &Value, pointer: &str) -> Option<String> {
 
 /// What `body` sent with `status` should give, computed from the catalog and the body alone.
 fn expected<'a>(v: &'a ir::Vendor, status: u16, json: &Value, what: &str) -> Expected<'a> {
-    let code = match &v.envelope.code {
+    let code = match v.envelope.code.first() {
         Some(pointer) => text_at(json, pointer)
             .unwrap_or_else(|| panic!("{what}: no string at the code pointer {pointer}")),
         None => support::code_for_status(v, status),

@@ -181,7 +181,7 @@ fn envelope_body(v: &ir::Vendor, code: &str) -> Value {
             .expect("an object to hold the field")
             .insert((*last).to_owned(), value);
     };
-    if let Some(pointer) = &v.envelope.code {
+    if let Some(pointer) = v.envelope.code.first() {
         put(pointer, json!(code));
     }
     put(&v.envelope.message, json!("msg"));
@@ -483,7 +483,7 @@ fn pointers_and_prefixes(v: &ir::Vendor) -> Vec<String> {
     let e = &v.envelope;
     let mut all = Vec::new();
     for pointer in [
-        e.code.as_deref(),
+        e.code.first().map(String::as_str),
         Some(e.message.as_str()),
         e.request_id.as_deref(),
         e.details.as_deref(),
@@ -522,7 +522,7 @@ fn right_keys_with_wrong_types_at_every_pointer() {
                     let p = parse(v, status, &[(header, HEADER_REQUEST_ID)], text.as_bytes());
 
                     let expected_code =
-                        match v.envelope.code.as_deref().and_then(|c| body.pointer(c)) {
+                        match v.envelope.code.first().map(String::as_str).and_then(|c| body.pointer(c)) {
                             Some(Value::String(s)) => s.clone(),
                             Some(Value::Number(n)) => n.to_string(),
                             _ => support::code_for_status(v, status),

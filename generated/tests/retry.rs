@@ -650,7 +650,7 @@ fn first_retry_by_the_rule(
         }
         // The one-second header is read wherever the vendor documents a delay header:
         // `retry_after` waits exactly that, `backoff` and `idempotent` at least that.
-        ir::Rule::RetryAfter | ir::Rule::Backoff | ir::Rule::Idempotent => {
+        ir::Rule::RetryAfter | ir::Rule::UntilReset | ir::Rule::Backoff | ir::Rule::Idempotent => {
             let server = v.retry.delay_header.as_ref().map(|_| secs(1));
             let cap = v.retry.max_server_delay_ms.map(ms);
             match (server, cap) {
@@ -676,7 +676,7 @@ fn every_codes_first_decision_follows_its_catalog_rule() {
         let delay_header = v.retry.delay_header.as_deref().unwrap_or("Retry-After");
         for entry in &v.codes {
             for &status in &entry.statuses {
-                let body = match (&v.envelope.code, v.envelope.message.as_str()) {
+                let body = match (v.envelope.code.first(), v.envelope.message.as_str()) {
                     (Some(pointer), _) => nested(&[
                         (pointer.as_str(), entry.code.as_str()),
                         (v.envelope.message.as_str(), "m"),

@@ -197,6 +197,11 @@ fn retry_words(v: &Vendor, r: &Rule) -> String {
                 None => "as given: the reference caps no server delay".to_owned(),
             }
         ),
+        Rule::UntilReset => format!(
+            "wait until the rate limit resets, as {} says; without it, backoff: {backoff}",
+            v.rate_limit_header(errcat_codegen::ir::RateLimitRole::Reset)
+                .map_or("the reset header", |h| h.name.as_str()),
+        ),
     }
 }
 

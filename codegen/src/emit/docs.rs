@@ -290,6 +290,7 @@ pub fn delays(v: &Vendor) -> Vec<u64> {
 fn jitter_words(j: Jitter) -> Option<String> {
     match j {
         Jitter::None => None,
+        Jitter::Full => Some("each a random share of it, from none to all (full jitter)".to_owned()),
         Jitter::Proportional(p) => Some(format!("each ±{}%", trim_float(p * 100.0))),
         Jitter::AdditiveMs(ms) => Some(format!("each plus 0 to {}", duration(ms))),
     }
@@ -392,6 +393,10 @@ pub fn rule_words(v: &Vendor, r: &Rule) -> String {
                 .as_deref()
                 .map_or_else(|| "the server's delay".to_owned(), inline)
         ),
+        Rule::UntilReset => match v.rate_limit_header(crate::ir::RateLimitRole::Reset) {
+            Some(h) => format!("Wait until {} resets", inline(&h.name)),
+            None => "Wait until the rate limit resets".to_owned(),
+        },
         Rule::Idempotent => "Backoff if idempotent".to_owned(),
         Rule::After(a) => format!("After: {}", inline(a)),
     }
@@ -499,7 +504,7 @@ fn vendor(v: &Vendor) -> String {
     };
     s.push_str(&field(
         "code",
-        e.code.as_deref(),
+        e.code.first().map(String::as_str),
         "none: entries are keyed by HTTP status",
     ));
     s.push_str(&field("message", Some(&e.message), ""));
@@ -536,13 +541,13 @@ fn vendor(v: &Vendor) -> String {
     }
     if v.rate_limit_headers.is_empty() {
         s.push_str("The reference documents no rate-limit headers.\n\n");
-    } else if v.rate_limit_headers.iter().all(|(_, desc)| desc.is_empty()) {
-        let names: Vec<String> = v.rate_limit_headers.iter().map(|(n, _)| code(n)).collect();
+    } else if v.rate_limit_headers.iter().all(|h| h.description.is_empty()) {
+        let names: Vec<String> = v.rate_limit_headers.iter().map(|h| code(&h.name)).collect();
         let _ = writeln!(s, "Rate-limit headers: {}.\n", names.join(", "));
     } else {
         s.push_str(&table_head(&["Rate-limit header", "Carries"]));
-        for (name, desc) in &v.rate_limit_headers {
-            s.push_str(&row(&[code(name), inline(desc)]));
+        for h in &v.rate_limit_headers {
+            s.push_str(&row(&[code(&h.name), inline(&h.description)]));
         }
         s.push('\n');
     }
@@ -964,7 +969,7 @@ fn short_rule(r: &Rule) -> &'static str {
     match r {
         Rule::Never => "Never",
         Rule::Backoff => "Backoff",
-        Rule::RetryAfter => "Wait",
+        Rule::RetryAfter | Rule::UntilReset => "Wait",
         Rule::Idempotent => "Backoff if idempotent",
         Rule::After(_) => "After",
     }

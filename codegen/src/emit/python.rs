@@ -190,7 +190,7 @@ fn rule(r: &Rule) -> String {
     match r {
         Rule::Never => "_retry.Retry.NEVER".to_owned(),
         Rule::Backoff => "_retry.Retry.BACKOFF".to_owned(),
-        Rule::RetryAfter => "_retry.Retry.RETRY_AFTER".to_owned(),
+        Rule::RetryAfter | Rule::UntilReset => "_retry.Retry.RETRY_AFTER".to_owned(),
         Rule::Idempotent => "_retry.Retry.IDEMPOTENT".to_owned(),
         Rule::After(action) => format!("_retry.Retry.after({})", string(action)),
     }
@@ -202,6 +202,7 @@ fn rule_words(r: &Rule) -> String {
         Rule::Never => "never".to_owned(),
         Rule::Backoff => "with backoff".to_owned(),
         Rule::RetryAfter => "after the server's delay header".to_owned(),
+        Rule::UntilReset => "when the rate limit resets".to_owned(),
         Rule::Idempotent => "with backoff when the request is safe to repeat".to_owned(),
         Rule::After(action) => format!("only after: {action}"),
     }
@@ -229,7 +230,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
 
     let r = &v.retry;
     let jitter = match r.jitter {
-        Jitter::None => "_retry.Jitter()".to_owned(),
+        Jitter::None | Jitter::Full => "_retry.Jitter()".to_owned(),
         Jitter::Proportional(p) => {
             format!("_retry.Jitter(\"proportional\", fraction={})", float(p))
         }
@@ -288,7 +289,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
              envelope=ENVELOPE,\n    \
              keyed_by_status={},\n\
          )\n",
-        opt_string(e.code.as_deref()),
+        opt_string(e.code.first().map(String::as_str)),
         string(&e.message),
         opt_string(e.request_id.as_deref()),
         opt_string(e.request_id_header.as_deref()),
@@ -331,7 +332,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         let _ = writeln!(out, "        {}: {class},", string(&c.code));
     }
     out.push_str("    },\n    {\n");
-    for (status, i) in v.single_status_codes() {
+    for (status, i) in v.status_fallbacks() {
         let class = &classes[i];
         let _ = writeln!(out, "        {status}: {class},");
     }

@@ -272,7 +272,7 @@ fn rule_variant(r: &Rule) -> &'static str {
     match r {
         Rule::Never => "Never",
         Rule::Backoff => "Backoff",
-        Rule::RetryAfter => "RetryAfter",
+        Rule::RetryAfter | Rule::UntilReset => "RetryAfter",
         Rule::Idempotent => "Idempotent",
         Rule::After(_) => "After",
     }
@@ -384,6 +384,7 @@ pub fn rule_words(r: &Rule) -> String {
         Rule::Never => "never".to_owned(),
         Rule::Backoff => "with backoff".to_owned(),
         Rule::RetryAfter => "after the server's delay header".to_owned(),
+        Rule::UntilReset => "when the rate limit resets".to_owned(),
         Rule::Idempotent => "with backoff, when the request is safe to repeat".to_owned(),
         Rule::After(a) => format!("only after: {a}"),
     }
@@ -485,7 +486,7 @@ fn skeleton(v: &Vendor) -> TokenStream {
     let max = opt_ms(r.cap_ms());
     let max_server_delay = opt_ms(r.max_server_delay_ms);
     let jitter = match r.jitter {
-        Jitter::None => quote!(crate::Jitter::None),
+        Jitter::None | Jitter::Full => quote!(crate::Jitter::None),
         Jitter::Proportional(p) => {
             let p = Literal::f64_unsuffixed(p);
             quote!(crate::Jitter::Proportional(#p))
@@ -506,7 +507,7 @@ fn skeleton(v: &Vendor) -> TokenStream {
     let safe_methods = &r.safe_methods.value;
     let idem = opt_str(r.idempotency_key.as_deref());
     let e = &v.envelope;
-    let env_code = opt_str(e.code.as_deref());
+    let env_code = opt_str(e.code.first().map(String::as_str));
     let env_message = &e.message;
     let env_request_id = opt_str(e.request_id.as_deref());
     let env_request_id_header = opt_str(e.request_id_header.as_deref());
@@ -562,7 +563,7 @@ fn skeleton(v: &Vendor) -> TokenStream {
 
     // Statuses documented for exactly one code: a body without a code still maps to it.
     let (single_status, single_variant): (Vec<u16>, Vec<&Ident>) = v
-        .single_status_codes()
+        .status_fallbacks()
         .into_iter()
         .map(|(s, i)| (s, &variants[i]))
         .unzip();

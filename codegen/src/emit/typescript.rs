@@ -271,7 +271,7 @@ fn rule(r: &Rule) -> String {
     match r {
         Rule::Never => "NEVER".to_owned(),
         Rule::Backoff => "BACKOFF".to_owned(),
-        Rule::RetryAfter => "RETRY_AFTER".to_owned(),
+        Rule::RetryAfter | Rule::UntilReset => "RETRY_AFTER".to_owned(),
         Rule::Idempotent => "IDEMPOTENT".to_owned(),
         Rule::After(action) => format!("after({})", lit(action)),
     }
@@ -330,7 +330,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
     s.push_str("  codeInfo,\n  parseVendor,\n  type Body,\n  type CodeInfo,\n  type ErrorClass,\n  type HeadersInput,\n  type Parsed,\n  type VendorInfo,\n} from \"../runtime/index.js\";\n\n");
 
     let jitter = match r.jitter {
-        Jitter::None => "{ kind: \"none\" }".to_owned(),
+        Jitter::None | Jitter::Full => "{ kind: \"none\" }".to_owned(),
         Jitter::Proportional(f) => format!("{{ kind: \"proportional\", fraction: {} }}", num(f)),
         Jitter::AdditiveMs(ms) => format!("{{ kind: \"additive\", ms: {ms} }}"),
     };
@@ -349,7 +349,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         "export const VENDOR: VendorInfo = Object.freeze({{\n  id: {id},\n  name: {name},\n  envelope: Object.freeze({{\n    code: {code},\n    message: {message},\n    requestId: {rid},\n    requestIdHeader: {ridh},\n    details: {details},\n  }}),\n  policy: Object.freeze({{\n    backoff: Object.freeze({{\n      initialMs: {initial},\n      multiplier: {mult},\n      maxMs: {max},\n      jitter: Object.freeze({jitter}),\n      maxAttempts: {attempts},\n    }}),\n    delayHeader: {delay},\n    maxServerDelayMs: {msd},\n    safeMethods: Object.freeze([{methods}]),\n    idempotencyKey: {key},\n  }}),\n}});\n\n",
         id = lit(&v.id),
         name = lit(&v.name),
-        code = opt_lit(env.code.as_deref()),
+        code = opt_lit(env.code.first().map(String::as_str)),
         message = lit(&env.message),
         rid = opt_lit(env.request_id.as_deref()),
         ridh = opt_lit(env.request_id_header.as_deref()),

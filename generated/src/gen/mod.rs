@@ -100,6 +100,8 @@ pub enum ErrorKind {
     FailedPrecondition,
     /// The account's balance does not cover the operation.
     PaymentRequired,
+    /// The card issuer or payment provider declined the payment.
+    PaymentDeclined,
     /// The request body exceeds the size limit.
     PayloadTooLarge,
     /// The content type or file type is not supported.
@@ -127,6 +129,7 @@ impl ErrorKind {
         ErrorKind::Conflict,
         ErrorKind::FailedPrecondition,
         ErrorKind::PaymentRequired,
+        ErrorKind::PaymentDeclined,
         ErrorKind::PayloadTooLarge,
         ErrorKind::UnsupportedMediaType,
         ErrorKind::RateLimited,
@@ -146,6 +149,7 @@ impl ErrorKind {
             ErrorKind::Conflict => "conflict",
             ErrorKind::FailedPrecondition => "failed_precondition",
             ErrorKind::PaymentRequired => "payment_required",
+            ErrorKind::PaymentDeclined => "payment_declined",
             ErrorKind::PayloadTooLarge => "payload_too_large",
             ErrorKind::UnsupportedMediaType => "unsupported_media_type",
             ErrorKind::RateLimited => "rate_limited",
@@ -166,6 +170,7 @@ impl ErrorKind {
             ErrorKind::Conflict => "ABORTED",
             ErrorKind::FailedPrecondition => "FAILED_PRECONDITION",
             ErrorKind::PaymentRequired => "FAILED_PRECONDITION",
+            ErrorKind::PaymentDeclined => "FAILED_PRECONDITION",
             ErrorKind::PayloadTooLarge => "INVALID_ARGUMENT",
             ErrorKind::UnsupportedMediaType => "INVALID_ARGUMENT",
             ErrorKind::RateLimited => "RESOURCE_EXHAUSTED",

@@ -56,13 +56,14 @@ pub fn same_rule(catalog: &ir::Rule, runtime: errcat::Retry) -> bool {
 /// A vendor keyed by status uses the status as its code, documented or not; any other
 /// vendor uses the one code documented with that status, or the empty string.
 pub fn code_for_status(v: &ir::Vendor, status: u16) -> String {
-    if v.keyed_by_status() {
-        return status.to_string();
-    }
-    let mut having = v.codes.iter().filter(|c| c.statuses.contains(&status));
-    match (having.next(), having.next()) {
-        (Some(only), None) => only.code.clone(),
-        _ => String::new(),
+    // Only a code the catalog marks as its status's fallback (for a vendor
+    // keyed by status, the code that is its status): errcat never borrows the
+    // identity of the one code that happens to list a status.
+    let fallback = v.codes.iter().find(|c| c.fallback && c.statuses.contains(&status));
+    match fallback {
+        Some(c) => c.code.clone(),
+        None if v.keyed_by_status() => status.to_string(),
+        None => String::new(),
     }
 }
 

@@ -220,13 +220,6 @@ TABLE: _vendor.Table[InkogError] = _vendor.Table(
         "INTERNAL_ERROR": InternalError,
     },
     {
-        400: BadRequestError,
-        401: UnauthorizedError,
-        403: ForbiddenError,
-        413: PayloadTooLargeError,
-        415: UnsupportedTypeError,
-        429: RateLimitedError,
-        500: InternalError,
     },
 )
 

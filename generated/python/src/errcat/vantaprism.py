@@ -371,10 +371,6 @@ TABLE: _vendor.Table[VantaprismError] = _vendor.Table(
         "UPSTREAM_UNAVAILABLE": UpstreamUnavailableError,
     },
     {
-        401: InvalidApiKeyError,
-        404: NotFoundError,
-        500: InternalError,
-        503: UpstreamUnavailableError,
     },
 )
 
