@@ -652,15 +652,25 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
     };
     let retryable =
         |c: &&Code| matches!(c.retry, Rule::Backoff | Rule::RetryAfter | Rule::Idempotent);
+    // A case's response parses to its code: always when the body carries it; for a vendor
+    // keyed by status only when the code is its status's fallback (a code told apart by
+    // conditions needs headers or a message these cases do not send; vendors.json has them).
+    let parses_to_itself = |c: &&Code| {
+        !v.keyed_by_status()
+            || code_for_status(v, c.statuses[0], Some("conformance"), &[]) == c.code
+    };
 
     // Each code's own rule, at the first attempt, with a safe method when the vendor has one.
-    for c in &v.codes {
+    for c in v.codes.iter().filter(parses_to_itself) {
         let code = expected_code(c);
         let status = c.statuses[0];
         let method = f.safe_method().unwrap_or_else(|| "GET".to_owned());
         let case =
             Case::response(v, &format!("{} rule, {method}", c.code), c).method(method.as_str());
+        let min_delay = c.min_delay_ms.map_or(0.0, |ms| ms as f64);
         out.push(match &c.retry {
+            // Below 400 a response is not an error, whatever the code's rule.
+            _ if status < 400 => case.give_up(Some(&code), "not_an_error", None),
             Rule::Never => case.give_up(Some(&code), "not_retryable", None),
             Rule::After(_) => case.give_up(Some(&code), "after_action", None),
             _ if f.attempts == Some(1) => {
@@ -669,7 +679,7 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
             _ if needs_safe(c, status) && !f.safe(&method, false) => {
                 case.give_up(Some(&code), "not_idempotent", None)
             }
-            _ => case.retry(Some(&code), f.backoff_ms(1, 0.5)),
+            _ => case.retry(Some(&code), f.backoff_ms(1, 0.5).max(min_delay)),
         });
     }
 
@@ -681,6 +691,8 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
         .codes
         .iter()
         .filter(retryable)
+        .filter(parses_to_itself)
+        .filter(|c| c.min_delay_ms.is_none())
         .filter(|c| {
             let key = (format!("{:?}", c.retry), c.statuses[0] / 100, any_method(c));
             seen.insert(key)
