@@ -21,6 +21,9 @@ pub enum Retry {
     RetryAfter,
     /// Retry with backoff only when the request is safe to repeat.
     Idempotent,
+    /// Wait until the vendor's rate limit resets (its `reset` header), falling back to
+    /// backoff when the header is absent or unreadable.
+    UntilReset,
     /// Give up; retry only after the user has done the given action.
     After(&'static str),
 }
@@ -141,6 +144,8 @@ pub enum GiveUpReason {
     },
     /// The retry budget shared with other requests holds too few tokens.
     BudgetExhausted,
+    /// The server said in the vendor's should-retry header not to retry.
+    ServerDeclined,
 }
 
 impl GiveUpReason {
@@ -155,6 +160,7 @@ impl GiveUpReason {
             GiveUpReason::WaitTooLong { .. } => "wait_too_long",
             GiveUpReason::DeadlineExceeded { .. } => "deadline_exceeded",
             GiveUpReason::BudgetExhausted => "budget_exhausted",
+            GiveUpReason::ServerDeclined => "server_declined",
         }
     }
 
@@ -198,6 +204,7 @@ impl fmt::Display for GiveUpReason {
                 write!(f, "the wait would pass the client's {deadline:?} deadline")
             }
             GiveUpReason::BudgetExhausted => f.write_str("the retry budget is used up"),
+            GiveUpReason::ServerDeclined => f.write_str("the server said not to retry"),
         }
     }
 }
@@ -355,21 +362,27 @@ impl<'a> Attempt<'a> {
 /// The first check that applies wins:
 ///
 /// 1. A response below 400 is not an error: give up ([`GiveUpReason::NotAnError`]).
-/// 2. A `Never` rule gives up, an `After` rule gives up naming the action. A transport
+/// 2. The vendor's should-retry header, when the response has one, overrides the rule:
+///    `false` gives up ([`GiveUpReason::ServerDeclined`]); `true` makes the response
+///    retryable whatever its rule, method or status. A rule that retries keeps its own
+///    delay (`RetryAfter` and `UntilReset` honour the server's wait); any other rule,
+///    and every rule of a code the catalog does not know, becomes `Backoff`.
+/// 3. A `Never` rule gives up, an `After` rule gives up naming the action. A transport
 ///    failure is treated as a `Backoff` rule without a server delay.
-/// 3. The attempt limit is the smaller of the vendor's documented `max_attempts` and the
+/// 4. The attempt limit is the smaller of the vendor's documented `max_attempts` and the
 ///    client's, whichever exist; with neither there is none. Reaching it gives up, saying
 ///    whose limit it was (the vendor's on a tie).
-/// 4. A 5xx status or an `Idempotent` rule (unless the vendor declares the code safe for
-///    any method), or a timeout or reset after the request was sent, needs a request
-///    that is safe to repeat ([`Policy::is_safe`]); otherwise give up. A connect failure
-///    was never sent and is always safe.
-/// 5. The wait is the vendor's backoff for this attempt; with a server delay, a
-///    `RetryAfter` rule waits exactly that long and the other rules at least that long.
-/// 6. A server delay above the vendor's documented `max_server_delay` gives up; then a
+/// 5. A 5xx status or an `Idempotent` rule (unless the vendor declares the code safe for
+///    any method, or the server said to retry), or a timeout or reset after the request
+///    was sent, needs a request that is safe to repeat ([`Policy::is_safe`]); otherwise
+///    give up. A connect failure was never sent and is always safe.
+/// 6. The wait is the vendor's backoff for this attempt; with a server delay, a
+///    `RetryAfter` or `UntilReset` rule waits exactly that long and the other rules at
+///    least that long. A code's minimum delay raises the wait to at least that.
+/// 7. A server delay above the vendor's documented `max_server_delay` gives up; then a
 ///    wait above the client's `max_wait` gives up.
-/// 7. A wait that would pass the client's deadline gives up.
-/// 8. Otherwise retry after the wait; with a budget, only when it pays for the retry.
+/// 8. A wait that would pass the client's deadline gives up.
+/// 9. Otherwise retry after the wait; with a budget, only when it pays for the retry.
 ///
 /// errcat adds no limit of its own: without a documented cap, attempt limit or client
 /// limit, the server's delay is honoured as given and retries go on.
@@ -377,9 +390,27 @@ pub fn decide(input: &Attempt<'_>) -> Decision {
     let give_up = |reason| Decision::GiveUp { reason };
     let policy = input.policy;
     let limits = input.limits();
-    let (rule, server_delay, needs_safe) = match input.outcome {
+    let (rule, server_delay, min_delay, needs_safe) = match input.outcome {
         Outcome::Response { status, .. } if status < 400 => {
             return give_up(GiveUpReason::NotAnError);
+        }
+        Outcome::Response {
+            should_retry: Some(false),
+            ..
+        } => return give_up(GiveUpReason::ServerDeclined),
+        Outcome::Response {
+            should_retry: Some(true),
+            rule,
+            retry_after,
+            min_delay,
+            known_code,
+            ..
+        } => {
+            let rule = match rule {
+                Retry::RetryAfter | Retry::UntilReset | Retry::Backoff if known_code => rule,
+                _ => Retry::Backoff,
+            };
+            (rule, retry_after, min_delay, false)
         }
         Outcome::Response {
             rule: Retry::Never, ..
@@ -393,12 +424,15 @@ pub fn decide(input: &Attempt<'_>) -> Decision {
             rule,
             any_method,
             retry_after,
+            min_delay,
+            ..
         } => (
             rule,
             retry_after,
+            min_delay,
             !any_method && ((500..=599).contains(&status) || rule == Retry::Idempotent),
         ),
-        Outcome::Transport(failure) => (Retry::Backoff, None, failure.was_sent()),
+        Outcome::Transport(failure) => (Retry::Backoff, None, None, failure.was_sent()),
     };
     let attempt_limit = match (policy.backoff.max_attempts(), limits.max_attempts()) {
         (Some(reference), Some(client)) if client < reference => Some((client, Limit::Client)),
@@ -418,10 +452,11 @@ pub fn decide(input: &Attempt<'_>) -> Decision {
     }
     let backoff = policy.backoff.delay(input.attempt, input.jitter);
     let wait = match server_delay {
-        Some(delay) if rule == Retry::RetryAfter => delay,
+        Some(delay) if matches!(rule, Retry::RetryAfter | Retry::UntilReset) => delay,
         Some(delay) => delay.max(backoff),
         None => backoff,
     };
+    let wait = min_delay.map_or(wait, |min| wait.max(min));
     if let (Some(delay), Some(cap)) = (server_delay, policy.max_server_delay)
         && delay > cap
     {
@@ -492,6 +527,9 @@ mod tests {
             rule,
             any_method: false,
             retry_after: retry_after.map(secs),
+            min_delay: None,
+            should_retry: None,
+            known_code: true,
         }
     }
 
@@ -672,6 +710,9 @@ mod tests {
             rule: Retry::Backoff,
             any_method: true,
             retry_after: None,
+            min_delay: None,
+            should_retry: None,
+            known_code: true,
         };
         let input = Attempt::new(&SILENT, declared, &post).with_jitter(0.5);
         assert_eq!(decide(&input), retry(secs(1)));
@@ -686,6 +727,9 @@ mod tests {
             rule: Retry::Idempotent,
             any_method: true,
             retry_after: None,
+            min_delay: None,
+            should_retry: None,
+            known_code: true,
         };
         assert!(decide(&Attempt::new(&SILENT, idempotent_rule, &post)).is_retry());
     }
