@@ -905,6 +905,162 @@ mod tests {
         assert_eq!(jittered.delay(), Some(Duration::from_millis(750)));
     }
 
+    /// A response with the server's should-retry word, a minimum delay and whether the code is known.
+    fn said(
+        status: u16,
+        rule: Retry,
+        retry_after: Option<u64>,
+        should_retry: Option<bool>,
+        known_code: bool,
+    ) -> Outcome {
+        Outcome::Response {
+            status,
+            rule,
+            any_method: false,
+            retry_after: retry_after.map(secs),
+            min_delay: None,
+            should_retry,
+            known_code,
+        }
+    }
+
+    fn at(outcome: Outcome, method: &str) -> Decision {
+        let request = Request::new(method);
+        decide(&Attempt::new(&POLICY, outcome, &request).with_jitter(0.5))
+    }
+
+    #[test]
+    fn until_reset_waits_the_reset_exactly_and_backs_off_without_one() {
+        assert_eq!(
+            at(said(403, Retry::UntilReset, Some(17), None, true), "GET"),
+            retry(secs(17))
+        );
+        // Shorter than the backoff of attempt 1 (1 s): still the reset, not the backoff.
+        assert_eq!(
+            at(said(403, Retry::UntilReset, Some(0), None, true), "GET"),
+            retry(Duration::ZERO)
+        );
+        assert_eq!(
+            at(said(403, Retry::UntilReset, None, None, true), "GET"),
+            retry(secs(1))
+        );
+        // A server-requested wait: the reference's 30 s cap applies.
+        assert_eq!(
+            at(said(403, Retry::UntilReset, Some(31), None, true), "GET"),
+            give_up(GiveUpReason::WaitTooLong {
+                wait: secs(31),
+                cap: secs(30),
+                limit: Limit::Reference
+            })
+        );
+    }
+
+    #[test]
+    fn a_minimum_delay_raises_the_wait_and_the_client_cap_still_applies() {
+        let get = Request::new("GET");
+        let slow = Outcome::Response {
+            status: 429,
+            rule: Retry::RetryAfter,
+            any_method: false,
+            retry_after: Some(secs(7)),
+            min_delay: Some(secs(60)),
+            should_retry: None,
+            known_code: true,
+        };
+        assert_eq!(decide(&Attempt::new(&SILENT, slow, &get)), retry(secs(60)));
+        let longer = Outcome::Response {
+            status: 429,
+            rule: Retry::RetryAfter,
+            any_method: false,
+            retry_after: Some(secs(90)),
+            min_delay: Some(secs(60)),
+            should_retry: None,
+            known_code: true,
+        };
+        assert_eq!(
+            decide(&Attempt::new(&SILENT, longer, &get)),
+            retry(secs(90))
+        );
+        let limits = Limits::new().with_max_wait(secs(30));
+        assert_eq!(
+            decide(&Attempt::new(&SILENT, slow, &get).with_limits(&limits)),
+            give_up(GiveUpReason::WaitTooLong {
+                wait: secs(60),
+                cap: secs(30),
+                limit: Limit::Client
+            })
+        );
+    }
+
+    #[test]
+    fn the_server_saying_false_declines_whatever_the_rule() {
+        for rule in [
+            Retry::Backoff,
+            Retry::RetryAfter,
+            Retry::Never,
+            Retry::Idempotent,
+        ] {
+            assert_eq!(
+                at(said(500, rule, Some(1), Some(false), true), "GET"),
+                give_up(GiveUpReason::ServerDeclined),
+                "{rule:?}"
+            );
+        }
+        // Below 400 it is not an error at all.
+        assert_eq!(
+            at(said(302, Retry::Backoff, None, Some(false), true), "GET"),
+            give_up(GiveUpReason::NotAnError)
+        );
+        assert_eq!(GiveUpReason::ServerDeclined.id(), "server_declined");
+        assert_eq!(GiveUpReason::ServerDeclined.limit(), None);
+    }
+
+    #[test]
+    fn the_server_saying_true_retries_any_rule_method_and_status() {
+        // Never, After and an unsafe POST on a 5xx all become backoff.
+        assert_eq!(
+            at(said(402, Retry::Never, None, Some(true), true), "POST"),
+            retry(secs(1))
+        );
+        assert_eq!(
+            at(
+                said(401, Retry::After("rotate the key"), None, Some(true), true),
+                "POST"
+            ),
+            retry(secs(1))
+        );
+        assert_eq!(
+            at(said(503, Retry::Idempotent, None, Some(true), true), "POST"),
+            retry(secs(1))
+        );
+        // A rule that retries keeps its own delay: RetryAfter waits the header exactly.
+        assert_eq!(
+            at(
+                said(429, Retry::RetryAfter, Some(0), Some(true), true),
+                "POST"
+            ),
+            retry(Duration::ZERO)
+        );
+        // An unknown code's rule from its status becomes backoff: at least the backoff.
+        assert_eq!(
+            at(
+                said(429, Retry::RetryAfter, Some(0), Some(true), false),
+                "POST"
+            ),
+            retry(secs(1))
+        );
+        // Limits still apply.
+        let request = Request::new("POST");
+        let outcome = said(500, Retry::Never, None, Some(true), true);
+        assert_eq!(
+            decide(&Attempt::new(&POLICY, outcome, &request).with_attempt(5)),
+            give_up(GiveUpReason::AttemptsExhausted {
+                max_attempts: 5,
+                limit: Limit::Reference
+            })
+        );
+    }
+
     #[test]
     fn a_budget_pays_for_retries_and_nothing_else() {
         let get = Request::new("GET");

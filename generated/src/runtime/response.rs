@@ -927,6 +927,160 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 
+    const STRIPE_LIKE: Envelope = Envelope {
+        code: &["/error/code", "/error/type"],
+        error_type: Some("/error/type"),
+        subcode: Some("/error/decline_code"),
+        doc_url: Some("/error/doc_url"),
+        fields: &[("charge", "/error/charge"), ("param", "/error/param")],
+        request_id_header: Some("Request-Id"),
+        should_retry_header: Some("Stripe-Should-Retry"),
+        ..Envelope::json("/error/message")
+    };
+
+    const S3: Envelope = Envelope {
+        format: Format::Xml,
+        code: &["/Error/Code"],
+        request_id: Some("/Error/RequestId"),
+        request_id_header: Some("x-amz-request-id"),
+        fields: &[("resource", "/Error/Resource")],
+        ..Envelope::json("/Error/Message")
+    };
+
+    #[test]
+    fn code_paths_are_tried_in_order_and_an_empty_code_is_none() {
+        let both = br#"{"error":{"code":"card_declined","type":"card_error","message":"m"}}"#;
+        assert_eq!(
+            parse(&STRIPE_LIKE, 402, &[], both).code.as_deref(),
+            Some("card_declined")
+        );
+        let type_only = br#"{"error":{"type":"api_error","message":"m"}}"#;
+        assert_eq!(
+            parse(&STRIPE_LIKE, 500, &[], type_only).code.as_deref(),
+            Some("api_error")
+        );
+        let empty = br#"{"error":{"code":"","type":"api_error","message":"m"}}"#;
+        assert_eq!(
+            parse(&STRIPE_LIKE, 500, &[], empty).code.as_deref(),
+            Some("api_error")
+        );
+        let neither = br#"{"error":{"code":"","message":"m"}}"#;
+        assert_eq!(parse(&STRIPE_LIKE, 500, &[], neither).code, None);
+    }
+
+    #[test]
+    fn type_subcode_docs_link_and_fields_come_from_their_paths() {
+        let body = br#"{"error":{"code":"card_declined","type":"card_error","decline_code":"insufficient_funds",
+            "doc_url":"https://stripe.com/docs/error-codes/card-declined","param":"","charge":{"id":1},"message":"m"}}"#;
+        let raw = parse(
+            &STRIPE_LIKE,
+            402,
+            &[("stripe-should-retry", " FALSE ")],
+            body,
+        );
+        assert_eq!(raw.error_type.as_deref(), Some("card_error"));
+        assert_eq!(raw.subcode.as_deref(), Some("insufficient_funds"));
+        assert_eq!(
+            raw.doc_url.as_deref(),
+            Some("https://stripe.com/docs/error-codes/card-declined")
+        );
+        // A field keeps any JSON value, an empty string included.
+        assert_eq!(
+            Value::Object(raw.fields),
+            json!({"param": "", "charge": {"id": 1}})
+        );
+        assert_eq!(raw.should_retry, Some(false));
+        // Empty or non-string type, sub-code and link are none; absent fields are left out.
+        let odd = br#"{"error":{"type":"","decline_code":7,"doc_url":null,"message":"m"}}"#;
+        let raw = parse(
+            &STRIPE_LIKE,
+            402,
+            &[
+                ("Stripe-Should-Retry", "maybe"),
+                ("Stripe-Should-Retry", "true"),
+            ],
+            odd,
+        );
+        assert_eq!(
+            (raw.error_type, raw.subcode, raw.doc_url),
+            (None, None, None)
+        );
+        assert!(raw.fields.is_empty());
+        assert_eq!(
+            raw.should_retry,
+            Some(true),
+            "the first true or false counts"
+        );
+        assert_eq!(parse(&STRIPE_LIKE, 402, &[], odd).should_retry, None);
+    }
+
+    #[test]
+    fn more_paths_than_one_pass_tracks_read_the_same() {
+        const MANY: Envelope = Envelope {
+            fields: &[
+                ("a", "/e/a"),
+                ("b", "/e/b"),
+                ("c", "/e/c"),
+                ("d", "/e/d"),
+                ("e", "/e/e"),
+                ("f", "/e/f"),
+                ("g", "/e/g"),
+                ("h", "/e/h"),
+                ("i", "/e/i"),
+            ],
+            ..PENTIFY
+        };
+        let body = br#"{"error":{"code":"c1","message":"m","request_id":"r"},"e":{"a":1,"i":[2],"h":null}}"#;
+        let raw = parse(&MANY, 400, &[], body);
+        assert_eq!(raw.code.as_deref(), Some("c1"));
+        assert_eq!(raw.message, "m");
+        assert_eq!(raw.request_id.as_deref(), Some("r"));
+        assert_eq!(
+            Value::Object(raw.fields),
+            json!({"a": 1, "i": [2], "h": null})
+        );
+        let broken = parse(&MANY, 400, &[], b"{\"error\":");
+        assert_eq!((broken.code, broken.message_in_body), (None, false));
+    }
+
+    #[test]
+    fn xml_bodies_read_by_element_path() {
+        let body = b"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>\n  <Code>NoSuchKey</Code>\n  <Message>The resource you requested does not exist</Message>\n  <Resource>/mybucket/myfoto.jpg</Resource>\n  <RequestId> 4442587FB7D0A2F9 </RequestId>\n</Error>";
+        let raw = parse(&S3, 404, &[("x-amz-request-id", "from_header")], body);
+        assert_eq!(raw.code.as_deref(), Some("NoSuchKey"));
+        assert_eq!(raw.message, "The resource you requested does not exist");
+        assert!(raw.message_in_body);
+        assert_eq!(raw.request_id.as_deref(), Some("4442587FB7D0A2F9"));
+        assert_eq!(
+            Value::Object(raw.fields),
+            json!({"resource": "/mybucket/myfoto.jpg"})
+        );
+    }
+
+    #[test]
+    fn unreadable_xml_is_an_unreadable_body() {
+        let bodies: [&[u8]; 4] = [
+            b"<!DOCTYPE Error><Error><Code>X</Code><Message>m</Message></Error>",
+            b"<Error><Code>&xxe;</Code><Message>m</Message></Error>",
+            b"{\"Error\":{\"Code\":\"X\"}}",
+            b"<Error><Code>X</Code><Message>m</Message>",
+        ];
+        for body in bodies {
+            let raw = parse(&S3, 500, &[("x-amz-request-id", "rid")], body);
+            assert_eq!(raw.code, None, "{body:?}");
+            assert!(!raw.message_in_body);
+            assert_eq!(raw.message, excerpt(body));
+            assert_eq!(raw.request_id.as_deref(), Some("rid"));
+        }
+        let mut big = b"<Error><Code>X</Code><Message>".to_vec();
+        big.resize(MAX_BODY + 1 - b"</Message></Error>".len(), b'y');
+        big.extend_from_slice(b"</Message></Error>");
+        assert_eq!(big.len(), MAX_BODY + 1);
+        assert_eq!(parse(&S3, 500, &[], &big).code, None);
+        big.remove(40);
+        assert_eq!(parse(&S3, 500, &[], &big).code.as_deref(), Some("X"));
+    }
+
     #[test]
     fn excerpt_collapses_whitespace_and_trims() {
         assert_eq!(excerpt(b"  a \n\t b  "), "a b");
