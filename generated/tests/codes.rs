@@ -346,3 +346,26 @@ fn errors_are_std_errors_that_cross_threads() {
         "Pentify not_found (HTTP 404): No such scan."
     );
 }
+
+#[test]
+fn stripe_error_types_are_the_catalogs() {
+    use errcat::stripe::{ErrorCode, ErrorType};
+    let catalog = support::catalog();
+    let v = support::vendor(&catalog, "stripe");
+    let ids: Vec<&str> = ErrorType::ALL.iter().map(ErrorType::as_str).collect();
+    let listed: Vec<&str> = v.types.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, listed);
+    for (t, entry) in ErrorType::ALL.iter().zip(&v.types) {
+        assert_eq!(&ErrorType::from_type(t.as_str()), t);
+        assert_eq!(t.meaning(), Some(entry.meaning.as_str()));
+        assert_eq!(t.to_string(), entry.id);
+    }
+    let new = ErrorType::from_type("brand_new_error");
+    assert_eq!(new, ErrorType::Unknown("brand_new_error".to_owned()));
+    assert_eq!((new.as_str(), new.meaning()), ("brand_new_error", None));
+    for (c, entry) in ErrorCode::ALL.iter().zip(&v.codes) {
+        let t = c.error_type().map(|t| t.as_str().to_owned());
+        assert_eq!(t, entry.error_type, "{}", entry.code);
+    }
+    assert_eq!(ErrorCode::Unknown("x".to_owned()).error_type(), None);
+}
