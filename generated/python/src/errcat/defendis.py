@@ -31,6 +31,12 @@ ENVELOPE = _response.Envelope(
     request_id=None,
     request_id_header="x-request-id",
     details=None,
+    fields=(
+        ("limit", "/limit"),
+        ("metric", "/metric"),
+        ("requested_increment", "/requestedIncrement"),
+        ("used", "/used"),
+    ),
 )
 #: The vendor.
 VENDOR = _vendor.Vendor(
