@@ -290,7 +290,9 @@ pub fn delays(v: &Vendor) -> Vec<u64> {
 fn jitter_words(j: Jitter) -> Option<String> {
     match j {
         Jitter::None => None,
-        Jitter::Full => Some("each a random share of it, from none to all (full jitter)".to_owned()),
+        Jitter::Full => {
+            Some("each a random share of it, from none to all (full jitter)".to_owned())
+        }
         Jitter::Proportional(p) => Some(format!("each ±{}%", trim_float(p * 100.0))),
         Jitter::AdditiveMs(ms) => Some(format!("each plus 0 to {}", duration(ms))),
     }
@@ -541,7 +543,11 @@ fn vendor(v: &Vendor) -> String {
     }
     if v.rate_limit_headers.is_empty() {
         s.push_str("The reference documents no rate-limit headers.\n\n");
-    } else if v.rate_limit_headers.iter().all(|h| h.description.is_empty()) {
+    } else if v
+        .rate_limit_headers
+        .iter()
+        .all(|h| h.description.is_empty())
+    {
         let names: Vec<String> = v.rate_limit_headers.iter().map(|h| code(&h.name)).collect();
         let _ = writeln!(s, "Rate-limit headers: {}.\n", names.join(", "));
     } else {
