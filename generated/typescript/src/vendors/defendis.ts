@@ -36,7 +36,7 @@ export const VENDOR: VendorInfo = Object.freeze({
     type: null,
     subcode: null,
     docUrl: null,
-    fields: Object.freeze({}),
+    fields: Object.freeze({ "limit": "/limit", "metric": "/metric", "requested_increment": "/requestedIncrement", "used": "/used" }),
     message: "/error",
     requestId: null,
     requestIdHeader: "x-request-id",

@@ -55,7 +55,13 @@ export const VENDOR: VendorInfo = Object.freeze({
     idempotencyKey: null,
     shouldRetryHeader: null,
   }),
-  rateLimit: null,
+  rateLimit: Object.freeze({
+    limit: "X-RateLimit-Limit",
+    remaining: "X-RateLimit-Remaining",
+    used: null,
+    reset: null,
+    resetFormat: null,
+  }),
   docUrlTemplate: null,
 });
 

@@ -55,7 +55,13 @@ export const VENDOR: VendorInfo = Object.freeze({
     idempotencyKey: null,
     shouldRetryHeader: null,
   }),
-  rateLimit: null,
+  rateLimit: Object.freeze({
+    limit: "X-RateLimit-RPM-Limit",
+    remaining: "X-RateLimit-RPM-Remaining",
+    used: null,
+    reset: "X-RateLimit-Reset",
+    resetFormat: "epoch_seconds",
+  }),
   docUrlTemplate: null,
 });
 
