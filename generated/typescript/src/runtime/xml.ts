@@ -49,8 +49,9 @@ function makeParser(): SaxesParser<{ position: false }> {
     throw new Refused("a document type declaration");
   });
   parser.on("opentag", (tag) => {
-    if (tag.isSelfClosing) return;
+    // An empty element is a level too.
     if (stack.length >= MAX_DEPTH) throw new Refused("elements nest too deep");
+    if (tag.isSelfClosing) return;
     stack.push({ name: local(tag.name), text: "", children: [] });
   });
   parser.on("closetag", (tag) => {
