@@ -130,7 +130,7 @@ fn a_bad_catalog_writes_nothing() {
     let (code, _, err) = ws.xtask(&["codegen"]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("status 299 is not an HTTP error status (400 to 599)"),
+        err.contains("status 299 is not an HTTP error status (300 to 599)"),
         "{err}"
     );
     assert!(err.contains("nothing was written"), "{err}");
