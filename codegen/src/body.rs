@@ -89,10 +89,7 @@ fn parse_xml(text: &str) -> Result<Element, ReadError> {
             }
             Event::Start(start) => {
                 if stack.len() == MAX_DEPTH {
-                    return Err(at(
-                        offset,
-                        format!("elements nest deeper than {MAX_DEPTH}"),
-                    ));
+                    return Err(at(offset, format!("elements nest deeper than {MAX_DEPTH}")));
                 }
                 stack.push(Element {
                     name: local(start.name().as_ref()),
@@ -123,7 +120,12 @@ fn parse_xml(text: &str) -> Result<Element, ReadError> {
                     .decode()
                     .ok()
                     .and_then(|d| quick_xml::escape::unescape(&d).ok().map(|u| u.into_owned()))
-                    .ok_or_else(|| at(offset, "an undefined entity or a malformed reference".into()))?;
+                    .ok_or_else(|| {
+                        at(
+                            offset,
+                            "an undefined entity or a malformed reference".into(),
+                        )
+                    })?;
                 match stack.last_mut() {
                     Some(e) => e.text.push_str(&unescaped),
                     None if unescaped.trim().is_empty() => {}
@@ -178,7 +180,13 @@ pub fn check_path(format: Format, path: &str) -> Result<(), &'static str> {
         Format::Json if path.is_empty() || path.starts_with('/') => Ok(()),
         Format::Json => Err("write a JSON pointer (RFC 6901) such as `/error/code`"),
         Format::Xml => match path.strip_prefix('/') {
-            Some(rest) if rest.split('/').all(|step| !step.is_empty() && !step.contains(char::is_whitespace)) => Ok(()),
+            Some(rest)
+                if rest
+                    .split('/')
+                    .all(|step| !step.is_empty() && !step.contains(char::is_whitespace)) =>
+            {
+                Ok(())
+            }
             _ => Err("write element names from the root, each after a `/`, such as `/Error/Code`"),
         },
     }
@@ -229,13 +237,30 @@ mod tests {
     #[test]
     fn xml_paths() {
         let doc = parse(Format::Xml, S3).unwrap();
-        assert_eq!(text(&doc, "/Error/Code", true).as_deref(), Some("NoSuchKey"));
-        assert_eq!(text(&doc, "/Error/RequestId", false).as_deref(), Some("4442587FB7D0A2F9"));
+        assert_eq!(
+            text(&doc, "/Error/Code", true).as_deref(),
+            Some("NoSuchKey")
+        );
+        assert_eq!(
+            text(&doc, "/Error/RequestId", false).as_deref(),
+            Some("4442587FB7D0A2F9")
+        );
         assert_eq!(lookup(&doc, "/ErrorResponse/Error/Code"), None);
         assert_eq!(lookup(&doc, "/Error/Nope"), None);
         let q = parse(Format::Xml, "<ErrorResponse><Error><Code>Throttling</Code></Error><RequestId>r</RequestId></ErrorResponse>").unwrap();
-        assert_eq!(code(&q, &["/Error/Code".into(), "/ErrorResponse/Error/Code".into()]).as_deref(), Some("Throttling"));
-        let e = parse(Format::Xml, "<a:Error xmlns:a=\"x\"><a:Code>A&amp;B&#65;<![CDATA[<c>]]></a:Code></a:Error>").unwrap();
+        assert_eq!(
+            code(
+                &q,
+                &["/Error/Code".into(), "/ErrorResponse/Error/Code".into()]
+            )
+            .as_deref(),
+            Some("Throttling")
+        );
+        let e = parse(
+            Format::Xml,
+            "<a:Error xmlns:a=\"x\"><a:Code>A&amp;B&#65;<![CDATA[<c>]]></a:Code></a:Error>",
+        )
+        .unwrap();
         assert_eq!(text(&e, "/Error/Code", false).as_deref(), Some("A&BA<c>"));
     }
 

@@ -286,8 +286,17 @@ pub const VENDOR_FIELDS: &[VendorField] = &[
         opt(&v.envelope.doc_url)
     }),
     (Class::Behaviour, "envelope.fields", |v| {
-        let f: Vec<String> = v.envelope.fields.iter().map(|(k, p)| format!("{k}: {p}")).collect();
-        if f.is_empty() { "none".to_owned() } else { f.join(", ") }
+        let f: Vec<String> = v
+            .envelope
+            .fields
+            .iter()
+            .map(|(k, p)| format!("{k}: {p}"))
+            .collect();
+        if f.is_empty() {
+            "none".to_owned()
+        } else {
+            f.join(", ")
+        }
     }),
     (Class::Behaviour, "envelope.message", |v| {
         v.envelope.message.clone()
@@ -317,11 +326,17 @@ pub const VENDOR_FIELDS: &[VendorField] = &[
             .iter()
             .filter_map(|h| {
                 let role = crate::validate::role_id(h.role?);
-                let format = h.reset_format.map_or(String::new(), |f| format!(" ({f:?})"));
+                let format = h
+                    .reset_format
+                    .map_or(String::new(), |f| format!(" ({f:?})"));
                 Some(format!("{role}: {}{format}", h.name))
             })
             .collect();
-        if h.is_empty() { "none".to_owned() } else { h.join(", ") }
+        if h.is_empty() {
+            "none".to_owned()
+        } else {
+            h.join(", ")
+        }
     }),
     (Class::Text, "rate_limit_headers", |v| {
         let h: Vec<String> = v
@@ -331,14 +346,22 @@ pub const VENDOR_FIELDS: &[VendorField] = &[
             .collect();
         h.join("\n")
     }),
-    (Class::Text, "doc_url_template", |v| opt(&v.doc_url_template)),
+    (
+        Class::Text,
+        "doc_url_template",
+        |v| opt(&v.doc_url_template),
+    ),
     (Class::Text, "types", |v| {
         let t: Vec<String> = v
             .types
             .iter()
             .map(|t| format!("{}: {} ({})", t.id, t.meaning, pairs(&t.sdk)))
             .collect();
-        if t.is_empty() { "none".to_owned() } else { t.join("\n") }
+        if t.is_empty() {
+            "none".to_owned()
+        } else {
+            t.join("\n")
+        }
     }),
     (Class::Text, "retry.guidance", |v| opt(&v.retry.guidance)),
     (Class::Text, "sdk", |v| pairs(&v.sdk)),
@@ -364,14 +387,27 @@ pub const CODE_FIELDS: &[CodeField] = &[
     (Class::Behaviour, "fallback", |_, c| c.fallback.to_string()),
     (Class::Behaviour, "match", |_, c| {
         let m: Vec<String> = c.conditions.iter().map(|x| format!("{x:?}")).collect();
-        if m.is_empty() { "none".to_owned() } else { m.join(" and ") }
+        if m.is_empty() {
+            "none".to_owned()
+        } else {
+            m.join(" and ")
+        }
     }),
     (Class::Behaviour, "min_delay", |_, c| {
-        c.min_delay_ms.map_or_else(|| "none".to_owned(), docs::duration)
+        c.min_delay_ms
+            .map_or_else(|| "none".to_owned(), docs::duration)
     }),
     (Class::Text, "subcodes", |_, c| {
-        let s: Vec<String> = c.subcodes.iter().map(|(k, m)| format!("{k}: {m}")).collect();
-        if s.is_empty() { "none".to_owned() } else { s.join("\n") }
+        let s: Vec<String> = c
+            .subcodes
+            .iter()
+            .map(|(k, m)| format!("{k}: {m}"))
+            .collect();
+        if s.is_empty() {
+            "none".to_owned()
+        } else {
+            s.join("\n")
+        }
     }),
     (Class::Text, "meaning", |_, c| c.meaning.clone()),
     (Class::Text, "message", |_, c| opt(&c.message)),

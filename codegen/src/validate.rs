@@ -397,9 +397,7 @@ impl Cx<'_> {
         {
             self.err(
                 p,
-                format!(
-                    "`envelope.{field}` path `{ptr}` does not resolve in `envelope.example`"
-                ),
+                format!("`envelope.{field}` path `{ptr}` does not resolve in `envelope.example`"),
                 "fix the path, or make the example show the field where the vendor sends it",
             );
         }
@@ -446,7 +444,11 @@ impl Cx<'_> {
                 // others are where the code is when the first is absent.
                 self.pointer(&p, format, "code", ex.filter(|_| i == 0));
                 if code[..i].contains(path) {
-                    self.err(c, format!("`envelope.code` lists `{path}` twice"), "list each path once");
+                    self.err(
+                        c,
+                        format!("`envelope.code` lists `{path}` twice"),
+                        "list each path once",
+                    );
                 }
             }
         }
@@ -459,7 +461,11 @@ impl Cx<'_> {
         }
         // The type, sub-code, docs link and extra fields are not in every
         // error the vendor sends, so the example need not show them.
-        for (p, field) in [(&e.type_, "type"), (&e.subcode, "subcode"), (&e.doc_url, "doc_url")] {
+        for (p, field) in [
+            (&e.type_, "type"),
+            (&e.subcode, "subcode"),
+            (&e.doc_url, "doc_url"),
+        ] {
             if let Some(p) = p {
                 self.pointer(p, format, field, None);
             }
@@ -591,7 +597,11 @@ impl Cx<'_> {
                 );
             }
             if t.meaning.trim().is_empty() {
-                self.err(&t.id, format!("type `{id}` has an empty `meaning`"), "say what its errors have in common");
+                self.err(
+                    &t.id,
+                    format!("type `{id}` has an empty `meaning`"),
+                    "say what its errors have in common",
+                );
             }
         }
         types
@@ -983,7 +993,12 @@ impl Cx<'_> {
         variant
     }
 
-    fn entry(&mut self, e: &model::Entry, variant: String, vendor: &VendorFacts) -> Option<ir::Code> {
+    fn entry(
+        &mut self,
+        e: &model::Entry,
+        variant: String,
+        vendor: &VendorFacts,
+    ) -> Option<ir::Code> {
         let (retry, envelope, categories) = (vendor.retry, vendor.envelope, vendor.categories);
         let before = self.out.len();
         let code = e.code.value.as_str();

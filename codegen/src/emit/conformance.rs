@@ -21,7 +21,9 @@ use serde_json::{Map, Value, json};
 
 use crate::OutputFile;
 use crate::body::{self, Doc};
-use crate::ir::{Catalog, Code, Condition, Format, Jitter, RateLimitRole, ResetFormat, Rule, Vendor};
+use crate::ir::{
+    Catalog, Code, Condition, Format, Jitter, RateLimitRole, ResetFormat, Rule, Vendor,
+};
 
 /// The folder of the cases, relative to the workspace root.
 pub const DIR: &str = "generated/conformance";
@@ -98,10 +100,9 @@ fn code_for_status(
     let holds = |c: &Condition| match c {
         Condition::HeaderEquals(name, want) => values(headers, name).any(|value| value == want),
         Condition::HeaderPresent(name) => values(headers, name).next().is_some(),
-        Condition::MessageContains(text) => message.is_some_and(|m| {
-            m.to_ascii_lowercase()
-                .contains(&text.to_ascii_lowercase())
-        }),
+        Condition::MessageContains(text) => {
+            message.is_some_and(|m| m.to_ascii_lowercase().contains(&text.to_ascii_lowercase()))
+        }
     };
     if let Some((_, c)) = v
         .matched_codes()
@@ -149,7 +150,10 @@ fn rate_limit(v: &Vendor, headers: &[[String; 2]]) -> Value {
     if !v.has_rate_limit() {
         return Value::Null;
     }
-    let read = |role| v.rate_limit_header(role).and_then(|h| count(headers, &h.name));
+    let read = |role| {
+        v.rate_limit_header(role)
+            .and_then(|h| count(headers, &h.name))
+    };
     let reset_ms = v.rate_limit_header(RateLimitRole::Reset).and_then(|h| {
         let n = count(headers, &h.name)?;
         Some(match h.reset_format? {
@@ -232,7 +236,7 @@ fn parse_cases(v: &Vendor) -> Vec<String> {
                 variants.push((format!("{name} (request-id header)"), Some(header)));
             }
             for (name, header) in variants {
-                out.extend(parse_case(v, name, ex.status, header, &ex.body, &doc));
+                out.extend(parse_case(v, c, name, ex.status, header, &ex.body, &doc));
             }
         }
         let Some(&status) = c.statuses.first() else {
@@ -244,25 +248,35 @@ fn parse_cases(v: &Vendor) -> Vec<String> {
                 continue;
             };
             let name = format!("{}/{}/alias {alias}", v.id, c.code);
-            out.extend(parse_case(v, name, status, None, &text, &doc));
+            out.extend(parse_case(v, c, name, status, None, &text, &doc));
         }
     }
     out
 }
 
-/// A parse case of `body` (its text and its document) at `status`, with the
-/// request-id `header` when given; `None` when [`expect_parse`] has no answer.
+/// A parse case of `body` (its text and its document) at `status`, an
+/// example of `c`, with the request-id `header` when given and the headers
+/// `c`'s conditions ask for; `None` when [`expect_parse`] has no answer.
 fn parse_case(
     v: &Vendor,
+    c: &Code,
     name: String,
     status: u16,
     header: Option<&String>,
     text: &str,
     doc: &Doc,
 ) -> Option<String> {
+    // The headers the code's conditions ask for, so that an example of a
+    // code told apart by a header parses to that code.
+    let condition_headers = c.conditions.iter().filter_map(|c| match c {
+        Condition::HeaderEquals(name, value) => Some([name.clone(), value.clone()]),
+        Condition::HeaderPresent(name) => Some([name.clone(), "1".to_owned()]),
+        Condition::MessageContains(_) => None,
+    });
     let headers: Vec<[String; 2]> = header
         .iter()
         .map(|h| [h.to_string(), HEADER_REQUEST_ID.to_owned()])
+        .chain(condition_headers)
         .collect();
     let expect = expect_parse(v, status, doc, &headers)?;
     Some(
