@@ -216,6 +216,10 @@ fn fallback_words(v: &Vendor, c: &Code) -> String {
         .into_iter()
         .map(|(s, i)| format!("{s} is {}", v.codes[i].code))
         .collect();
+    if all.is_empty() && c.conditions.is_empty() {
+        return "none: this vendor has no fallback, so a response without a readable code is an unknown code"
+            .to_owned();
+    }
     let others = if all.is_empty() {
         "no status of this vendor has a fallback".to_owned()
     } else {
