@@ -97,6 +97,9 @@ fn parse_xml(text: &str) -> Result<Element, ReadError> {
                 });
             }
             Event::Empty(start) => {
+                if stack.len() == MAX_DEPTH {
+                    return Err(at(offset, format!("elements nest deeper than {MAX_DEPTH}")));
+                }
                 let element = Element {
                     name: local(start.name().as_ref()),
                     ..Element::default()
@@ -281,6 +284,11 @@ mod tests {
         assert!(parse(Format::Xml, &deep).is_err());
         let ok = "<a>".repeat(MAX_DEPTH) + &"</a>".repeat(MAX_DEPTH);
         assert!(parse(Format::Xml, &ok).is_ok());
+        // An empty element counts as a level too.
+        let empty = "<a>".repeat(MAX_DEPTH) + "<b/>" + &"</a>".repeat(MAX_DEPTH);
+        assert!(parse(Format::Xml, &empty).is_err());
+        let empty = "<a>".repeat(MAX_DEPTH - 1) + "<b/>" + &"</a>".repeat(MAX_DEPTH - 1);
+        assert!(parse(Format::Xml, &empty).is_ok());
     }
 
     #[test]

@@ -322,12 +322,29 @@ fn set(body: &mut Value, pointer: &str, value: Value) -> bool {
 /// A body in the vendor's envelope carrying `code` (unless keyed by status),
 /// a message and a request id.
 fn body_for(v: &Vendor, code: &str) -> String {
+    body_with(v, code, "conformance")
+}
+
+/// The message a case of `c` sends: the words its conditions look for, or
+/// a plain one.
+fn message_for(c: &Code) -> &str {
+    c.conditions
+        .iter()
+        .find_map(|condition| match condition {
+            Condition::MessageContains(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .unwrap_or("conformance")
+}
+
+/// [`body_for`] with the given message.
+fn body_with(v: &Vendor, code: &str, message: &str) -> String {
     let env = &v.envelope;
     let mut fields: Vec<(&str, &str)> = Vec::new();
     if let Some(pointer) = env.code.first() {
         fields.push((pointer, code));
     }
-    fields.push((&env.message, "conformance"));
+    fields.push((&env.message, message));
     if let Some(pointer) = &env.request_id {
         fields.push((pointer, "req_conformance"));
     }
@@ -521,10 +538,21 @@ impl<'a> Case<'a> {
     }
 
     /// A response carrying `code` with its first status.
+    /// A response of `c` at its first status, with what its conditions ask
+    /// for: their headers, and a message holding the words they look for.
     fn response(v: &'a Vendor, name: &str, c: &Code) -> Case<'a> {
+        let mut headers = Vec::new();
+        for condition in &c.conditions {
+            match condition {
+                Condition::HeaderEquals(h, value) => headers.push([h.clone(), value.clone()]),
+                Condition::HeaderPresent(h) => headers.push([h.clone(), "1".to_owned()]),
+                Condition::MessageContains(_) => {}
+            }
+        }
         Case {
             status: Some(c.statuses[0]),
-            body: body_for(v, &c.code),
+            body: body_with(v, &c.code, message_for(c)),
+            headers,
             ..Case::new(v, name)
         }
     }
@@ -642,16 +670,24 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
     let mut out = Vec::new();
     let delay_header = v.retry.delay_header.as_deref();
     // The expected code of a response case: the code, or for a vendor keyed
-    // by status its first status (what the body-less lookup gives).
+    // by status what its status, message and headers resolve to.
     let expected_code = |c: &Code| {
         if v.keyed_by_status() {
-            code_for_status(v, c.statuses[0], None, &[])
+            let case = Case::response(v, "", c);
+            code_for_status(v, c.statuses[0], Some(message_for(c)), &case.headers)
         } else {
             c.code.clone()
         }
     };
-    let retryable =
-        |c: &&Code| matches!(c.retry, Rule::Backoff | Rule::RetryAfter | Rule::Idempotent);
+    // The battery below stands for the plain rules; a code with a shortest
+    // wait, conditions or a status below 400 is held by its own case and
+    // by the hand-written cases of vendors.json.
+    let retryable = |c: &&Code| {
+        matches!(c.retry, Rule::Backoff | Rule::RetryAfter | Rule::Idempotent)
+            && c.min_delay_ms.is_none()
+            && c.conditions.is_empty()
+            && c.statuses[0] >= 400
+    };
 
     // Each code's own rule, at the first attempt, with a safe method when the vendor has one.
     for c in &v.codes {
@@ -661,6 +697,7 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
         let case =
             Case::response(v, &format!("{} rule, {method}", c.code), c).method(method.as_str());
         out.push(match &c.retry {
+            _ if status < 400 => case.give_up(Some(&code), "not_an_error", None),
             Rule::Never => case.give_up(Some(&code), "not_retryable", None),
             Rule::After(_) => case.give_up(Some(&code), "after_action", None),
             _ if f.attempts == Some(1) => {
@@ -669,7 +706,13 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
             _ if needs_safe(c, status) && !f.safe(&method, false) => {
                 case.give_up(Some(&code), "not_idempotent", None)
             }
-            _ => case.retry(Some(&code), f.backoff_ms(1, 0.5)),
+            // No server delay is sent: every retrying rule backs off, to
+            // at least the code's shortest wait.
+            _ => case.retry(
+                Some(&code),
+                f.backoff_ms(1, 0.5)
+                    .max(c.min_delay_ms.map_or(0.0, |ms| ms as f64)),
+            ),
         });
     }
 

@@ -21,14 +21,30 @@ pub const POLICY: crate::Policy = crate::Policy {
     idempotency_key: None,
     max_server_delay: None,
 };
-/// Where the code, message, request id and details sit in a GitHub error body.
+/// Where the code, message, request id and other facts sit in a GitHub error response.
 pub const ENVELOPE: crate::Envelope = crate::Envelope {
-    code: None,
+    format: crate::Format::Json,
+    code: &[],
     message: "/message",
     request_id: None,
     request_id_header: None,
     details: None,
+    error_type: None,
+    subcode: None,
+    doc_url: Some("/documentation_url"),
+    fields: &[("errors", "/errors")],
+    rate_limit: Some(crate::RateLimitHeaders {
+        limit: Some("x-ratelimit-limit"),
+        remaining: Some("x-ratelimit-remaining"),
+        used: Some("x-ratelimit-used"),
+        reset: Some(("x-ratelimit-reset", crate::ResetFormat::EpochSeconds)),
+    }),
+    should_retry_header: None,
 };
+/// A URL with `{code}` where the vendor documents each code, when it has one.
+pub const DOC_URL_TEMPLATE: Option<&str> = None;
+/// The rows of the codes told apart by conditions, in the catalog's order.
+static MATCHED: [usize; 2] = [0, 1];
 /// An error response from GitHub, parsed; see [`crate::vendor::VendorError`].
 pub type Error = crate::vendor::VendorError<ErrorCode>;
 /// A GitHub error code.
@@ -101,7 +117,7 @@ static INFO: [crate::vendor::CodeInfo; 8] = [
         code: "primary_rate_limit",
         statuses: &[403, 429],
         kind: crate::ErrorKind::RateLimited,
-        retry: crate::Retry::RetryAfter,
+        retry: crate::Retry::UntilReset,
         any_method: false,
         meaning: "The primary rate limit (a number of requests per hour that depends on how the request is authenticated) is used up.",
         message: None,
@@ -114,6 +130,12 @@ static INFO: [crate::vendor::CodeInfo; 8] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[
+            crate::vendor::Condition::HeaderEquals("x-ratelimit-remaining", "0"),
+        ],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "secondary_rate_limit",
@@ -132,6 +154,10 @@ static INFO: [crate::vendor::CodeInfo; 8] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[crate::vendor::Condition::MessageContains("secondary rate limit")],
+        min_delay: Some(std::time::Duration::from_millis(60000)),
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "429",
@@ -150,6 +176,10 @@ static INFO: [crate::vendor::CodeInfo; 8] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: Some(std::time::Duration::from_millis(60000)),
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "404",
@@ -168,6 +198,10 @@ static INFO: [crate::vendor::CodeInfo; 8] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "401",
@@ -186,6 +220,10 @@ static INFO: [crate::vendor::CodeInfo; 8] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "403",
@@ -204,6 +242,10 @@ static INFO: [crate::vendor::CodeInfo; 8] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "400",
@@ -222,6 +264,10 @@ static INFO: [crate::vendor::CodeInfo; 8] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "422",
@@ -240,6 +286,26 @@ static INFO: [crate::vendor::CodeInfo; 8] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[
+            ("missing", "A resource does not exist."),
+            (
+                "missing_field",
+                "A required parameter was not sent; the endpoint's documentation lists the required ones.",
+            ),
+            (
+                "invalid",
+                "A parameter is badly formatted; the endpoint's documentation gives the expected format.",
+            ),
+            (
+                "already_exists",
+                "Another resource already has the value of one of the parameters, where that value must be unique (label names, for example).",
+            ),
+            ("unprocessable", "The parameters sent were invalid."),
+            ("custom", "See the item's message property for what went wrong."),
+        ],
     },
 ];
 impl ErrorCode {
@@ -268,8 +334,9 @@ impl ErrorCode {
             other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
-    /// The code for an HTTP status: this vendor's codes are its documented statuses.
-    /// An undocumented status gives `Unknown` holding the status as text.
+    /// The code for an HTTP status alone: this vendor's codes are its documented
+    /// statuses. An undocumented status gives `Unknown` holding the status as text.
+    /// Codes told apart by conditions need the response: see `Error::from_response`.
     pub fn from_status(status: u16) -> ErrorCode {
         match status {
             400 => ErrorCode::Code400,

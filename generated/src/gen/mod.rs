@@ -262,9 +262,10 @@ impl ApiError {
             ApiError::Vantaprism(e) => e.status(),
         }
     }
-    /// The code as sent on the wire; for a body without a code, the code
-    /// documented for its status, else an empty string (for a vendor keyed
-    /// by status, the status as text).
+    /// The code as sent on the wire; for a body without a readable code, the
+    /// code whose conditions the response meets, else the catalog's fallback
+    /// for its status, else an empty string (for a vendor keyed by status, the
+    /// status as text).
     pub fn code(&self) -> &str {
         match self {
             ApiError::AwsS3(e) => e.code().as_str(),
@@ -340,6 +341,84 @@ impl ApiError {
             ApiError::Pentify(e) => e.retry_after(),
             ApiError::Stripe(e) => e.retry_after(),
             ApiError::Vantaprism(e) => e.retry_after(),
+        }
+    }
+    /// The vendor's type of error: the body's, else the code's in the catalog.
+    pub fn error_type(&self) -> Option<&str> {
+        match self {
+            ApiError::AwsS3(e) => e.error_type(),
+            ApiError::CertIx(e) => e.error_type(),
+            ApiError::Defendis(e) => e.error_type(),
+            ApiError::Github(e) => e.error_type(),
+            ApiError::Inkog(e) => e.error_type(),
+            ApiError::Pentify(e) => e.error_type(),
+            ApiError::Stripe(e) => e.error_type(),
+            ApiError::Vantaprism(e) => e.error_type(),
+        }
+    }
+    /// The sub-code the body carries.
+    pub fn subcode(&self) -> Option<&str> {
+        match self {
+            ApiError::AwsS3(e) => e.subcode(),
+            ApiError::CertIx(e) => e.subcode(),
+            ApiError::Defendis(e) => e.subcode(),
+            ApiError::Github(e) => e.subcode(),
+            ApiError::Inkog(e) => e.subcode(),
+            ApiError::Pentify(e) => e.subcode(),
+            ApiError::Stripe(e) => e.subcode(),
+            ApiError::Vantaprism(e) => e.subcode(),
+        }
+    }
+    /// The documented extra field `name`, when the body has it.
+    pub fn field(&self, name: &str) -> Option<&::serde_json::Value> {
+        match self {
+            ApiError::AwsS3(e) => e.field(name),
+            ApiError::CertIx(e) => e.field(name),
+            ApiError::Defendis(e) => e.field(name),
+            ApiError::Github(e) => e.field(name),
+            ApiError::Inkog(e) => e.field(name),
+            ApiError::Pentify(e) => e.field(name),
+            ApiError::Stripe(e) => e.field(name),
+            ApiError::Vantaprism(e) => e.field(name),
+        }
+    }
+    /// Every documented extra field the body has, by name.
+    pub fn fields(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
+        match self {
+            ApiError::AwsS3(e) => e.fields(),
+            ApiError::CertIx(e) => e.fields(),
+            ApiError::Defendis(e) => e.fields(),
+            ApiError::Github(e) => e.fields(),
+            ApiError::Inkog(e) => e.fields(),
+            ApiError::Pentify(e) => e.fields(),
+            ApiError::Stripe(e) => e.fields(),
+            ApiError::Vantaprism(e) => e.fields(),
+        }
+    }
+    /// The vendor's docs link for the error.
+    pub fn vendor_docs_url(&self) -> Option<&str> {
+        match self {
+            ApiError::AwsS3(e) => e.vendor_docs_url(),
+            ApiError::CertIx(e) => e.vendor_docs_url(),
+            ApiError::Defendis(e) => e.vendor_docs_url(),
+            ApiError::Github(e) => e.vendor_docs_url(),
+            ApiError::Inkog(e) => e.vendor_docs_url(),
+            ApiError::Pentify(e) => e.vendor_docs_url(),
+            ApiError::Stripe(e) => e.vendor_docs_url(),
+            ApiError::Vantaprism(e) => e.vendor_docs_url(),
+        }
+    }
+    /// The rate limit the response's headers report; `None` when the vendor declares none.
+    pub fn rate_limit(&self) -> Option<crate::RateLimit> {
+        match self {
+            ApiError::AwsS3(e) => e.rate_limit(),
+            ApiError::CertIx(e) => e.rate_limit(),
+            ApiError::Defendis(e) => e.rate_limit(),
+            ApiError::Github(e) => e.rate_limit(),
+            ApiError::Inkog(e) => e.rate_limit(),
+            ApiError::Pentify(e) => e.rate_limit(),
+            ApiError::Stripe(e) => e.rate_limit(),
+            ApiError::Vantaprism(e) => e.rate_limit(),
         }
     }
     /// The retry rule in force: the code's, or for an unknown code the status's.
@@ -470,6 +549,42 @@ pub fn parse<H: crate::Headers + ?Sized>(
         }
         Vendor::Vantaprism => {
             ApiError::Vantaprism(vantaprism::Error::from_response(status, headers, body))
+        }
+    }
+}
+/// Parses an HTTP error response from `vendor` as [`parse`] does, taking `now` as the
+/// current time for `Retry-After` dates and rate-limit resets.
+pub fn parse_at<H: crate::Headers + ?Sized>(
+    vendor: Vendor,
+    status: u16,
+    headers: &H,
+    body: &[u8],
+    now: ::std::time::SystemTime,
+) -> ApiError {
+    match vendor {
+        Vendor::AwsS3 => {
+            ApiError::AwsS3(aws_s3::Error::parse_at(status, headers, body, now))
+        }
+        Vendor::CertIx => {
+            ApiError::CertIx(cert_ix::Error::parse_at(status, headers, body, now))
+        }
+        Vendor::Defendis => {
+            ApiError::Defendis(defendis::Error::parse_at(status, headers, body, now))
+        }
+        Vendor::Github => {
+            ApiError::Github(github::Error::parse_at(status, headers, body, now))
+        }
+        Vendor::Inkog => {
+            ApiError::Inkog(inkog::Error::parse_at(status, headers, body, now))
+        }
+        Vendor::Pentify => {
+            ApiError::Pentify(pentify::Error::parse_at(status, headers, body, now))
+        }
+        Vendor::Stripe => {
+            ApiError::Stripe(stripe::Error::parse_at(status, headers, body, now))
+        }
+        Vendor::Vantaprism => {
+            ApiError::Vantaprism(vantaprism::Error::parse_at(status, headers, body, now))
         }
     }
 }

@@ -19,14 +19,37 @@ pub const POLICY: crate::Policy = crate::Policy {
     idempotency_key: Some("Idempotency-Key"),
     max_server_delay: None,
 };
-/// Where the code, message, request id and details sit in a Stripe error body.
+/// Where the code, message, request id and other facts sit in a Stripe error response.
 pub const ENVELOPE: crate::Envelope = crate::Envelope {
-    code: Some("/error/code"),
+    format: crate::Format::Json,
+    code: &["/error/code", "/error/type"],
     message: "/error/message",
     request_id: None,
     request_id_header: Some("Request-Id"),
     details: None,
+    error_type: Some("/error/type"),
+    subcode: Some("/error/decline_code"),
+    doc_url: Some("/error/doc_url"),
+    fields: &[
+        ("advice_code", "/error/advice_code"),
+        ("charge", "/error/charge"),
+        ("network_advice_code", "/error/network_advice_code"),
+        ("network_decline_code", "/error/network_decline_code"),
+        ("param", "/error/param"),
+        ("payment_intent", "/error/payment_intent"),
+        ("payment_method", "/error/payment_method"),
+        ("payment_method_type", "/error/payment_method_type"),
+        ("request_log_url", "/error/request_log_url"),
+        ("setup_intent", "/error/setup_intent"),
+        ("source", "/error/source"),
+    ],
+    rate_limit: None,
+    should_retry_header: Some("Stripe-Should-Retry"),
 };
+/// A URL with `{code}` where the vendor documents each code, when it has one.
+pub const DOC_URL_TEMPLATE: Option<&str> = None;
+/// The rows of the codes told apart by conditions, in the catalog's order.
+static MATCHED: [usize; 0] = [];
 /// An error response from Stripe, parsed; see [`crate::vendor::VendorError`].
 pub type Error = crate::vendor::VendorError<ErrorCode>;
 /// A Stripe error code.
@@ -1390,6 +1413,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "account_country_invalid_address",
@@ -1406,6 +1433,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "account_error_country_change_requires_additional_steps",
@@ -1424,6 +1455,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "account_information_mismatch",
@@ -1440,6 +1475,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "account_invalid",
@@ -1456,6 +1495,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "account_number_invalid",
@@ -1474,6 +1517,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "acss_debit_session_incomplete",
@@ -1492,6 +1539,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "alipay_upgrade_required",
@@ -1508,6 +1559,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "amount_too_large",
@@ -1524,6 +1579,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "amount_too_small",
@@ -1540,6 +1599,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "api_key_expired",
@@ -1558,6 +1621,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "application_fees_not_allowed",
@@ -1574,6 +1641,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "authentication_required",
@@ -1594,6 +1665,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "balance_insufficient",
@@ -1612,6 +1687,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "balance_invalid_parameter",
@@ -1630,6 +1709,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "bank_account_bad_routing_numbers",
@@ -1646,6 +1729,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "bank_account_declined",
@@ -1662,6 +1749,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "bank_account_exists",
@@ -1680,6 +1771,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "bank_account_restricted",
@@ -1696,6 +1791,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "bank_account_unusable",
@@ -1712,6 +1811,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "bank_account_unverified",
@@ -1728,6 +1831,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "bank_account_verification_failed",
@@ -1744,6 +1851,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "billing_invalid_mandate",
@@ -1762,6 +1873,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "billing_policy_remote_function_response_invalid",
@@ -1778,6 +1893,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("api_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "billing_policy_remote_function_timeout",
@@ -1794,6 +1913,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("api_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "billing_policy_remote_function_unexpected_status_code",
@@ -1810,6 +1933,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("api_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "billing_policy_remote_function_unreachable",
@@ -1826,6 +1953,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("api_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "bitcoin_upgrade_required",
@@ -1842,6 +1973,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "capture_charge_authorization_expired",
@@ -1858,6 +1993,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "capture_unauthorized_payment",
@@ -1874,6 +2013,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "card_decline_rate_limit_exceeded",
@@ -1894,6 +2037,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "card_declined",
@@ -1910,6 +2057,109 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[
+            (
+                "authentication_required",
+                "The transaction needs authentication, such as 3D Secure.",
+            ),
+            ("approve_with_id", "The payment could not be authorized."),
+            ("call_issuer", "Declined for a reason the issuer did not give."),
+            ("card_not_supported", "The card cannot be used for this kind of purchase."),
+            (
+                "card_velocity_exceeded",
+                "The customer has gone over the balance, credit limit or transaction amount limit of the card.",
+            ),
+            ("currency_not_supported", "The card does not support the currency."),
+            ("do_not_honor", "Declined for a reason the issuer did not give."),
+            ("do_not_try_again", "Declined for a reason the issuer did not give."),
+            (
+                "duplicate_transaction",
+                "A transaction with the same amount and card details was submitted very recently.",
+            ),
+            ("expired_card", "The card has expired."),
+            ("fraudulent", "Stripe suspects the payment is fraudulent."),
+            (
+                "generic_decline",
+                "Declined for a reason not given, or blocked by Stripe Radar.",
+            ),
+            ("incorrect_number", "The card number is wrong."),
+            ("incorrect_cvc", "The CVC number is wrong."),
+            (
+                "incorrect_pin",
+                "The PIN is wrong; applies only to payments made with a card reader.",
+            ),
+            ("incorrect_zip", "The postal code is wrong."),
+            (
+                "insufficient_funds",
+                "The card does not have enough funds for the purchase.",
+            ),
+            (
+                "invalid_account",
+                "The card, or the account it is connected to, is invalid.",
+            ),
+            ("invalid_amount", "The amount is invalid or above what is allowed."),
+            ("invalid_cvc", "The CVC number is wrong."),
+            ("invalid_expiry_month", "The expiration month is invalid."),
+            ("invalid_expiry_year", "The expiration year is invalid."),
+            ("invalid_number", "The card number is wrong."),
+            ("invalid_pin", "The PIN is wrong."),
+            (
+                "issuer_not_available",
+                "The issuer could not be reached, so the payment could not be authorized.",
+            ),
+            ("lost_card", "The card is reported lost."),
+            (
+                "merchant_blacklist",
+                "The payment matches a value on the Stripe user's block list.",
+            ),
+            (
+                "new_account_information_available",
+                "The card, or the account it is connected to, is invalid.",
+            ),
+            ("no_action_taken", "Declined for a reason the issuer did not give."),
+            ("not_permitted", "The payment is not permitted."),
+            ("offline_pin_required", "The card requires a PIN."),
+            ("online_or_offline_pin_required", "The card requires a PIN."),
+            (
+                "pickup_card",
+                "The customer cannot use this card for this payment; it may have been reported lost or stolen.",
+            ),
+            ("pin_try_exceeded", "The number of allowed PIN tries was exceeded."),
+            ("processing_error", "Processing the card failed with an error."),
+            (
+                "reenter_transaction",
+                "The issuer could not process the payment, for a reason not given.",
+            ),
+            (
+                "restricted_card",
+                "The customer cannot use this card for this payment; it may have been reported lost or stolen.",
+            ),
+            (
+                "revocation_of_all_authorizations",
+                "Declined for a reason the issuer did not give.",
+            ),
+            (
+                "revocation_of_authorization",
+                "Declined for a reason the issuer did not give.",
+            ),
+            ("security_violation", "Declined for a reason the issuer did not give."),
+            ("service_not_allowed", "Declined for a reason the issuer did not give."),
+            ("stolen_card", "The card is reported stolen."),
+            ("stop_payment_order", "Declined for a reason the issuer did not give."),
+            ("testmode_decline", "A Stripe test card number was used."),
+            (
+                "transaction_not_allowed",
+                "Declined for a reason the issuer did not give.",
+            ),
+            ("try_again_later", "Declined for a reason the issuer did not give."),
+            (
+                "withdrawal_count_limit_exceeded",
+                "The customer has gone over the balance or credit limit of the card.",
+            ),
+        ],
     },
     crate::vendor::CodeInfo {
         code: "cardholder_phone_number_required",
@@ -1928,6 +2178,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "charge_already_captured",
@@ -1944,6 +2198,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "charge_already_refunded",
@@ -1960,6 +2218,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "charge_disputed",
@@ -1976,6 +2238,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "charge_exceeds_source_limit",
@@ -1996,6 +2262,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "charge_expired_for_capture",
@@ -2012,6 +2282,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "charge_invalid_parameter",
@@ -2030,6 +2304,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "charge_not_refundable",
@@ -2046,6 +2324,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "clearing_code_unsupported",
@@ -2062,6 +2344,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "country_code_invalid",
@@ -2078,6 +2364,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "country_unsupported",
@@ -2096,6 +2386,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "coupon_expired",
@@ -2112,6 +2406,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "customer_max_payment_methods",
@@ -2132,6 +2430,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "customer_max_subscriptions",
@@ -2148,6 +2450,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "customer_tax_location_invalid",
@@ -2166,6 +2472,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "debit_not_authorized",
@@ -2182,6 +2492,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "email_invalid",
@@ -2200,6 +2514,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "expired_card",
@@ -2216,6 +2534,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "financial_connections_account_inactive",
@@ -2232,6 +2554,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "financial_connections_no_successful_transaction_refresh",
@@ -2248,6 +2574,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "forwarding_api_inactive",
@@ -2264,6 +2594,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "forwarding_api_invalid_parameter",
@@ -2282,6 +2616,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "forwarding_api_upstream_connection_error",
@@ -2298,6 +2636,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("api_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "forwarding_api_upstream_connection_timeout",
@@ -2314,6 +2656,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("api_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "idempotency_key_in_use",
@@ -2330,6 +2676,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("idempotency_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "incorrect_address",
@@ -2346,6 +2696,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "incorrect_cvc",
@@ -2362,6 +2716,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "incorrect_number",
@@ -2378,6 +2736,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "incorrect_zip",
@@ -2394,6 +2756,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "instant_payouts_config_disabled",
@@ -2410,6 +2776,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "instant_payouts_currency_disabled",
@@ -2426,6 +2796,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "instant_payouts_limit_exceeded",
@@ -2444,6 +2818,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "instant_payouts_unsupported",
@@ -2460,6 +2838,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "insufficient_funds",
@@ -2476,6 +2858,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "intent_invalid_state",
@@ -2492,6 +2878,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "intent_verification_method_missing",
@@ -2508,6 +2898,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invalid_card_type",
@@ -2524,6 +2918,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invalid_characters",
@@ -2540,6 +2938,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invalid_charge_amount",
@@ -2556,6 +2958,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invalid_cvc",
@@ -2572,6 +2978,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invalid_expiry_month",
@@ -2588,6 +2998,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invalid_expiry_year",
@@ -2604,6 +3018,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invalid_number",
@@ -2620,6 +3038,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invalid_source_usage",
@@ -2636,6 +3058,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invalid_tax_location",
@@ -2654,6 +3080,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invoice_no_customer_line_items",
@@ -2672,6 +3102,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invoice_no_payment_method_types",
@@ -2690,6 +3124,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invoice_no_subscription_line_items",
@@ -2708,6 +3146,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invoice_not_editable",
@@ -2726,6 +3168,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invoice_on_behalf_of_not_editable",
@@ -2742,6 +3188,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invoice_payment_intent_requires_action",
@@ -2758,6 +3208,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invoice_upcoming_none",
@@ -2776,6 +3230,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "livemode_mismatch",
@@ -2792,6 +3250,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "lock_timeout",
@@ -2812,6 +3274,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("api_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "missing",
@@ -2830,6 +3296,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "no_account",
@@ -2846,6 +3316,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "not_allowed_on_standard_account",
@@ -2862,6 +3336,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "out_of_inventory",
@@ -2880,6 +3358,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "ownership_declaration_not_allowed",
@@ -2896,6 +3378,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "parameter_invalid_empty",
@@ -2912,6 +3398,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "parameter_invalid_integer",
@@ -2930,6 +3420,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "parameter_invalid_string_blank",
@@ -2946,6 +3440,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "parameter_invalid_string_empty",
@@ -2962,6 +3460,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "parameter_missing",
@@ -2980,6 +3482,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "parameter_unknown",
@@ -2996,6 +3502,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "parameters_exclusive",
@@ -3014,6 +3524,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_intent_action_required",
@@ -3032,6 +3546,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_intent_authentication_failure",
@@ -3048,6 +3566,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_intent_incompatible_payment_method",
@@ -3064,6 +3586,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_intent_invalid_parameter",
@@ -3082,6 +3608,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_intent_konbini_rejected_confirmation_number",
@@ -3098,6 +3628,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_intent_mandate_invalid",
@@ -3114,6 +3648,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_intent_payment_attempt_expired",
@@ -3132,6 +3670,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_intent_payment_attempt_failed",
@@ -3150,6 +3692,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_intent_unexpected_state",
@@ -3166,6 +3712,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_bank_account_already_verified",
@@ -3182,6 +3732,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_bank_account_blocked",
@@ -3198,6 +3752,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_billing_details_address_missing",
@@ -3214,6 +3772,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_configuration_failures",
@@ -3230,6 +3792,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_currency_mismatch",
@@ -3246,6 +3812,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_customer_decline",
@@ -3262,6 +3832,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_invalid_parameter",
@@ -3280,6 +3854,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_invalid_parameter_testmode",
@@ -3298,6 +3876,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_microdeposit_failed",
@@ -3316,6 +3898,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_microdeposit_verification_amounts_invalid",
@@ -3332,6 +3918,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_microdeposit_verification_amounts_mismatch",
@@ -3348,6 +3938,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_microdeposit_verification_attempts_exceeded",
@@ -3364,6 +3958,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_microdeposit_verification_descriptor_code_mismatch",
@@ -3380,6 +3978,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_microdeposit_verification_timeout",
@@ -3396,6 +3998,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_not_available",
@@ -3416,6 +4022,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("api_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_provider_decline",
@@ -3434,6 +4044,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_provider_timeout",
@@ -3452,6 +4066,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_unactivated",
@@ -3468,6 +4086,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_unexpected_state",
@@ -3486,6 +4108,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payment_method_unsupported_type",
@@ -3502,6 +4128,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payout_reconciliation_not_ready",
@@ -3520,6 +4150,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payouts_limit_exceeded",
@@ -3538,6 +4172,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "payouts_not_allowed",
@@ -3556,6 +4194,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "platform_account_required",
@@ -3572,6 +4214,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "platform_api_key_expired",
@@ -3590,6 +4236,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "postal_code_invalid",
@@ -3606,6 +4256,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "processing_error",
@@ -3622,6 +4276,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "product_inactive",
@@ -3638,6 +4296,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "progressive_onboarding_limit_exceeded",
@@ -3654,6 +4316,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "rate_limit",
@@ -3670,6 +4336,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("api_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "refer_to_customer",
@@ -3686,6 +4356,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "refund_disputed_payment",
@@ -3702,6 +4376,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "resource_already_exists",
@@ -3718,6 +4396,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "resource_missing",
@@ -3734,6 +4416,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "return_intent_already_processed",
@@ -3750,6 +4436,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "routing_number_invalid",
@@ -3766,6 +4456,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "secret_key_required",
@@ -3784,6 +4478,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "sepa_unsupported_account",
@@ -3800,6 +4498,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "setup_attempt_failed",
@@ -3818,6 +4520,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "setup_intent_authentication_failure",
@@ -3834,6 +4540,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "setup_intent_invalid_parameter",
@@ -3852,6 +4562,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "setup_intent_mandate_invalid",
@@ -3868,6 +4582,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "setup_intent_setup_attempt_expired",
@@ -3886,6 +4604,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "setup_intent_unexpected_state",
@@ -3902,6 +4624,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "shipping_calculation_failed",
@@ -3918,6 +4644,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "sku_inactive",
@@ -3934,6 +4664,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "state_unsupported",
@@ -3950,6 +4684,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "status_transition_invalid",
@@ -3966,6 +4704,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "stripe_tax_inactive",
@@ -3982,6 +4724,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "tax_id_invalid",
@@ -3998,6 +4744,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "taxes_calculation_failed",
@@ -4014,6 +4764,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "terminal_location_country_unsupported",
@@ -4030,6 +4784,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "terminal_reader_busy",
@@ -4046,6 +4804,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "terminal_reader_hardware_fault",
@@ -4064,6 +4826,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "terminal_reader_offline",
@@ -4084,6 +4850,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "terminal_reader_timeout",
@@ -4100,6 +4870,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "testmode_charges_only",
@@ -4118,6 +4892,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "tls_version_unsupported",
@@ -4134,6 +4912,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "token_already_used",
@@ -4150,6 +4932,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "token_card_network_invalid",
@@ -4168,6 +4954,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "token_in_use",
@@ -4184,6 +4974,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "transfer_source_balance_parameters_mismatch",
@@ -4200,6 +4994,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "transfers_not_allowed",
@@ -4216,6 +5014,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "url_invalid",
@@ -4232,6 +5034,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "api_error",
@@ -4250,6 +5056,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("api_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "card_error",
@@ -4266,6 +5076,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("card_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "idempotency_error",
@@ -4284,6 +5098,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("idempotency_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invalid_request_error",
@@ -4300,6 +5118,10 @@ static INFO: [crate::vendor::CodeInfo; 175] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: Some("invalid_request_error"),
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
 ];
 impl ErrorCode {
@@ -4748,9 +5570,9 @@ impl ErrorCode {
             other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
-    /// The code for a body that carries none: the one code documented
-    /// for `status`, else `Unknown` with an empty string.
-    fn from_status_only(status: u16) -> ErrorCode {
+    /// The catalog's fallback for a body that carries no readable code (and
+    /// meets no code's conditions), else `Unknown` with an empty string.
+    fn fallback(status: u16) -> ErrorCode {
         let _ = status;
         ErrorCode::Unknown(String::new())
     }
@@ -4936,4 +5758,88 @@ impl ErrorCode {
         }
     }
 }
-crate::vendor::code_impls!(ErrorCode, Stripe, INFO, from_status_only);
+crate::vendor::code_impls!(ErrorCode, Stripe, INFO, fallback);
+/// A Stripe type of error: the level between the vendor and its codes.
+///
+/// Unknown types are kept verbatim in [`ErrorType::Unknown`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorType {
+    /// `api_error`: A problem that fits no other type, such as a passing fault on Stripe's servers; rare.
+    ApiError,
+    /// `card_error`: A payment failed, typically because the card entered cannot be charged; the most common type.
+    CardError,
+    /// `idempotency_error`: An Idempotency-Key was reused on a request whose endpoint or parameters differ from the first one.
+    IdempotencyError,
+    /// `invalid_request_error`: The request's parameters are invalid.
+    InvalidRequestError,
+    /// A type the catalog does not know yet, kept verbatim.
+    Unknown(String),
+}
+impl ErrorType {
+    /// Every known type, in the catalog's order.
+    pub const ALL: &'static [ErrorType] = &[
+        ErrorType::ApiError,
+        ErrorType::CardError,
+        ErrorType::IdempotencyError,
+        ErrorType::InvalidRequestError,
+    ];
+    /// The type for a wire string; never fails: an unknown string is kept in `Unknown`.
+    pub fn from_type(error_type: &str) -> ErrorType {
+        match error_type {
+            "api_error" => ErrorType::ApiError,
+            "card_error" => ErrorType::CardError,
+            "idempotency_error" => ErrorType::IdempotencyError,
+            "invalid_request_error" => ErrorType::InvalidRequestError,
+            other => ErrorType::Unknown(other.to_owned()),
+        }
+    }
+    /// The wire string: exactly what the vendor sends.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorType::ApiError => "api_error",
+            ErrorType::CardError => "card_error",
+            ErrorType::IdempotencyError => "idempotency_error",
+            ErrorType::InvalidRequestError => "invalid_request_error",
+            ErrorType::Unknown(error_type) => error_type,
+        }
+    }
+    /// What the type's errors have in common; `None` for an unknown type.
+    pub fn meaning(&self) -> Option<&'static str> {
+        match self {
+            ErrorType::ApiError => {
+                Some(
+                    "A problem that fits no other type, such as a passing fault on Stripe's servers; rare.",
+                )
+            }
+            ErrorType::CardError => {
+                Some(
+                    "A payment failed, typically because the card entered cannot be charged; the most common type.",
+                )
+            }
+            ErrorType::IdempotencyError => {
+                Some(
+                    "An Idempotency-Key was reused on a request whose endpoint or parameters differ from the first one.",
+                )
+            }
+            ErrorType::InvalidRequestError => {
+                Some("The request's parameters are invalid.")
+            }
+            ErrorType::Unknown(_) => None,
+        }
+    }
+}
+impl ::std::fmt::Display for ErrorType {
+    /// Writes the wire string; an unknown type, which comes from a response, escaped.
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        crate::vendor::write_code(f, self.as_str())
+    }
+}
+impl ErrorCode {
+    /// The code's type of error in the catalog; `None` for an unknown code or one without a type.
+    pub fn error_type(&self) -> Option<ErrorType> {
+        crate::vendor::VendorCode::info(self)
+            .and_then(|i| i.error_type)
+            .map(ErrorType::from_type)
+    }
+}

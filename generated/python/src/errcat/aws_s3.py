@@ -14,7 +14,7 @@ POLICY = _retry.Policy(
         initial_ns=1000000000,
         multiplier=2.0,
         max_ns=20000000000,
-        jitter=_retry.Jitter(),
+        jitter=_retry.Jitter("full"),
         max_attempts=3,
     ),
     delay_header=None,
@@ -29,6 +29,10 @@ ENVELOPE = _response.Envelope(
     request_id="/Error/RequestId",
     request_id_header="x-amz-request-id",
     details=None,
+    format="xml",
+    fields=(
+        ("resource", "/Error/Resource"),
+    ),
 )
 #: The vendor.
 VENDOR = _vendor.Vendor(

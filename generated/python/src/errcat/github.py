@@ -31,6 +31,10 @@ ENVELOPE = _response.Envelope(
     request_id=None,
     request_id_header=None,
     details=None,
+    doc_url="/documentation_url",
+    fields=(
+        ("errors", "/errors"),
+    ),
 )
 #: The vendor.
 VENDOR = _vendor.Vendor(
@@ -39,6 +43,13 @@ VENDOR = _vendor.Vendor(
     policy=POLICY,
     envelope=ENVELOPE,
     keyed_by_status=True,
+    rate_limit=_vendor.RateLimitHeaders(
+        limit="x-ratelimit-limit",
+        remaining="x-ratelimit-remaining",
+        used="x-ratelimit-used",
+        reset="x-ratelimit-reset",
+        reset_format="epoch_seconds",
+    ),
 )
 #: Every code's row, in the catalog's order.
 CODES: tuple[_vendor.CodeInfo, ...] = (
@@ -46,12 +57,13 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         code="primary_rate_limit",
         statuses=(403, 429),
         kind="rate_limited",
-        retry=_retry.Retry.RETRY_AFTER,
+        retry=_retry.Retry.UNTIL_RESET,
         meaning="The primary rate limit (a number of requests per hour that depends on how the request is authenticated) is used up.",
         message=None,
         resolution="Do not retry until the time given by x-ratelimit-reset; authenticated requests, and GitHub Apps, get higher limits.",
         any_method=False,
         deprecated=None,
+        conditions=(_vendor.Condition.header("x-ratelimit-remaining", "0"),),
     ),
     _vendor.CodeInfo(
         code="secondary_rate_limit",
@@ -63,6 +75,8 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Wait as retry-after says or, without it, at least one minute; if it keeps failing, wait exponentially longer and stop after a set number of retries. Send requests serially and pause at least one second between mutating requests.",
         any_method=False,
         deprecated=None,
+        conditions=(_vendor.Condition.message_contains("secondary rate limit"),),
+        min_delay_ns=60000000000,
     ),
     _vendor.CodeInfo(
         code="429",
@@ -74,6 +88,8 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Follow the rate limit procedure: wait as retry-after says or, without it, at least one minute, then back off exponentially.",
         any_method=False,
         deprecated=None,
+        fallback=True,
+        min_delay_ns=60000000000,
     ),
     _vendor.CodeInfo(
         code="404",
@@ -85,6 +101,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the URL and the authentication: the token's scopes or permissions, its owner's permissions, the resources it may access, and that it has not expired or been revoked.",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="401",
@@ -96,6 +113,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Send a valid token in the Authorization header; username and password are not accepted.",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="403",
@@ -107,6 +125,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Give the token the required permissions (the X-Accepted-GitHub-Permissions header lists them), authorize it for SAML SSO at the URL in X-GitHub-SSO, or send a valid User-Agent.",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="400",
@@ -118,6 +137,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Send a valid JSON object as the body and a supported API version.",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="422",
@@ -129,6 +149,15 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the endpoint's reference for the required parameters and their types; for Validation Failed, read the code of each item in errors.",
         any_method=False,
         deprecated=None,
+        fallback=True,
+        subcodes=(
+            ("missing", "A resource does not exist."),
+            ("missing_field", "A required parameter was not sent; the endpoint's documentation lists the required ones."),
+            ("invalid", "A parameter is badly formatted; the endpoint's documentation gives the expected format."),
+            ("already_exists", "Another resource already has the value of one of the parameters, where that value must be unique (label names, for example)."),
+            ("unprocessable", "The parameters sent were invalid."),
+            ("custom", "See the item's message property for what went wrong."),
+        ),
     ),
 )
 
@@ -149,6 +178,7 @@ class PrimaryRateLimitError(GithubError):
     - Kind: ``rate_limited``
     - Retry: when the rate limit resets
     - Resolution: Do not retry until the time given by x-ratelimit-reset; authenticated requests, and GitHub Apps, get higher limits.
+    - Without a readable code, when: header ``x-ratelimit-remaining`` is ``0``
     """
 
     info = CODES[0]
@@ -161,6 +191,8 @@ class SecondaryRateLimitError(GithubError):
     - Kind: ``rate_limited``
     - Retry: after the server's delay header
     - Resolution: Wait as retry-after says or, without it, at least one minute; if it keeps failing, wait exponentially longer and stop after a set number of retries. Send requests serially and pause at least one second between mutating requests.
+    - Retry waits at least: 60000 ms
+    - Without a readable code, when: the message contains ``secondary rate limit``
     """
 
     info = CODES[1]
@@ -173,6 +205,8 @@ class Code429Error(GithubError):
     - Kind: ``rate_limited``
     - Retry: after the server's delay header
     - Resolution: Follow the rate limit procedure: wait as retry-after says or, without it, at least one minute, then back off exponentially.
+    - Retry waits at least: 60000 ms
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[2]
@@ -185,6 +219,7 @@ class Code404Error(GithubError):
     - Kind: ``not_found``
     - Retry: never
     - Resolution: Check the URL and the authentication: the token's scopes or permissions, its owner's permissions, the resources it may access, and that it has not expired or been revoked.
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[3]
@@ -197,6 +232,7 @@ class Code401Error(GithubError):
     - Kind: ``unauthenticated``
     - Retry: never
     - Resolution: Send a valid token in the Authorization header; username and password are not accepted.
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[4]
@@ -209,6 +245,7 @@ class Code403Error(GithubError):
     - Kind: ``permission_denied``
     - Retry: never
     - Resolution: Give the token the required permissions (the X-Accepted-GitHub-Permissions header lists them), authorize it for SAML SSO at the URL in X-GitHub-SSO, or send a valid User-Agent.
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[5]
@@ -221,6 +258,7 @@ class Code400Error(GithubError):
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Send a valid JSON object as the body and a supported API version.
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[6]
@@ -233,6 +271,8 @@ class Code422Error(GithubError):
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Check the endpoint's reference for the required parameters and their types; for Validation Failed, read the code of each item in errors.
+    - A body without a readable code at these statuses is this code
+    - Sub-codes: ``missing``, ``missing_field``, ``invalid``, ``already_exists``, ``unprocessable``, ``custom``
     """
 
     info = CODES[7]

@@ -37,6 +37,10 @@ VENDOR = _vendor.Vendor(
     policy=POLICY,
     envelope=ENVELOPE,
     keyed_by_status=False,
+    rate_limit=_vendor.RateLimitHeaders(
+        limit="X-RateLimit-Limit",
+        remaining="X-RateLimit-Remaining",
+    ),
 )
 #: Every code's row, in the catalog's order.
 CODES: tuple[_vendor.CodeInfo, ...] = (

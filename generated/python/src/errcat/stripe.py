@@ -21,14 +21,31 @@ POLICY = _retry.Policy(
     safe_methods=("GET", "DELETE"),
     idempotency_key="Idempotency-Key",
     max_server_delay_ns=None,
+    should_retry_header="Stripe-Should-Retry",
 )
 #: Where the code, message, request id and details sit in an error body.
 ENVELOPE = _response.Envelope(
-    code="/error/code",
+    code=("/error/code", "/error/type"),
     message="/error/message",
     request_id=None,
     request_id_header="Request-Id",
     details=None,
+    error_type="/error/type",
+    subcode="/error/decline_code",
+    doc_url="/error/doc_url",
+    fields=(
+        ("advice_code", "/error/advice_code"),
+        ("charge", "/error/charge"),
+        ("network_advice_code", "/error/network_advice_code"),
+        ("network_decline_code", "/error/network_decline_code"),
+        ("param", "/error/param"),
+        ("payment_intent", "/error/payment_intent"),
+        ("payment_method", "/error/payment_method"),
+        ("payment_method_type", "/error/payment_method_type"),
+        ("request_log_url", "/error/request_log_url"),
+        ("setup_intent", "/error/setup_intent"),
+        ("source", "/error/source"),
+    ),
 )
 #: The vendor.
 VENDOR = _vendor.Vendor(
@@ -50,6 +67,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="account_country_invalid_address",
@@ -61,6 +79,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Give a business address in the same country as the account.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="account_error_country_change_requires_additional_steps",
@@ -72,6 +91,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Ask Stripe support about the extra steps a country change needs.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="account_information_mismatch",
@@ -83,6 +103,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="account_invalid",
@@ -94,6 +115,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Send a valid account ID in the Stripe-Account header.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="account_number_invalid",
@@ -105,6 +127,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Validate bank account numbers in your forms against the per-country formats Stripe publishes.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="acss_debit_session_incomplete",
@@ -116,6 +139,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Send the request again later.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="alipay_upgrade_required",
@@ -127,6 +151,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Move the integration to Sources.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="amount_too_large",
@@ -138,6 +163,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Send a smaller amount.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="amount_too_small",
@@ -149,6 +175,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Send a larger amount.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="api_key_expired",
@@ -160,6 +187,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Take the current API keys from the Dashboard and put them in the integration.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="application_fees_not_allowed",
@@ -171,6 +199,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="authentication_required",
@@ -182,6 +211,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="If the customer is off session, have them come back to the application to finish the payment; if error_on_requires_action was set, have them use another card that needs no authentication.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="balance_insufficient",
@@ -193,6 +223,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Create a new transfer or payout for at most the account's available balance.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="balance_invalid_parameter",
@@ -204,6 +235,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the API documentation or the message returned with the error.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="bank_account_bad_routing_numbers",
@@ -215,6 +247,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="bank_account_declined",
@@ -226,6 +259,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="bank_account_exists",
@@ -237,6 +271,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="To attach it to another customer as well, repeat the request with that customer's ID.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="bank_account_restricted",
@@ -248,6 +283,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="bank_account_unusable",
@@ -259,6 +295,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Use another bank account.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="bank_account_unverified",
@@ -270,6 +307,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="bank_account_verification_failed",
@@ -281,6 +319,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="billing_invalid_mandate",
@@ -292,6 +331,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Confirm the PaymentMethod on-session with a PaymentIntent or SetupIntent before using it for Subscription or Invoice payments.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="billing_policy_remote_function_response_invalid",
@@ -303,6 +343,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="api_error",
     ),
     _vendor.CodeInfo(
         code="billing_policy_remote_function_timeout",
@@ -314,6 +355,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="api_error",
     ),
     _vendor.CodeInfo(
         code="billing_policy_remote_function_unexpected_status_code",
@@ -325,6 +367,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="api_error",
     ),
     _vendor.CodeInfo(
         code="billing_policy_remote_function_unreachable",
@@ -336,6 +379,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="api_error",
     ),
     _vendor.CodeInfo(
         code="bitcoin_upgrade_required",
@@ -347,6 +391,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Move the integration to Sources.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="capture_charge_authorization_expired",
@@ -358,6 +403,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="See the payment method's documentation.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="capture_unauthorized_payment",
@@ -369,6 +415,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="card_decline_rate_limit_exceeded",
@@ -380,6 +427,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Wait 24 hours before charging the card again, and check with the customer that the details are right and the card itself has no problem.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="card_declined",
@@ -391,6 +439,56 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Look up the decline_code in the decline codes documentation.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
+        subcodes=(
+            ("authentication_required", "The transaction needs authentication, such as 3D Secure."),
+            ("approve_with_id", "The payment could not be authorized."),
+            ("call_issuer", "Declined for a reason the issuer did not give."),
+            ("card_not_supported", "The card cannot be used for this kind of purchase."),
+            ("card_velocity_exceeded", "The customer has gone over the balance, credit limit or transaction amount limit of the card."),
+            ("currency_not_supported", "The card does not support the currency."),
+            ("do_not_honor", "Declined for a reason the issuer did not give."),
+            ("do_not_try_again", "Declined for a reason the issuer did not give."),
+            ("duplicate_transaction", "A transaction with the same amount and card details was submitted very recently."),
+            ("expired_card", "The card has expired."),
+            ("fraudulent", "Stripe suspects the payment is fraudulent."),
+            ("generic_decline", "Declined for a reason not given, or blocked by Stripe Radar."),
+            ("incorrect_number", "The card number is wrong."),
+            ("incorrect_cvc", "The CVC number is wrong."),
+            ("incorrect_pin", "The PIN is wrong; applies only to payments made with a card reader."),
+            ("incorrect_zip", "The postal code is wrong."),
+            ("insufficient_funds", "The card does not have enough funds for the purchase."),
+            ("invalid_account", "The card, or the account it is connected to, is invalid."),
+            ("invalid_amount", "The amount is invalid or above what is allowed."),
+            ("invalid_cvc", "The CVC number is wrong."),
+            ("invalid_expiry_month", "The expiration month is invalid."),
+            ("invalid_expiry_year", "The expiration year is invalid."),
+            ("invalid_number", "The card number is wrong."),
+            ("invalid_pin", "The PIN is wrong."),
+            ("issuer_not_available", "The issuer could not be reached, so the payment could not be authorized."),
+            ("lost_card", "The card is reported lost."),
+            ("merchant_blacklist", "The payment matches a value on the Stripe user's block list."),
+            ("new_account_information_available", "The card, or the account it is connected to, is invalid."),
+            ("no_action_taken", "Declined for a reason the issuer did not give."),
+            ("not_permitted", "The payment is not permitted."),
+            ("offline_pin_required", "The card requires a PIN."),
+            ("online_or_offline_pin_required", "The card requires a PIN."),
+            ("pickup_card", "The customer cannot use this card for this payment; it may have been reported lost or stolen."),
+            ("pin_try_exceeded", "The number of allowed PIN tries was exceeded."),
+            ("processing_error", "Processing the card failed with an error."),
+            ("reenter_transaction", "The issuer could not process the payment, for a reason not given."),
+            ("restricted_card", "The customer cannot use this card for this payment; it may have been reported lost or stolen."),
+            ("revocation_of_all_authorizations", "Declined for a reason the issuer did not give."),
+            ("revocation_of_authorization", "Declined for a reason the issuer did not give."),
+            ("security_violation", "Declined for a reason the issuer did not give."),
+            ("service_not_allowed", "Declined for a reason the issuer did not give."),
+            ("stolen_card", "The card is reported stolen."),
+            ("stop_payment_order", "Declined for a reason the issuer did not give."),
+            ("testmode_decline", "A Stripe test card number was used."),
+            ("transaction_not_allowed", "Declined for a reason the issuer did not give."),
+            ("try_again_later", "Declined for a reason the issuer did not give."),
+            ("withdrawal_count_limit_exceeded", "The customer has gone over the balance or credit limit of the card."),
+        ),
     ),
     _vendor.CodeInfo(
         code="cardholder_phone_number_required",
@@ -402,6 +500,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Add a phone_number to the cardholder; see the 3D Secure documentation.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="charge_already_captured",
@@ -413,6 +512,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Send the ID of a charge that is not captured yet.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="charge_already_refunded",
@@ -424,6 +524,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Send the ID of a charge that has not been refunded.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="charge_disputed",
@@ -435,6 +536,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Answer the dispute as the disputes documentation explains.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="charge_exceeds_source_limit",
@@ -446,6 +548,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Retry the charge later, or ask Stripe for a higher processing limit.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="charge_expired_for_capture",
@@ -457,6 +560,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="charge_invalid_parameter",
@@ -468,6 +572,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="See the API reference or the returned message for the values that were wrong.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="charge_not_refundable",
@@ -479,6 +584,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="clearing_code_unsupported",
@@ -490,6 +596,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="country_code_invalid",
@@ -501,6 +608,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="country_unsupported",
@@ -512,6 +620,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Let users sign up only in countries that custom accounts support.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="coupon_expired",
@@ -523,6 +632,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Create a new coupon, or use one that is still valid.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="customer_max_payment_methods",
@@ -534,6 +644,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Detach some PaymentMethods from the Customer, or use another Customer.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="customer_max_subscriptions",
@@ -545,6 +656,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Contact Stripe.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="customer_tax_location_invalid",
@@ -556,6 +668,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check that the address fields (country, state, postal code) are filled in correctly; see the supported address formats.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="debit_not_authorized",
@@ -567,6 +680,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="email_invalid",
@@ -578,6 +692,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the address's format and that it uses only allowed characters.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="expired_card",
@@ -589,6 +704,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the expiration date, or use another card.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="financial_connections_account_inactive",
@@ -600,6 +716,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="financial_connections_no_successful_transaction_refresh",
@@ -611,6 +728,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="forwarding_api_inactive",
@@ -622,6 +740,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Contact Stripe.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="forwarding_api_invalid_parameter",
@@ -633,6 +752,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the API documentation or the message returned with the error.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="forwarding_api_upstream_connection_error",
@@ -644,6 +764,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="api_error",
     ),
     _vendor.CodeInfo(
         code="forwarding_api_upstream_connection_timeout",
@@ -655,6 +776,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="api_error",
     ),
     _vendor.CodeInfo(
         code="idempotency_key_in_use",
@@ -666,6 +788,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="idempotency_error",
     ),
     _vendor.CodeInfo(
         code="incorrect_address",
@@ -677,6 +800,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the card's address, or use another card.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="incorrect_cvc",
@@ -688,6 +812,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the security code, or use another card.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="incorrect_number",
@@ -699,6 +824,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the card number, or use another card.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="incorrect_zip",
@@ -710,6 +836,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the postal code, or use another card.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="instant_payouts_config_disabled",
@@ -721,6 +848,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="The platform has to enable Instant Payouts.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="instant_payouts_currency_disabled",
@@ -732,6 +860,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="The platform has to enable Instant Payouts in this currency.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="instant_payouts_limit_exceeded",
@@ -743,6 +872,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="instant_payouts_unsupported",
@@ -754,6 +884,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Use a debit card from a supported bank.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="insufficient_funds",
@@ -765,6 +896,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="intent_invalid_state",
@@ -776,6 +908,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="intent_verification_method_missing",
@@ -787,6 +920,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invalid_card_type",
@@ -798,6 +932,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Use a debit card that is not prepaid.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invalid_characters",
@@ -809,6 +944,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invalid_charge_amount",
@@ -820,6 +956,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invalid_cvc",
@@ -831,6 +968,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the security code, or use another card.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="invalid_expiry_month",
@@ -842,6 +980,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the expiration date, or use another card.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="invalid_expiry_year",
@@ -853,6 +992,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the expiration date, or use another card.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="invalid_number",
@@ -864,6 +1004,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the card details, or use another card.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="invalid_source_usage",
@@ -875,6 +1016,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the status of the source.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invalid_tax_location",
@@ -886,6 +1028,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Use one of the address formats supported for tax calculation.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invoice_no_customer_line_items",
@@ -897,6 +1040,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check that the right customer is named, or create the invoice items first.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invoice_no_payment_method_types",
@@ -908,6 +1052,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the invoice template settings and the invoice's payment_settings, or activate more payment methods in the Dashboard.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invoice_no_subscription_line_items",
@@ -919,6 +1064,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check that the right subscription is named, or create the invoice items first.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invoice_not_editable",
@@ -930,6 +1076,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Create invoice items that go on the next invoice instead, and generate that invoice by hand or wait for the end of the billing cycle.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invoice_on_behalf_of_not_editable",
@@ -941,6 +1088,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invoice_payment_intent_requires_action",
@@ -952,6 +1100,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Complete the payment through the invoice's PaymentIntent.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="invoice_upcoming_none",
@@ -963,6 +1112,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Only customers with active subscriptions or pending invoice items have an upcoming invoice.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="livemode_mismatch",
@@ -974,6 +1124,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="lock_timeout",
@@ -985,6 +1136,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="If it happens now and then, retry; if it happens often with concurrent requests to one object, send them one after another or more slowly.",
         any_method=False,
         deprecated=None,
+        error_type="api_error",
     ),
     _vendor.CodeInfo(
         code="missing",
@@ -996,6 +1148,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Save the card details to the customer before charging it with that source.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="no_account",
@@ -1007,6 +1160,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="not_allowed_on_standard_account",
@@ -1018,6 +1172,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="out_of_inventory",
@@ -1029,6 +1184,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="If more stock exists, raise the inventory's orderable quantity and try again.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="ownership_declaration_not_allowed",
@@ -1040,6 +1196,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="parameter_invalid_empty",
@@ -1051,6 +1208,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Include every required parameter.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="parameter_invalid_integer",
@@ -1062,6 +1220,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Send only supported values; the API documentation gives each attribute's type.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="parameter_invalid_string_blank",
@@ -1073,6 +1232,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Replace the values that contain only whitespace.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="parameter_invalid_string_empty",
@@ -1084,6 +1244,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Give each string value at least one character.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="parameter_missing",
@@ -1095,6 +1256,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="The API documentation lists the values required to create or change the resource.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="parameter_unknown",
@@ -1106,6 +1268,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Remove them and send the request again.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="parameters_exclusive",
@@ -1117,6 +1280,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the API documentation or the returned message for the values allowed together.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_intent_action_required",
@@ -1128,6 +1292,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Upgrade the integration to handle actions before adding this payment method.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_intent_authentication_failure",
@@ -1139,6 +1304,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Provide a new payment method to try the PaymentIntent again.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="payment_intent_incompatible_payment_method",
@@ -1150,6 +1316,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_intent_invalid_parameter",
@@ -1161,6 +1328,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="See the API reference or the returned message for the values that were wrong.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_intent_konbini_rejected_confirmation_number",
@@ -1172,6 +1340,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="payment_intent_mandate_invalid",
@@ -1183,6 +1352,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_intent_payment_attempt_expired",
@@ -1194,6 +1364,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Read last_payment_error on the PaymentIntent, and provide a new payment method to try again.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_intent_payment_attempt_failed",
@@ -1205,6 +1376,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Read last_payment_error on the PaymentIntent, and provide a new payment method to try again.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="payment_intent_unexpected_state",
@@ -1216,6 +1388,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_bank_account_already_verified",
@@ -1227,6 +1400,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_bank_account_blocked",
@@ -1238,6 +1412,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Contact Stripe to use these bank account credentials anyway.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_billing_details_address_missing",
@@ -1249,6 +1424,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Fill in the missing fields and try again.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_configuration_failures",
@@ -1260,6 +1436,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_currency_mismatch",
@@ -1271,6 +1448,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_customer_decline",
@@ -1282,6 +1460,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Provide a new payment method to try the intent again.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_invalid_parameter",
@@ -1293,6 +1472,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the API documentation or the message returned with the error.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_invalid_parameter_testmode",
@@ -1304,6 +1484,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the API documentation or the message returned with the error.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_microdeposit_failed",
@@ -1315,6 +1496,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the account, institution and transit numbers, and the currency.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_microdeposit_verification_amounts_invalid",
@@ -1326,6 +1508,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_microdeposit_verification_amounts_mismatch",
@@ -1337,6 +1520,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_microdeposit_verification_attempts_exceeded",
@@ -1348,6 +1532,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_microdeposit_verification_descriptor_code_mismatch",
@@ -1359,6 +1544,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_microdeposit_verification_timeout",
@@ -1370,6 +1556,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_not_available",
@@ -1381,6 +1568,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Use a different payment method, or retry later with the same one.",
         any_method=False,
         deprecated=None,
+        error_type="api_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_provider_decline",
@@ -1392,6 +1580,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Read last_payment_error or last_setup_error on the PaymentIntent or SetupIntent, and provide a new payment method to try again.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_provider_timeout",
@@ -1403,6 +1592,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Read last_payment_error or last_setup_error on the PaymentIntent or SetupIntent, and provide a new payment method to try again.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_unactivated",
@@ -1414,6 +1604,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Activate it in the Dashboard and try again.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_unexpected_state",
@@ -1425,6 +1616,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Make sure the payment method is in an allowed state before the operation.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payment_method_unsupported_type",
@@ -1436,6 +1628,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payout_reconciliation_not_ready",
@@ -1447,6 +1640,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payouts_limit_exceeded",
@@ -1458,6 +1652,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="payouts_not_allowed",
@@ -1469,6 +1664,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the connected account's status for missing information or another reason payouts were disabled.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="platform_account_required",
@@ -1480,6 +1676,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Set up a Connect platform in the Dashboard if needed.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="platform_api_key_expired",
@@ -1491,6 +1688,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Take the current API keys from the Dashboard and update the integration, or reconnect the account with the user.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="postal_code_invalid",
@@ -1502,6 +1700,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="processing_error",
@@ -1513,6 +1712,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Try again later, or use a different payment method.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="product_inactive",
@@ -1524,6 +1724,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="progressive_onboarding_limit_exceeded",
@@ -1535,6 +1736,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="rate_limit",
@@ -1546,6 +1748,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Back off exponentially between requests.",
         any_method=False,
         deprecated=None,
+        error_type="api_error",
     ),
     _vendor.CodeInfo(
         code="refer_to_customer",
@@ -1557,6 +1760,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Contact the customer for details and to arrange payment.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="refund_disputed_payment",
@@ -1568,6 +1772,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="resource_already_exists",
@@ -1579,6 +1784,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Use another, unique id and try again.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="resource_missing",
@@ -1590,6 +1796,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="return_intent_already_processed",
@@ -1601,6 +1808,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="routing_number_invalid",
@@ -1612,6 +1820,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="secret_key_required",
@@ -1623,6 +1832,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Take the current API keys from the Dashboard and put them in the integration.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="sepa_unsupported_account",
@@ -1634,6 +1844,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="setup_attempt_failed",
@@ -1645,6 +1856,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Read last_setup_error on the SetupIntent, and provide a new payment method to set it up again.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="setup_intent_authentication_failure",
@@ -1656,6 +1868,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Provide a new payment method to try the SetupIntent again.",
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="setup_intent_invalid_parameter",
@@ -1667,6 +1880,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="See the API reference or the returned message for the values that were wrong.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="setup_intent_mandate_invalid",
@@ -1678,6 +1892,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="setup_intent_setup_attempt_expired",
@@ -1689,6 +1904,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Read last_setup_error on the SetupIntent, and provide a new payment method to complete it.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="setup_intent_unexpected_state",
@@ -1700,6 +1916,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="shipping_calculation_failed",
@@ -1711,6 +1928,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="sku_inactive",
@@ -1722,6 +1940,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Use another SKU, or make this one active again.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="state_unsupported",
@@ -1733,6 +1952,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="status_transition_invalid",
@@ -1744,6 +1964,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="stripe_tax_inactive",
@@ -1755,6 +1976,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Follow the Stripe Tax setup documentation.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="tax_id_invalid",
@@ -1766,6 +1988,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="taxes_calculation_failed",
@@ -1777,6 +2000,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="terminal_location_country_unsupported",
@@ -1788,6 +2012,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="terminal_reader_busy",
@@ -1799,6 +2024,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="See the integration guide for handling this error.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="terminal_reader_hardware_fault",
@@ -1810,6 +2036,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Contact Stripe support at https://support.stripe.com/contact/email with the reader's serial number to get a replacement.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="terminal_reader_offline",
@@ -1821,6 +2048,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check that the reader is powered on and online before retrying; see the integration guide.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="terminal_reader_timeout",
@@ -1832,6 +2060,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="See the integration guide for handling this error.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="testmode_charges_only",
@@ -1843,6 +2072,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Activate the account in the Dashboard to process live charges.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="tls_version_unsupported",
@@ -1854,6 +2084,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Use TLS 1.2 or above.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="token_already_used",
@@ -1865,6 +2096,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Create a new token before retrying.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="token_card_network_invalid",
@@ -1876,6 +2108,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Check the API documentation or the message returned with the error.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="token_in_use",
@@ -1887,6 +2120,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="transfer_source_balance_parameters_mismatch",
@@ -1898,6 +2132,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="transfers_not_allowed",
@@ -1909,6 +2144,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Contact Stripe.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="url_invalid",
@@ -1920,6 +2156,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
     _vendor.CodeInfo(
         code="api_error",
@@ -1931,6 +2168,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Treat the outcome as unknown: check the object's state or wait for webhooks before acting again.",
         any_method=False,
         deprecated=None,
+        error_type="api_error",
     ),
     _vendor.CodeInfo(
         code="card_error",
@@ -1942,6 +2180,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution=None,
         any_method=False,
         deprecated=None,
+        error_type="card_error",
     ),
     _vendor.CodeInfo(
         code="idempotency_error",
@@ -1953,6 +2192,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Reuse an idempotency key only for the identical API call; send a new key for a changed request.",
         any_method=False,
         deprecated=None,
+        error_type="idempotency_error",
     ),
     _vendor.CodeInfo(
         code="invalid_request_error",
@@ -1964,6 +2204,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Correct the request before sending it again.",
         any_method=False,
         deprecated=None,
+        error_type="invalid_request_error",
     ),
 )
 
@@ -1977,996 +2218,1122 @@ class StripeError(_vendor.ApiError):
     vendor = VENDOR
 
 
-class AccountClosedError(StripeError):
+class StripeApiError(StripeError):
+    """The type ``api_error``: A problem that fits no other type, such as a passing fault on Stripe's servers; rare.
+
+    The class of every code of this type.
+    """
+
+    type_info = _vendor.TypeInfo("api_error", "A problem that fits no other type, such as a passing fault on Stripe's servers; rare.")
+
+
+class CardError(StripeError):
+    """The type ``card_error``: A payment failed, typically because the card entered cannot be charged; the most common type.
+
+    The class of every code of this type.
+
+    Python SDK name: CardError
+    """
+
+    type_info = _vendor.TypeInfo("card_error", "A payment failed, typically because the card entered cannot be charged; the most common type.")
+
+
+class IdempotencyError(StripeError):
+    """The type ``idempotency_error``: An Idempotency-Key was reused on a request whose endpoint or parameters differ from the first one.
+
+    The class of every code of this type.
+    """
+
+    type_info = _vendor.TypeInfo("idempotency_error", "An Idempotency-Key was reused on a request whose endpoint or parameters differ from the first one.")
+
+
+class InvalidRequestError(StripeError):
+    """The type ``invalid_request_error``: The request's parameters are invalid.
+
+    The class of every code of this type.
+
+    Python SDK name: InvalidRequestError
+    """
+
+    type_info = _vendor.TypeInfo("invalid_request_error", "The request's parameters are invalid.")
+
+
+class AccountClosedError(CardError):
     """``account_closed``: The customer's bank account is closed.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
+    - Type: ``card_error``
     """
 
     info = CODES[0]
 
 
-class AccountCountryInvalidAddressError(StripeError):
+class AccountCountryInvalidAddressError(InvalidRequestError):
     """``account_country_invalid_address``: The business address is in a different country from the account itself.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Give a business address in the same country as the account.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[1]
 
 
-class AccountErrorCountryChangeRequiresAdditionalStepsError(StripeError):
+class AccountErrorCountryChangeRequiresAdditionalStepsError(InvalidRequestError):
     """``account_error_country_change_requires_additional_steps``: The account is already onboarded as a Connect platform, so its country cannot simply be changed.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Ask Stripe support about the extra steps a country change needs.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[2]
 
 
-class AccountInformationMismatchError(StripeError):
+class AccountInformationMismatchError(InvalidRequestError):
     """``account_information_mismatch``: Parts of the account's information disagree with each other, for instance a business_profile.name that a bank requires to equal the account holder name.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[3]
 
 
-class AccountInvalidError(StripeError):
+class AccountInvalidError(InvalidRequestError):
     """``account_invalid``: The account ID sent in the Stripe-Account header is not a valid one.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Send a valid account ID in the Stripe-Account header.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[4]
 
 
-class AccountNumberInvalidError(StripeError):
+class AccountNumberInvalidError(InvalidRequestError):
     """``account_number_invalid``: The bank account number is not valid, for example because digits are missing.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Validate bank account numbers in your forms against the per-country formats Stripe publishes.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[5]
 
 
-class AcssDebitSessionIncompleteError(StripeError):
+class AcssDebitSessionIncompleteError(InvalidRequestError):
     """``acss_debit_session_incomplete``: The ACSS debit session cannot move to the complete status yet.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: only after: Wait until the ACSS debit session is ready to complete, then send the request again
     - Resolution: Send the request again later.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[6]
 
 
-class AlipayUpgradeRequiredError(StripeError):
+class AlipayUpgradeRequiredError(InvalidRequestError):
     """``alipay_upgrade_required``: This way of creating Alipay payments is no longer supported.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Move the integration to Sources.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[7]
 
 
-class AmountTooLargeError(StripeError):
+class AmountTooLargeError(InvalidRequestError):
     """``amount_too_large``: The amount is above the largest amount allowed.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Send a smaller amount.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[8]
 
 
-class AmountTooSmallError(StripeError):
+class AmountTooSmallError(InvalidRequestError):
     """``amount_too_small``: The amount is below the smallest amount allowed.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Send a larger amount.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[9]
 
 
-class ApiKeyExpiredError(StripeError):
+class ApiKeyExpiredError(InvalidRequestError):
     """``api_key_expired``: The API key sent has expired.
 
     - HTTP status: 401
     - Kind: ``unauthenticated``
     - Retry: never
     - Resolution: Take the current API keys from the Dashboard and put them in the integration.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[10]
 
 
-class ApplicationFeesNotAllowedError(StripeError):
+class ApplicationFeesNotAllowedError(InvalidRequestError):
     """``application_fees_not_allowed``: The requested money movement was refused for regulatory reasons.
 
     - HTTP status: 400
     - Kind: ``permission_denied``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[11]
 
 
-class AuthenticationRequiredError(StripeError):
+class AuthenticationRequiredError(CardError):
     """``authentication_required``: The payment cannot go ahead until it is authenticated.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: only after: The customer completes authentication, or pays with a card that does not require it
     - Resolution: If the customer is off session, have them come back to the application to finish the payment; if error_on_requires_action was set, have them use another card that needs no authentication.
+    - Type: ``card_error``
     """
 
     info = CODES[12]
 
 
-class BalanceInsufficientError(StripeError):
+class BalanceInsufficientError(InvalidRequestError):
     """``balance_insufficient``: The account's available balance is too low for the transfer or payout.
 
     - HTTP status: 400
     - Kind: ``payment_required``
     - Retry: never
     - Resolution: Create a new transfer or payout for at most the account's available balance.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[13]
 
 
-class BalanceInvalidParameterError(StripeError):
+class BalanceInvalidParameterError(InvalidRequestError):
     """``balance_invalid_parameter``: A parameter in the balance method object is invalid.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Check the API documentation or the message returned with the error.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[14]
 
 
-class BankAccountBadRoutingNumbersError(StripeError):
+class BankAccountBadRoutingNumbersError(InvalidRequestError):
     """``bank_account_bad_routing_numbers``: The bank account is known not to support the currency in question.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[15]
 
 
-class BankAccountDeclinedError(StripeError):
+class BankAccountDeclinedError(CardError):
     """``bank_account_declined``: The bank account cannot be charged, because it is not verified yet or is not supported.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
+    - Type: ``card_error``
     """
 
     info = CODES[16]
 
 
-class BankAccountExistsError(StripeError):
+class BankAccountExistsError(InvalidRequestError):
     """``bank_account_exists``: The bank account is already attached to the given Customer object.
 
     - HTTP status: 400
     - Kind: ``conflict``
     - Retry: never
     - Resolution: To attach it to another customer as well, repeat the request with that customer's ID.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[17]
 
 
-class BankAccountRestrictedError(StripeError):
+class BankAccountRestrictedError(InvalidRequestError):
     """``bank_account_restricted``: The customer's account cannot be used with this payment method.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[18]
 
 
-class BankAccountUnusableError(StripeError):
+class BankAccountUnusableError(InvalidRequestError):
     """``bank_account_unusable``: The bank account cannot be used.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Use another bank account.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[19]
 
 
-class BankAccountUnverifiedError(StripeError):
+class BankAccountUnverifiedError(InvalidRequestError):
     """``bank_account_unverified``: A Connect platform tried to share a bank account that is not verified with a connected account.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[20]
 
 
-class BankAccountVerificationFailedError(StripeError):
+class BankAccountVerificationFailedError(InvalidRequestError):
     """``bank_account_verification_failed``: The bank account could not be verified: the microdeposit amounts given do not match, or verification failed too many times.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[21]
 
 
-class BillingInvalidMandateError(StripeError):
+class BillingInvalidMandateError(InvalidRequestError):
     """``billing_invalid_mandate``: A Subscription or Invoice tried to take payment with a PaymentMethod that has no active mandate.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Confirm the PaymentMethod on-session with a PaymentIntent or SetupIntent before using it for Subscription or Invoice payments.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[22]
 
 
-class BillingPolicyRemoteFunctionResponseInvalidError(StripeError):
+class BillingPolicyRemoteFunctionResponseInvalidError(StripeApiError):
     """``billing_policy_remote_function_response_invalid``: The endpoint of a billing policy remote function answered with invalid data.
 
     - HTTP status: 424
     - Kind: ``unavailable``
     - Retry: never
+    - Type: ``api_error``
     """
 
     info = CODES[23]
 
 
-class BillingPolicyRemoteFunctionTimeoutError(StripeError):
+class BillingPolicyRemoteFunctionTimeoutError(StripeApiError):
     """``billing_policy_remote_function_timeout``: A billing policy remote function did not answer in time.
 
     - HTTP status: 424
     - Kind: ``timeout``
     - Retry: never
+    - Type: ``api_error``
     """
 
     info = CODES[24]
 
 
-class BillingPolicyRemoteFunctionUnexpectedStatusCodeError(StripeError):
+class BillingPolicyRemoteFunctionUnexpectedStatusCodeError(StripeApiError):
     """``billing_policy_remote_function_unexpected_status_code``: A billing policy remote function answered with an invalid status code.
 
     - HTTP status: 424
     - Kind: ``unavailable``
     - Retry: never
+    - Type: ``api_error``
     """
 
     info = CODES[25]
 
 
-class BillingPolicyRemoteFunctionUnreachableError(StripeError):
+class BillingPolicyRemoteFunctionUnreachableError(StripeApiError):
     """``billing_policy_remote_function_unreachable``: Running a billing policy remote function failed with an error.
 
     - HTTP status: 424
     - Kind: ``unavailable``
     - Retry: never
+    - Type: ``api_error``
     """
 
     info = CODES[26]
 
 
-class BitcoinUpgradeRequiredError(StripeError):
+class BitcoinUpgradeRequiredError(InvalidRequestError):
     """``bitcoin_upgrade_required``: This way of creating Bitcoin payments is no longer supported.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Move the integration to Sources.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[27]
 
 
-class CaptureChargeAuthorizationExpiredError(StripeError):
+class CaptureChargeAuthorizationExpiredError(InvalidRequestError):
     """``capture_charge_authorization_expired``: The charge's authorization has expired, so it can no longer be captured.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: See the payment method's documentation.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[28]
 
 
-class CaptureUnauthorizedPaymentError(StripeError):
+class CaptureUnauthorizedPaymentError(InvalidRequestError):
     """``capture_unauthorized_payment``: The charge being captured was never authorized for capture.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[29]
 
 
-class CardDeclineRateLimitExceededError(StripeError):
+class CardDeclineRateLimitExceededError(CardError):
     """``card_decline_rate_limit_exceeded``: The card has been declined too many times.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: only after: Wait 24 hours before charging this card again, and check the card details with the customer
     - Resolution: Wait 24 hours before charging the card again, and check with the customer that the details are right and the card itself has no problem.
+    - Type: ``card_error``
     """
 
     info = CODES[30]
 
 
-class CardDeclinedError(StripeError):
+class CardDeclinedError(CardError):
     """``card_declined``: The card was declined; the error's decline_code says why.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Look up the decline_code in the decline codes documentation.
+    - Type: ``card_error``
+    - Sub-codes: ``authentication_required``, ``approve_with_id``, ``call_issuer``, ``card_not_supported``, ``card_velocity_exceeded``, ``currency_not_supported``, ``do_not_honor``, ``do_not_try_again``, ``duplicate_transaction``, ``expired_card``, ``fraudulent``, ``generic_decline``, ``incorrect_number``, ``incorrect_cvc``, ``incorrect_pin``, ``incorrect_zip``, ``insufficient_funds``, ``invalid_account``, ``invalid_amount``, ``invalid_cvc``, ``invalid_expiry_month``, ``invalid_expiry_year``, ``invalid_number``, ``invalid_pin``, ``issuer_not_available``, ``lost_card``, ``merchant_blacklist``, ``new_account_information_available``, ``no_action_taken``, ``not_permitted``, ``offline_pin_required``, ``online_or_offline_pin_required``, ``pickup_card``, ``pin_try_exceeded``, ``processing_error``, ``reenter_transaction``, ``restricted_card``, ``revocation_of_all_authorizations``, ``revocation_of_authorization``, ``security_violation``, ``service_not_allowed``, ``stolen_card``, ``stop_payment_order``, ``testmode_decline``, ``transaction_not_allowed``, ``try_again_later``, ``withdrawal_count_limit_exceeded``
     """
 
     info = CODES[31]
 
 
-class CardholderPhoneNumberRequiredError(StripeError):
+class CardholderPhoneNumberRequiredError(InvalidRequestError):
     """``cardholder_phone_number_required``: An Issuing Cardholder needs a phone_number on file before EU cards can be created for them.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Add a phone_number to the cardholder; see the 3D Secure documentation.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[32]
 
 
-class ChargeAlreadyCapturedError(StripeError):
+class ChargeAlreadyCapturedError(InvalidRequestError):
     """``charge_already_captured``: The charge has been captured already.
 
     - HTTP status: 400
     - Kind: ``conflict``
     - Retry: never
     - Resolution: Send the ID of a charge that is not captured yet.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[33]
 
 
-class ChargeAlreadyRefundedError(StripeError):
+class ChargeAlreadyRefundedError(InvalidRequestError):
     """``charge_already_refunded``: The charge has been refunded already.
 
     - HTTP status: 400
     - Kind: ``conflict``
     - Retry: never
     - Resolution: Send the ID of a charge that has not been refunded.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[34]
 
 
-class ChargeDisputedError(StripeError):
+class ChargeDisputedError(InvalidRequestError):
     """``charge_disputed``: The charge being refunded has been charged back.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Answer the dispute as the disputes documentation explains.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[35]
 
 
-class ChargeExceedsSourceLimitError(StripeError):
+class ChargeExceedsSourceLimitError(InvalidRequestError):
     """``charge_exceeds_source_limit``: The charge would take the account over its rolling-window processing limit for this source type.
 
     - HTTP status: 400
     - Kind: ``quota_exhausted``
     - Retry: only after: Retry the charge later, or ask Stripe for a higher processing limit
     - Resolution: Retry the charge later, or ask Stripe for a higher processing limit.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[36]
 
 
-class ChargeExpiredForCaptureError(StripeError):
+class ChargeExpiredForCaptureError(InvalidRequestError):
     """``charge_expired_for_capture``: The authorization has expired, so the charge cannot be captured; an auth-and-capture charge must be captured within a set number of days (7 by default).
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[37]
 
 
-class ChargeInvalidParameterError(StripeError):
+class ChargeInvalidParameterError(InvalidRequestError):
     """``charge_invalid_parameter``: A parameter is not allowed for this operation on the Charge.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: See the API reference or the returned message for the values that were wrong.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[38]
 
 
-class ChargeNotRefundableError(StripeError):
+class ChargeNotRefundableError(InvalidRequestError):
     """``charge_not_refundable``: The charge can no longer be refunded.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[39]
 
 
-class ClearingCodeUnsupportedError(StripeError):
+class ClearingCodeUnsupportedError(InvalidRequestError):
     """``clearing_code_unsupported``: The clearing code is not supported.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[40]
 
 
-class CountryCodeInvalidError(StripeError):
+class CountryCodeInvalidError(InvalidRequestError):
     """``country_code_invalid``: The country code is not valid.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[41]
 
 
-class CountryUnsupportedError(StripeError):
+class CountryUnsupportedError(InvalidRequestError):
     """``country_unsupported``: The platform tried to create a custom account in a country that is not supported yet.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Let users sign up only in countries that custom accounts support.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[42]
 
 
-class CouponExpiredError(StripeError):
+class CouponExpiredError(InvalidRequestError):
     """``coupon_expired``: The coupon given for the subscription or order has expired.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Create a new coupon, or use one that is still valid.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[43]
 
 
-class CustomerMaxPaymentMethodsError(StripeError):
+class CustomerMaxPaymentMethodsError(InvalidRequestError):
     """``customer_max_payment_methods``: The Customer already has the largest number of PaymentMethods allowed.
 
     - HTTP status: 400
     - Kind: ``quota_exhausted``
     - Retry: only after: Detach some PaymentMethods from the Customer, or use another Customer
     - Resolution: Detach some PaymentMethods from the Customer, or use another Customer.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[44]
 
 
-class CustomerMaxSubscriptionsError(StripeError):
+class CustomerMaxSubscriptionsError(InvalidRequestError):
     """``customer_max_subscriptions``: The customer already has the largest number of subscriptions allowed.
 
     - HTTP status: 400
     - Kind: ``quota_exhausted``
     - Retry: only after: Contact Stripe
     - Resolution: Contact Stripe.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[45]
 
 
-class CustomerTaxLocationInvalidError(StripeError):
+class CustomerTaxLocationInvalidError(InvalidRequestError):
     """``customer_tax_location_invalid``: Tax rates cannot be determined reliably from the customer's location information.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Check that the address fields (country, state, postal code) are filled in correctly; see the supported address formats.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[46]
 
 
-class DebitNotAuthorizedError(StripeError):
+class DebitNotAuthorizedError(CardError):
     """``debit_not_authorized``: The customer told their bank that this payment was not authorized.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
+    - Type: ``card_error``
     """
 
     info = CODES[47]
 
 
-class EmailInvalidError(StripeError):
+class EmailInvalidError(InvalidRequestError):
     """``email_invalid``: The email address is not valid, for example because it is badly formatted.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Check the address's format and that it uses only allowed characters.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[48]
 
 
-class ExpiredCardError(StripeError):
+class ExpiredCardError(CardError):
     """``expired_card``: The card is past its expiry date.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Check the expiration date, or use another card.
+    - Type: ``card_error``
     """
 
     info = CODES[49]
 
 
-class FinancialConnectionsAccountInactiveError(StripeError):
+class FinancialConnectionsAccountInactiveError(InvalidRequestError):
     """``financial_connections_account_inactive``: Data of an inactive Financial Connections account cannot be refreshed.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[50]
 
 
-class FinancialConnectionsNoSuccessfulTransactionRefreshError(StripeError):
+class FinancialConnectionsNoSuccessfulTransactionRefreshError(InvalidRequestError):
     """``financial_connections_no_successful_transaction_refresh``: Transactions can be fetched only for an account with at least one successful transaction refresh.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[51]
 
 
-class ForwardingApiInactiveError(StripeError):
+class ForwardingApiInactiveError(InvalidRequestError):
     """``forwarding_api_inactive``: The vault and forward API cannot be used with this account or configuration.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Contact Stripe.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[52]
 
 
-class ForwardingApiInvalidParameterError(StripeError):
+class ForwardingApiInvalidParameterError(InvalidRequestError):
     """``forwarding_api_invalid_parameter``: A parameter sent to the vault and forward API is invalid.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Check the API documentation or the message returned with the error.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[53]
 
 
-class ForwardingApiUpstreamConnectionError(StripeError):
+class ForwardingApiUpstreamConnectionError(StripeApiError):
     """``forwarding_api_upstream_connection_error``: Stripe got no response from the destination endpoint.
 
     - HTTP status: 424
     - Kind: ``unavailable``
     - Retry: never
+    - Type: ``api_error``
     """
 
     info = CODES[54]
 
 
-class ForwardingApiUpstreamConnectionTimeoutError(StripeError):
+class ForwardingApiUpstreamConnectionTimeoutError(StripeApiError):
     """``forwarding_api_upstream_connection_timeout``: The request to the destination endpoint timed out.
 
     - HTTP status: 424
     - Kind: ``timeout``
     - Retry: never
+    - Type: ``api_error``
     """
 
     info = CODES[55]
 
 
-class IdempotencyKeyInUseError(StripeError):
+class IdempotencyKeyInUseError(IdempotencyError):
     """``idempotency_key_in_use``: Another request is using the same idempotency key right now, which happens when an integration sends duplicate requests at the same time.
 
     - HTTP status: 409
     - Kind: ``conflict``
     - Retry: with backoff
+    - Type: ``idempotency_error``
     """
 
     info = CODES[56]
 
 
-class IncorrectAddressError(StripeError):
+class IncorrectAddressError(CardError):
     """``incorrect_address``: The card's address is wrong.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Check the card's address, or use another card.
+    - Type: ``card_error``
     """
 
     info = CODES[57]
 
 
-class IncorrectCvcError(StripeError):
+class IncorrectCvcError(CardError):
     """``incorrect_cvc``: The card's security code is wrong.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Check the security code, or use another card.
+    - Type: ``card_error``
     """
 
     info = CODES[58]
 
 
-class IncorrectNumberError(StripeError):
+class IncorrectNumberError(CardError):
     """``incorrect_number``: The card number is wrong.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Check the card number, or use another card.
+    - Type: ``card_error``
     """
 
     info = CODES[59]
 
 
-class IncorrectZipError(StripeError):
+class IncorrectZipError(CardError):
     """``incorrect_zip``: The card's postal code is wrong.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Check the postal code, or use another card.
+    - Type: ``card_error``
     """
 
     info = CODES[60]
 
 
-class InstantPayoutsConfigDisabledError(StripeError):
+class InstantPayoutsConfigDisabledError(InvalidRequestError):
     """``instant_payouts_config_disabled``: The connected account cannot use Instant Payouts.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: The platform has to enable Instant Payouts.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[61]
 
 
-class InstantPayoutsCurrencyDisabledError(StripeError):
+class InstantPayoutsCurrencyDisabledError(InvalidRequestError):
     """``instant_payouts_currency_disabled``: The connected account cannot use Instant Payouts in this currency.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: The platform has to enable Instant Payouts in this currency.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[62]
 
 
-class InstantPayoutsLimitExceededError(StripeError):
+class InstantPayoutsLimitExceededError(InvalidRequestError):
     """``instant_payouts_limit_exceeded``: The daily processing limit for Instant Payouts has been reached.
 
     - HTTP status: 400
     - Kind: ``quota_exhausted``
     - Retry: only after: Wait until the daily Instant Payouts limit allows more
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[63]
 
 
-class InstantPayoutsUnsupportedError(StripeError):
+class InstantPayoutsUnsupportedError(InvalidRequestError):
     """``instant_payouts_unsupported``: The card cannot receive Instant Payouts.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Use a debit card from a supported bank.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[64]
 
 
-class InsufficientFundsError(StripeError):
+class InsufficientFundsError(CardError):
     """``insufficient_funds``: The customer's account does not have enough funds for this payment.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
+    - Type: ``card_error``
     """
 
     info = CODES[65]
 
 
-class IntentInvalidStateError(StripeError):
+class IntentInvalidStateError(InvalidRequestError):
     """``intent_invalid_state``: The Intent is not in the state this operation requires.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[66]
 
 
-class IntentVerificationMethodMissingError(StripeError):
+class IntentVerificationMethodMissingError(InvalidRequestError):
     """``intent_verification_method_missing``: The Intent's PaymentMethodOptions object names no verification method.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[67]
 
 
-class InvalidCardTypeError(StripeError):
+class InvalidCardTypeError(InvalidRequestError):
     """``invalid_card_type``: The card given as an external account cannot receive payouts.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Use a debit card that is not prepaid.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[68]
 
 
-class InvalidCharactersError(StripeError):
+class InvalidCharactersError(InvalidRequestError):
     """``invalid_characters``: The value contains characters that the field does not accept.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[69]
 
 
-class InvalidChargeAmountError(StripeError):
+class InvalidChargeAmountError(InvalidRequestError):
     """``invalid_charge_amount``: The amount is not valid: it must be a positive integer in the currency's smallest unit, within the minimum and maximum.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[70]
 
 
-class InvalidCvcError(StripeError):
+class InvalidCvcError(CardError):
     """``invalid_cvc``: The card's security code is not valid.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Check the security code, or use another card.
+    - Type: ``card_error``
     """
 
     info = CODES[71]
 
 
-class InvalidExpiryMonthError(StripeError):
+class InvalidExpiryMonthError(CardError):
     """``invalid_expiry_month``: The card's expiration month is wrong.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Check the expiration date, or use another card.
+    - Type: ``card_error``
     """
 
     info = CODES[72]
 
 
-class InvalidExpiryYearError(StripeError):
+class InvalidExpiryYearError(CardError):
     """``invalid_expiry_year``: The card's expiration year is wrong.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Check the expiration date, or use another card.
+    - Type: ``card_error``
     """
 
     info = CODES[73]
 
 
-class InvalidNumberError(StripeError):
+class InvalidNumberError(CardError):
     """``invalid_number``: The card number is not valid.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Check the card details, or use another card.
+    - Type: ``card_error``
     """
 
     info = CODES[74]
 
 
-class InvalidSourceUsageError(StripeError):
+class InvalidSourceUsageError(InvalidRequestError):
     """``invalid_source_usage``: The source is not in a usable state, for instance a charge uses a source that is pending, failed or consumed.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Check the status of the source.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[75]
 
 
-class InvalidTaxLocationError(StripeError):
+class InvalidTaxLocationError(InvalidRequestError):
     """``invalid_tax_location``: The location is not valid.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Use one of the address formats supported for tax calculation.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[76]
 
 
-class InvoiceNoCustomerLineItemsError(StripeError):
+class InvoiceNoCustomerLineItemsError(InvalidRequestError):
     """``invoice_no_customer_line_items``: No invoice can be generated for the customer because it has no pending invoice items.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Check that the right customer is named, or create the invoice items first.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[77]
 
 
-class InvoiceNoPaymentMethodTypesError(StripeError):
+class InvoiceNoPaymentMethodTypesError(InvalidRequestError):
     """``invoice_no_payment_method_types``: The invoice cannot be finalized because no payment method type is available to pay it.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Check the invoice template settings and the invoice's payment_settings, or activate more payment methods in the Dashboard.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[78]
 
 
-class InvoiceNoSubscriptionLineItemsError(StripeError):
+class InvoiceNoSubscriptionLineItemsError(InvalidRequestError):
     """``invoice_no_subscription_line_items``: No invoice can be generated for the subscription because it has no pending invoice items.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Check that the right subscription is named, or create the invoice items first.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[79]
 
 
-class InvoiceNotEditableError(StripeError):
+class InvoiceNotEditableError(InvalidRequestError):
     """``invoice_not_editable``: The invoice can no longer be changed.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Create invoice items that go on the next invoice instead, and generate that invoice by hand or wait for the end of the billing cycle.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[80]
 
 
-class InvoiceOnBehalfOfNotEditableError(StripeError):
+class InvoiceOnBehalfOfNotEditableError(InvalidRequestError):
     """``invoice_on_behalf_of_not_editable``: The invoice's on_behalf_of cannot change once the invoice has a number.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[81]
 
 
-class InvoicePaymentIntentRequiresActionError(StripeError):
+class InvoicePaymentIntentRequiresActionError(InvalidRequestError):
     """``invoice_payment_intent_requires_action``: The payment needs further action from the user before it can succeed.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Complete the payment through the invoice's PaymentIntent.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[82]
 
 
-class InvoiceUpcomingNoneError(StripeError):
+class InvoiceUpcomingNoneError(InvalidRequestError):
     """``invoice_upcoming_none``: The customer has no upcoming invoice to preview.
 
     - HTTP status: 400
     - Kind: ``not_found``
     - Retry: never
     - Resolution: Only customers with active subscriptions or pending invoice items have an upcoming invoice.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[83]
 
 
-class LivemodeMismatchError(StripeError):
+class LivemodeMismatchError(InvalidRequestError):
     """``livemode_mismatch``: Test mode and live mode keys, requests and objects were mixed; each works only in its own mode.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[84]
 
 
-class LockTimeoutError(StripeError):
+class LockTimeoutError(StripeApiError):
     """``lock_timeout``: Another API request or Stripe process holds the object, and the request timed out waiting for it.
 
     - HTTP status: 429
@@ -2974,1036 +3341,1126 @@ class LockTimeoutError(StripeError):
     - Retry: with backoff
     - Message: This object can’t be accessed right now because another API request or Stripe process currently accessing it. If you see this error intermittently, retry the request. If you see this error frequently and are making multiple concurrent requests to a single object, make your requests serially or at a lower rate.
     - Resolution: If it happens now and then, retry; if it happens often with concurrent requests to one object, send them one after another or more slowly.
+    - Type: ``api_error``
     """
 
     info = CODES[85]
 
 
-class MissingError(StripeError):
+class MissingError(InvalidRequestError):
     """``missing``: A customer and a source ID were both given, but the source is not saved to that customer.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Save the card details to the customer before charging it with that source.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[86]
 
 
-class NoAccountError(StripeError):
+class NoAccountError(InvalidRequestError):
     """``no_account``: The bank account could not be found.
 
     - HTTP status: 400
     - Kind: ``not_found``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[87]
 
 
-class NotAllowedOnStandardAccountError(StripeError):
+class NotAllowedOnStandardAccountError(InvalidRequestError):
     """``not_allowed_on_standard_account``: Transfers and payouts on behalf of a Standard connected account are not allowed.
 
     - HTTP status: 400
     - Kind: ``permission_denied``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[88]
 
 
-class OutOfInventoryError(StripeError):
+class OutOfInventoryError(InvalidRequestError):
     """``out_of_inventory``: One or more line items are out of stock.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: If more stock exists, raise the inventory's orderable quantity and try again.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[89]
 
 
-class OwnershipDeclarationNotAllowedError(StripeError):
+class OwnershipDeclarationNotAllowedError(InvalidRequestError):
     """``ownership_declaration_not_allowed``: A company ownership declaration is accepted only when updating an account or on accounts created with account tokens.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[90]
 
 
-class ParameterInvalidEmptyError(StripeError):
+class ParameterInvalidEmptyError(InvalidRequestError):
     """``parameter_invalid_empty``: One or more required values were left out.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Include every required parameter.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[91]
 
 
-class ParameterInvalidIntegerError(StripeError):
+class ParameterInvalidIntegerError(InvalidRequestError):
     """``parameter_invalid_integer``: A parameter that takes an integer was given a value of another type.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Send only supported values; the API documentation gives each attribute's type.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[92]
 
 
-class ParameterInvalidStringBlankError(StripeError):
+class ParameterInvalidStringBlankError(InvalidRequestError):
     """``parameter_invalid_string_blank``: One or more values consist of whitespace only.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Replace the values that contain only whitespace.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[93]
 
 
-class ParameterInvalidStringEmptyError(StripeError):
+class ParameterInvalidStringEmptyError(InvalidRequestError):
     """``parameter_invalid_string_empty``: One or more required string values are empty.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Give each string value at least one character.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[94]
 
 
-class ParameterMissingError(StripeError):
+class ParameterMissingError(InvalidRequestError):
     """``parameter_missing``: One or more required values are absent.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: The API documentation lists the values required to create or change the resource.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[95]
 
 
-class ParameterUnknownError(StripeError):
+class ParameterUnknownError(InvalidRequestError):
     """``parameter_unknown``: The request has one or more parameters the API does not expect.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Remove them and send the request again.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[96]
 
 
-class ParametersExclusiveError(StripeError):
+class ParametersExclusiveError(InvalidRequestError):
     """``parameters_exclusive``: Two or more parameters that exclude each other were given.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Check the API documentation or the returned message for the values allowed together.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[97]
 
 
-class PaymentIntentActionRequiredError(StripeError):
+class PaymentIntentActionRequiredError(InvalidRequestError):
     """``payment_intent_action_required``: The payment method needs the customer to act before the payment completes, but error_on_requires_action was set.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Upgrade the integration to handle actions before adding this payment method.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[98]
 
 
-class PaymentIntentAuthenticationFailureError(StripeError):
+class PaymentIntentAuthenticationFailureError(CardError):
     """``payment_intent_authentication_failure``: The payment method failed authentication.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Provide a new payment method to try the PaymentIntent again.
+    - Type: ``card_error``
     """
 
     info = CODES[99]
 
 
-class PaymentIntentIncompatiblePaymentMethodError(StripeError):
+class PaymentIntentIncompatiblePaymentMethodError(InvalidRequestError):
     """``payment_intent_incompatible_payment_method``: The PaymentIntent expected a payment method with different properties.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[100]
 
 
-class PaymentIntentInvalidParameterError(StripeError):
+class PaymentIntentInvalidParameterError(InvalidRequestError):
     """``payment_intent_invalid_parameter``: A parameter is not allowed for this operation on the PaymentIntent.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: See the API reference or the returned message for the values that were wrong.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[101]
 
 
-class PaymentIntentKonbiniRejectedConfirmationNumberError(StripeError):
+class PaymentIntentKonbiniRejectedConfirmationNumberError(CardError):
     """``payment_intent_konbini_rejected_confirmation_number``: The processing partner rejected the confirmation_number in payment_method_options[konbini] when the PaymentIntent was confirmed.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
+    - Type: ``card_error``
     """
 
     info = CODES[102]
 
 
-class PaymentIntentMandateInvalidError(StripeError):
+class PaymentIntentMandateInvalidError(InvalidRequestError):
     """``payment_intent_mandate_invalid``: The mandate is invalid and cannot be used for the payment intent.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[103]
 
 
-class PaymentIntentPaymentAttemptExpiredError(StripeError):
+class PaymentIntentPaymentAttemptExpiredError(InvalidRequestError):
     """``payment_intent_payment_attempt_expired``: The PaymentIntent's latest payment attempt has expired.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Read last_payment_error on the PaymentIntent, and provide a new payment method to try again.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[104]
 
 
-class PaymentIntentPaymentAttemptFailedError(StripeError):
+class PaymentIntentPaymentAttemptFailedError(CardError):
     """``payment_intent_payment_attempt_failed``: The PaymentIntent's latest payment attempt failed.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Read last_payment_error on the PaymentIntent, and provide a new payment method to try again.
+    - Type: ``card_error``
     """
 
     info = CODES[105]
 
 
-class PaymentIntentUnexpectedStateError(StripeError):
+class PaymentIntentUnexpectedStateError(InvalidRequestError):
     """``payment_intent_unexpected_state``: The PaymentIntent's state does not allow the operation.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[106]
 
 
-class PaymentMethodBankAccountAlreadyVerifiedError(StripeError):
+class PaymentMethodBankAccountAlreadyVerifiedError(InvalidRequestError):
     """``payment_method_bank_account_already_verified``: The bank account is verified already.
 
     - HTTP status: 400
     - Kind: ``conflict``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[107]
 
 
-class PaymentMethodBankAccountBlockedError(StripeError):
+class PaymentMethodBankAccountBlockedError(InvalidRequestError):
     """``payment_method_bank_account_blocked``: The bank account failed verification before and cannot be used.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Contact Stripe to use these bank account credentials anyway.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[108]
 
 
-class PaymentMethodBillingDetailsAddressMissingError(StripeError):
+class PaymentMethodBillingDetailsAddressMissingError(InvalidRequestError):
     """``payment_method_billing_details_address_missing``: The PaymentMethod's billing details lack address information.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Fill in the missing fields and try again.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[109]
 
 
-class PaymentMethodConfigurationFailuresError(StripeError):
+class PaymentMethodConfigurationFailuresError(InvalidRequestError):
     """``payment_method_configuration_failures``: Creating or changing a Payment Method Configuration failed.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[110]
 
 
-class PaymentMethodCurrencyMismatchError(StripeError):
+class PaymentMethodCurrencyMismatchError(InvalidRequestError):
     """``payment_method_currency_mismatch``: The currency differs from the attached payment method's currency; a payment must use the payment method's currency.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[111]
 
 
-class PaymentMethodCustomerDeclineError(StripeError):
+class PaymentMethodCustomerDeclineError(CardError):
     """``payment_method_customer_decline``: The customer did not approve the payment.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Provide a new payment method to try the intent again.
+    - Type: ``card_error``
     """
 
     info = CODES[112]
 
 
-class PaymentMethodInvalidParameterError(StripeError):
+class PaymentMethodInvalidParameterError(InvalidRequestError):
     """``payment_method_invalid_parameter``: A parameter in the payment method object is invalid.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Check the API documentation or the message returned with the error.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[113]
 
 
-class PaymentMethodInvalidParameterTestmodeError(StripeError):
+class PaymentMethodInvalidParameterTestmodeError(InvalidRequestError):
     """``payment_method_invalid_parameter_testmode``: The payment method parameter cannot be used in test mode.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Check the API documentation or the message returned with the error.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[114]
 
 
-class PaymentMethodMicrodepositFailedError(StripeError):
+class PaymentMethodMicrodepositFailedError(InvalidRequestError):
     """``payment_method_microdeposit_failed``: The microdeposits could not be deposited into the customer's bank account.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Check the account, institution and transit numbers, and the currency.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[115]
 
 
-class PaymentMethodMicrodepositVerificationAmountsInvalidError(StripeError):
+class PaymentMethodMicrodepositVerificationAmountsInvalidError(InvalidRequestError):
     """``payment_method_microdeposit_verification_amounts_invalid``: Exactly two microdeposit amounts must be given.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[116]
 
 
-class PaymentMethodMicrodepositVerificationAmountsMismatchError(StripeError):
+class PaymentMethodMicrodepositVerificationAmountsMismatchError(InvalidRequestError):
     """``payment_method_microdeposit_verification_amounts_mismatch``: The amounts given differ from the amounts sent to the bank account.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[117]
 
 
-class PaymentMethodMicrodepositVerificationAttemptsExceededError(StripeError):
+class PaymentMethodMicrodepositVerificationAttemptsExceededError(InvalidRequestError):
     """``payment_method_microdeposit_verification_attempts_exceeded``: The allowed number of verification attempts has been used up.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[118]
 
 
-class PaymentMethodMicrodepositVerificationDescriptorCodeMismatchError(StripeError):
+class PaymentMethodMicrodepositVerificationDescriptorCodeMismatchError(InvalidRequestError):
     """``payment_method_microdeposit_verification_descriptor_code_mismatch``: The verification code given differs from the one sent to the bank account.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[119]
 
 
-class PaymentMethodMicrodepositVerificationTimeoutError(StripeError):
+class PaymentMethodMicrodepositVerificationTimeoutError(InvalidRequestError):
     """``payment_method_microdeposit_verification_timeout``: The payment method was not verified with microdeposits within the required period.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[120]
 
 
-class PaymentMethodNotAvailableError(StripeError):
+class PaymentMethodNotAvailableError(StripeApiError):
     """``payment_method_not_available``: The payment processor behind this payment method is temporarily unavailable.
 
     - HTTP status: 424
     - Kind: ``unavailable``
     - Retry: only after: Use a different payment method, or retry later with the same one
     - Resolution: Use a different payment method, or retry later with the same one.
+    - Type: ``api_error``
     """
 
     info = CODES[121]
 
 
-class PaymentMethodProviderDeclineError(StripeError):
+class PaymentMethodProviderDeclineError(CardError):
     """``payment_method_provider_decline``: The issuer or the customer declined the payment or setup attempt.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Read last_payment_error or last_setup_error on the PaymentIntent or SetupIntent, and provide a new payment method to try again.
+    - Type: ``card_error``
     """
 
     info = CODES[122]
 
 
-class PaymentMethodProviderTimeoutError(StripeError):
+class PaymentMethodProviderTimeoutError(CardError):
     """``payment_method_provider_timeout``: The payment method failed because of a timeout.
 
     - HTTP status: 402
     - Kind: ``timeout``
     - Retry: never
     - Resolution: Read last_payment_error or last_setup_error on the PaymentIntent or SetupIntent, and provide a new payment method to try again.
+    - Type: ``card_error``
     """
 
     info = CODES[123]
 
 
-class PaymentMethodUnactivatedError(StripeError):
+class PaymentMethodUnactivatedError(InvalidRequestError):
     """``payment_method_unactivated``: The payment method used has not been activated.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Activate it in the Dashboard and try again.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[124]
 
 
-class PaymentMethodUnexpectedStateError(StripeError):
+class PaymentMethodUnexpectedStateError(InvalidRequestError):
     """``payment_method_unexpected_state``: The payment method's state does not allow the operation.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Make sure the payment method is in an allowed state before the operation.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[125]
 
 
-class PaymentMethodUnsupportedTypeError(StripeError):
+class PaymentMethodUnsupportedTypeError(InvalidRequestError):
     """``payment_method_unsupported_type``: The API accepts payment methods of certain types only.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[126]
 
 
-class PayoutReconciliationNotReadyError(StripeError):
+class PayoutReconciliationNotReadyError(InvalidRequestError):
     """``payout_reconciliation_not_ready``: The payout is still being reconciled.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: only after: Wait until the payout's reconciliation has finished
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[127]
 
 
-class PayoutsLimitExceededError(StripeError):
+class PayoutsLimitExceededError(InvalidRequestError):
     """``payouts_limit_exceeded``: The daily processing limit for this payout type has been reached.
 
     - HTTP status: 400
     - Kind: ``quota_exhausted``
     - Retry: only after: Wait until the daily limit for this payout type allows more
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[128]
 
 
-class PayoutsNotAllowedError(StripeError):
+class PayoutsNotAllowedError(InvalidRequestError):
     """``payouts_not_allowed``: Payouts are disabled on the connected account.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Check the connected account's status for missing information or another reason payouts were disabled.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[129]
 
 
-class PlatformAccountRequiredError(StripeError):
+class PlatformAccountRequiredError(InvalidRequestError):
     """``platform_account_required``: Only Stripe Connect platforms can work with other accounts.
 
     - HTTP status: 400
     - Kind: ``permission_denied``
     - Retry: never
     - Resolution: Set up a Connect platform in the Dashboard if needed.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[130]
 
 
-class PlatformApiKeyExpiredError(StripeError):
+class PlatformApiKeyExpiredError(InvalidRequestError):
     """``platform_api_key_expired``: The API key the Connect platform sent has expired, because the platform generated a new key or the connected account was disconnected.
 
     - HTTP status: 401
     - Kind: ``unauthenticated``
     - Retry: never
     - Resolution: Take the current API keys from the Dashboard and update the integration, or reconnect the account with the user.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[131]
 
 
-class PostalCodeInvalidError(StripeError):
+class PostalCodeInvalidError(InvalidRequestError):
     """``postal_code_invalid``: The postal code is wrong.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[132]
 
 
-class ProcessingError(StripeError):
+class ProcessingError(CardError):
     """``processing_error``: Processing the card failed with an error.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: only after: Try again later, or use a different payment method
     - Resolution: Try again later, or use a different payment method.
+    - Type: ``card_error``
     """
 
     info = CODES[133]
 
 
-class ProductInactiveError(StripeError):
+class ProductInactiveError(InvalidRequestError):
     """``product_inactive``: The product the SKU belongs to can no longer be bought.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[134]
 
 
-class ProgressiveOnboardingLimitExceededError(StripeError):
+class ProgressiveOnboardingLimitExceededError(InvalidRequestError):
     """``progressive_onboarding_limit_exceeded``: The platform has reached its progressive onboarding limit.
 
     - HTTP status: 400
     - Kind: ``quota_exhausted``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[135]
 
 
-class RateLimitError(StripeError):
+class RateLimitError(StripeApiError):
     """``rate_limit``: The API received too many requests too quickly.
 
     - HTTP status: 429
     - Kind: ``rate_limited``
     - Retry: with backoff
     - Resolution: Back off exponentially between requests.
+    - Type: ``api_error``
     """
 
     info = CODES[136]
 
 
-class ReferToCustomerError(StripeError):
+class ReferToCustomerError(CardError):
     """``refer_to_customer``: The customer stopped the payment with their bank.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Contact the customer for details and to arrange payment.
+    - Type: ``card_error``
     """
 
     info = CODES[137]
 
 
-class RefundDisputedPaymentError(StripeError):
+class RefundDisputedPaymentError(InvalidRequestError):
     """``refund_disputed_payment``: A disputed payment cannot be refunded.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[138]
 
 
-class ResourceAlreadyExistsError(StripeError):
+class ResourceAlreadyExistsError(InvalidRequestError):
     """``resource_already_exists``: A resource with the user-specified ID (such as a plan or coupon) exists already.
 
     - HTTP status: 400
     - Kind: ``conflict``
     - Retry: never
     - Resolution: Use another, unique id and try again.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[139]
 
 
-class ResourceMissingError(StripeError):
+class ResourceMissingError(InvalidRequestError):
     """``resource_missing``: The ID is not valid: no such resource exists, or the ID belongs to a different kind of resource.
 
     - HTTP status: 404
     - Kind: ``not_found``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[140]
 
 
-class ReturnIntentAlreadyProcessedError(StripeError):
+class ReturnIntentAlreadyProcessedError(InvalidRequestError):
     """``return_intent_already_processed``: The refund has been processed already, so it cannot be confirmed.
 
     - HTTP status: 400
     - Kind: ``conflict``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[141]
 
 
-class RoutingNumberInvalidError(StripeError):
+class RoutingNumberInvalidError(InvalidRequestError):
     """``routing_number_invalid``: The bank routing number is not valid.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[142]
 
 
-class SecretKeyRequiredError(StripeError):
+class SecretKeyRequiredError(InvalidRequestError):
     """``secret_key_required``: A publishable key was sent where a secret key is needed.
 
     - HTTP status: 400
     - Kind: ``unauthenticated``
     - Retry: never
     - Resolution: Take the current API keys from the Dashboard and put them in the integration.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[143]
 
 
-class SepaUnsupportedAccountError(StripeError):
+class SepaUnsupportedAccountError(InvalidRequestError):
     """``sepa_unsupported_account``: The account cannot take SEPA payments.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[144]
 
 
-class SetupAttemptFailedError(StripeError):
+class SetupAttemptFailedError(CardError):
     """``setup_attempt_failed``: The SetupIntent's latest setup attempt failed.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Read last_setup_error on the SetupIntent, and provide a new payment method to set it up again.
+    - Type: ``card_error``
     """
 
     info = CODES[145]
 
 
-class SetupIntentAuthenticationFailureError(StripeError):
+class SetupIntentAuthenticationFailureError(CardError):
     """``setup_intent_authentication_failure``: The payment method failed authentication.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
     - Resolution: Provide a new payment method to try the SetupIntent again.
+    - Type: ``card_error``
     """
 
     info = CODES[146]
 
 
-class SetupIntentInvalidParameterError(StripeError):
+class SetupIntentInvalidParameterError(InvalidRequestError):
     """``setup_intent_invalid_parameter``: A parameter is not allowed for this operation on the SetupIntent.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: See the API reference or the returned message for the values that were wrong.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[147]
 
 
-class SetupIntentMandateInvalidError(StripeError):
+class SetupIntentMandateInvalidError(InvalidRequestError):
     """``setup_intent_mandate_invalid``: The mandate is invalid and cannot be used for the setup intent.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[148]
 
 
-class SetupIntentSetupAttemptExpiredError(StripeError):
+class SetupIntentSetupAttemptExpiredError(InvalidRequestError):
     """``setup_intent_setup_attempt_expired``: The SetupIntent's latest setup attempt has expired.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Read last_setup_error on the SetupIntent, and provide a new payment method to complete it.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[149]
 
 
-class SetupIntentUnexpectedStateError(StripeError):
+class SetupIntentUnexpectedStateError(InvalidRequestError):
     """``setup_intent_unexpected_state``: The SetupIntent's state does not allow the operation.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[150]
 
 
-class ShippingCalculationFailedError(StripeError):
+class ShippingCalculationFailedError(InvalidRequestError):
     """``shipping_calculation_failed``: Shipping could not be calculated because the information given was wrong or could not be verified.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[151]
 
 
-class SkuInactiveError(StripeError):
+class SkuInactiveError(InvalidRequestError):
     """``sku_inactive``: The SKU is inactive and can no longer be bought.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Use another SKU, or make this one active again.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[152]
 
 
-class StateUnsupportedError(StripeError):
+class StateUnsupportedError(InvalidRequestError):
     """``state_unsupported``: The state given in the legal_entity information of a U.S. custom account is not supported (mostly associated states and territories).
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[153]
 
 
-class StatusTransitionInvalidError(StripeError):
+class StatusTransitionInvalidError(InvalidRequestError):
     """``status_transition_invalid``: The requested status transition is not allowed.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[154]
 
 
-class StripeTaxInactiveError(StripeError):
+class StripeTaxInactiveError(InvalidRequestError):
     """``stripe_tax_inactive``: Stripe Tax is not activated on the account.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Follow the Stripe Tax setup documentation.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[155]
 
 
-class TaxIdInvalidError(StripeError):
+class TaxIdInvalidError(InvalidRequestError):
     """``tax_id_invalid``: The tax ID number is not valid, for example because digits are missing; it must have at least nine digits.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[156]
 
 
-class TaxesCalculationFailedError(StripeError):
+class TaxesCalculationFailedError(InvalidRequestError):
     """``taxes_calculation_failed``: Calculating tax for the order failed.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[157]
 
 
-class TerminalLocationCountryUnsupportedError(StripeError):
+class TerminalLocationCountryUnsupportedError(InvalidRequestError):
     """``terminal_location_country_unsupported``: Terminal is available in some countries only; live mode Locations cannot be created in this one.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[158]
 
 
-class TerminalReaderBusyError(StripeError):
+class TerminalReaderBusyError(InvalidRequestError):
     """``terminal_reader_busy``: The reader is busy with another request.
 
     - HTTP status: 400
     - Kind: ``conflict``
     - Retry: never
     - Resolution: See the integration guide for handling this error.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[159]
 
 
-class TerminalReaderHardwareFaultError(StripeError):
+class TerminalReaderHardwareFaultError(InvalidRequestError):
     """``terminal_reader_hardware_fault``: The reader has an unrecoverable hardware fault and can no longer take payments.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Contact Stripe support at https://support.stripe.com/contact/email with the reader's serial number to get a replacement.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[160]
 
 
-class TerminalReaderOfflineError(StripeError):
+class TerminalReaderOfflineError(InvalidRequestError):
     """``terminal_reader_offline``: The reader is offline.
 
     - HTTP status: 400
     - Kind: ``unavailable``
     - Retry: only after: Make sure the reader is powered on and connected to the internet
     - Resolution: Check that the reader is powered on and online before retrying; see the integration guide.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[161]
 
 
-class TerminalReaderTimeoutError(StripeError):
+class TerminalReaderTimeoutError(InvalidRequestError):
     """``terminal_reader_timeout``: Sending the command to the reader timed out.
 
     - HTTP status: 400
     - Kind: ``timeout``
     - Retry: never
     - Resolution: See the integration guide for handling this error.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[162]
 
 
-class TestmodeChargesOnlyError(StripeError):
+class TestmodeChargesOnlyError(InvalidRequestError):
     """``testmode_charges_only``: The account is not activated, so it can make test charges only.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: only after: Activate the account in the Dashboard
     - Resolution: Activate the account in the Dashboard to process live charges.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[163]
 
 
-class TlsVersionUnsupportedError(StripeError):
+class TlsVersionUnsupportedError(InvalidRequestError):
     """``tls_version_unsupported``: The integration uses a TLS version that is too old.
 
     - HTTP status: 400
     - Kind: ``failed_precondition``
     - Retry: never
     - Resolution: Use TLS 1.2 or above.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[164]
 
 
-class TokenAlreadyUsedError(StripeError):
+class TokenAlreadyUsedError(InvalidRequestError):
     """``token_already_used``: The token has been used already.
 
     - HTTP status: 400
     - Kind: ``conflict``
     - Retry: never
     - Resolution: Create a new token before retrying.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[165]
 
 
-class TokenCardNetworkInvalidError(StripeError):
+class TokenCardNetworkInvalidError(InvalidRequestError):
     """``token_card_network_invalid``: The card network parameter in the card token object is invalid.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Check the API documentation or the message returned with the error.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[166]
 
 
-class TokenInUseError(StripeError):
+class TokenInUseError(InvalidRequestError):
     """``token_in_use``: Another request is using the token right now, which happens when an integration sends duplicate requests at the same time.
 
     - HTTP status: 400
     - Kind: ``conflict``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[167]
 
 
-class TransferSourceBalanceParametersMismatchError(StripeError):
+class TransferSourceBalanceParametersMismatchError(InvalidRequestError):
     """``transfer_source_balance_parameters_mismatch``: A Transfer whose balance type is issuing must not pass payments in source_balance.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[168]
 
 
-class TransfersNotAllowedError(StripeError):
+class TransfersNotAllowedError(InvalidRequestError):
     """``transfers_not_allowed``: The transfer cannot be created.
 
     - HTTP status: 400
     - Kind: ``permission_denied``
     - Retry: never
     - Resolution: Contact Stripe.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[169]
 
 
-class UrlInvalidError(StripeError):
+class UrlInvalidError(InvalidRequestError):
     """``url_invalid``: The URL is not valid.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[170]
 
 
-class ApiError(StripeError):
+class ApiError(StripeApiError):
     """``api_error``: Something went wrong on Stripe's side, with no more specific code.
 
     - HTTP status: 500, 502, 503, 504
     - Kind: ``internal``
     - Retry: with backoff when the request is safe to repeat
     - Resolution: Treat the outcome as unknown: check the object's state or wait for webhooks before acting again.
+    - Type: ``api_error``
     """
 
     info = CODES[171]
 
 
-class CardError(StripeError):
+class CardError_2(CardError):
     """``card_error``: A payment failed, with no more specific code.
 
     - HTTP status: 402
     - Kind: ``payment_declined``
     - Retry: never
+    - Type: ``card_error``
     """
 
     info = CODES[172]
 
 
-class IdempotencyError(StripeError):
+class IdempotencyError_2(IdempotencyError):
     """``idempotency_error``: An idempotency key was reused for a request that does not match the first one, with no more specific code.
 
     - HTTP status: 409
     - Kind: ``conflict``
     - Retry: never
     - Resolution: Reuse an idempotency key only for the identical API call; send a new key for a changed request.
+    - Type: ``idempotency_error``
     """
 
     info = CODES[173]
 
 
-class InvalidRequestError(StripeError):
+class InvalidRequestError_2(InvalidRequestError):
     """``invalid_request_error``: The request is invalid, with no more specific code.
 
     - HTTP status: 400
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Correct the request before sending it again.
+    - Type: ``invalid_request_error``
     """
 
     info = CODES[174]
@@ -4186,9 +4643,9 @@ TABLE: _vendor.Table[StripeError] = _vendor.Table(
         "transfers_not_allowed": TransfersNotAllowedError,
         "url_invalid": UrlInvalidError,
         "api_error": ApiError,
-        "card_error": CardError,
-        "idempotency_error": IdempotencyError,
-        "invalid_request_error": InvalidRequestError,
+        "card_error": CardError_2,
+        "idempotency_error": IdempotencyError_2,
+        "invalid_request_error": InvalidRequestError_2,
     },
     {
     },

@@ -19,6 +19,7 @@ import {
   type CodeInfo,
   type ErrorClass,
   type HeadersInput,
+  type Match,
   type Parsed,
   type VendorInfo,
 } from "../runtime/index.js";
@@ -30,7 +31,12 @@ export const VENDOR: VendorInfo = Object.freeze({
   id: "aws-s3",
   name: "Amazon S3",
   envelope: Object.freeze({
-    code: "/Error/Code",
+    format: "xml",
+    code: Object.freeze(["/Error/Code"]),
+    type: null,
+    subcode: null,
+    docUrl: null,
+    fields: Object.freeze({ "resource": "/Error/Resource" }),
     message: "/Error/Message",
     requestId: "/Error/RequestId",
     requestIdHeader: "x-amz-request-id",
@@ -41,14 +47,17 @@ export const VENDOR: VendorInfo = Object.freeze({
       initialMs: 1000,
       multiplier: 2,
       maxMs: 20000,
-      jitter: Object.freeze({ kind: "none" }),
+      jitter: Object.freeze({ kind: "full" }),
       maxAttempts: 3,
     }),
     delayHeader: null,
     maxServerDelayMs: null,
     safeMethods: Object.freeze(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]),
     idempotencyKey: null,
+    shouldRetryHeader: null,
   }),
+  rateLimit: null,
+  docUrlTemplate: null,
 });
 
 /**
@@ -1804,24 +1813,23 @@ const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<AwsS3Error>]> = 
   ["MalformedPolicy", [CODES["MalformedPolicy"], MalformedPolicyError]],
 ]);
 
-/** The code a body without one maps to, by status. */
-const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([
-  [304, "NotModified"],
-  [411, "MissingContentLength"],
-  [416, "InvalidRange"],
-  [500, "InternalError"],
-  [501, "NotImplemented"],
+/** The codes told apart by conditions, tried in this order for a body without a code. */
+const MATCHES: readonly Match[] = Object.freeze([]);
+
+/** The code a body without one maps to, by status, when no condition told it apart. */
+const FALLBACKS: ReadonlyMap<number, string> = new Map<number, string>([
 ]);
 
 /**
  * Parses an HTTP error response from Amazon S3: status, headers (any case) and body,
  * into plain data; `toError()` makes the `Error` to throw. Never throws: a body
- * that is not the envelope still gives a result, its code taken from the status
- * and its message an excerpt of the body. `nowMs` (Unix milliseconds, default
- * the clock) measures a delay given as a date.
+ * that is not the envelope still gives a result: its code told by the conditions
+ * and the status, else unknown, and its message an excerpt of the body. `nowMs`
+ * (Unix milliseconds, default the clock) measures a delay given as a date and
+ * the wait until a rate limit resets.
  */
 export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<AwsS3Error> {
-  return parseVendor(VENDOR, TABLE, BY_STATUS, false, AwsS3Error, status, headers, body, nowMs);
+  return parseVendor(VENDOR, TABLE, MATCHES, FALLBACKS, false, AwsS3Error, status, headers, body, nowMs);
 }
 
 /**

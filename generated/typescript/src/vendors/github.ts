@@ -11,12 +11,14 @@ import {
   ApiError,
   NEVER,
   RETRY_AFTER,
+  UNTIL_RESET,
   codeInfo,
   parseVendor,
   type Body,
   type CodeInfo,
   type ErrorClass,
   type HeadersInput,
+  type Match,
   type Parsed,
   type VendorInfo,
 } from "../runtime/index.js";
@@ -28,7 +30,12 @@ export const VENDOR: VendorInfo = Object.freeze({
   id: "github",
   name: "GitHub",
   envelope: Object.freeze({
-    code: null,
+    format: "json",
+    code: Object.freeze([]),
+    type: null,
+    subcode: null,
+    docUrl: "/documentation_url",
+    fields: Object.freeze({ "errors": "/errors" }),
     message: "/message",
     requestId: null,
     requestIdHeader: null,
@@ -46,7 +53,16 @@ export const VENDOR: VendorInfo = Object.freeze({
     maxServerDelayMs: null,
     safeMethods: Object.freeze(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]),
     idempotencyKey: null,
+    shouldRetryHeader: null,
   }),
+  rateLimit: Object.freeze({
+    limit: "x-ratelimit-limit",
+    remaining: "x-ratelimit-remaining",
+    used: "x-ratelimit-used",
+    reset: "x-ratelimit-reset",
+    resetFormat: "epoch_seconds",
+  }),
+  docUrlTemplate: null,
 });
 
 /**
@@ -66,14 +82,14 @@ export type Code =
  * What the catalog records about each GitHub code.
  */
 export const CODES: Readonly<Record<Code, CodeInfo>> = Object.freeze({
-  ["primary_rate_limit"]: codeInfo("primary_rate_limit", [403, 429], "rate_limited", RETRY_AFTER, false, "The primary rate limit (a number of requests per hour that depends on how the request is authenticated) is used up.", null, "Do not retry until the time given by x-ratelimit-reset; authenticated requests, and GitHub Apps, get higher limits."),
-  ["secondary_rate_limit"]: codeInfo("secondary_rate_limit", [403, 429], "rate_limited", RETRY_AFTER, false, "A secondary rate limit was hit: too many concurrent requests, too many points per minute on an endpoint, too much CPU time, too much compute in a short time, or too much content created too quickly. These limits can change without notice and cannot be queried.", null, "Wait as retry-after says or, without it, at least one minute; if it keeps failing, wait exponentially longer and stop after a set number of retries. Send requests serially and pause at least one second between mutating requests."),
-  ["429"]: codeInfo("429", [429], "rate_limited", RETRY_AFTER, false, "Too Many Requests: a rate limit error that carries neither x-ratelimit-remaining 0 nor a secondary-rate-limit message.", null, "Follow the rate limit procedure: wait as retry-after says or, without it, at least one minute, then back off exponentially."),
+  ["primary_rate_limit"]: codeInfo("primary_rate_limit", [403, 429], "rate_limited", UNTIL_RESET, false, "The primary rate limit (a number of requests per hour that depends on how the request is authenticated) is used up.", null, "Do not retry until the time given by x-ratelimit-reset; authenticated requests, and GitHub Apps, get higher limits."),
+  ["secondary_rate_limit"]: codeInfo("secondary_rate_limit", [403, 429], "rate_limited", RETRY_AFTER, false, "A secondary rate limit was hit: too many concurrent requests, too many points per minute on an endpoint, too much CPU time, too much compute in a short time, or too much content created too quickly. These limits can change without notice and cannot be queried.", null, "Wait as retry-after says or, without it, at least one minute; if it keeps failing, wait exponentially longer and stop after a set number of retries. Send requests serially and pause at least one second between mutating requests.", { minDelayMs: 60000 }),
+  ["429"]: codeInfo("429", [429], "rate_limited", RETRY_AFTER, false, "Too Many Requests: a rate limit error that carries neither x-ratelimit-remaining 0 nor a secondary-rate-limit message.", null, "Follow the rate limit procedure: wait as retry-after says or, without it, at least one minute, then back off exponentially.", { minDelayMs: 60000 }),
   ["404"]: codeInfo("404", [404], "not_found", NEVER, false, "Not Found: the resource does not exist, or it is private and the request is not authenticated or authorized for it (GitHub answers 404 rather than 403 so as not to confirm that a private repository exists). A trailing slash or an unencoded slash in a path parameter also gives 404.", null, "Check the URL and the authentication: the token's scopes or permissions, its owner's permissions, the resources it may access, and that it has not expired or been revoked."),
   ["401"]: codeInfo("401", [401], "unauthenticated", NEVER, false, "Unauthorized: the request was authenticated with invalid credentials.", null, "Send a valid token in the Authorization header; username and password are not accepted."),
   ["403"]: codeInfo("403", [403], "permission_denied", NEVER, false, "Forbidden, not for a rate limit: the credentials lack the permissions or scopes the endpoint needs, a classic personal access token is not authorized for the organization's SAML SSO, the User-Agent header is invalid, or authentication is temporarily refused after repeated invalid credentials.", null, "Give the token the required permissions (the X-Accepted-GitHub-Permissions header lists them), authorize it for SAML SSO at the URL in X-GitHub-SSO, or send a valid User-Agent."),
   ["400"]: codeInfo("400", [400], "invalid_request", NEVER, false, "Bad Request: the request body is not valid JSON (\"Problems parsing JSON\"), is not the JSON object the endpoint expects (\"Body should be a JSON object\"), or the X-GitHub-Api-Version header names a version that does not exist.", null, "Send a valid JSON object as the body and a supported API version."),
-  ["422"]: codeInfo("422", [422], "invalid_request", NEVER, false, "Unprocessable Entity: required parameters are missing or a parameter has the wrong type (\"Invalid request\"), or the request could not be processed (\"Validation Failed\"), in which case the body's errors array gives a code for each problem.", null, "Check the endpoint's reference for the required parameters and their types; for Validation Failed, read the code of each item in errors."),
+  ["422"]: codeInfo("422", [422], "invalid_request", NEVER, false, "Unprocessable Entity: required parameters are missing or a parameter has the wrong type (\"Invalid request\"), or the request could not be processed (\"Validation Failed\"), in which case the body's errors array gives a code for each problem.", null, "Check the endpoint's reference for the required parameters and their types; for Validation Failed, read the code of each item in errors.", { subcodes: [{ code: "missing", meaning: "A resource does not exist." }, { code: "missing_field", meaning: "A required parameter was not sent; the endpoint's documentation lists the required ones." }, { code: "invalid", meaning: "A parameter is badly formatted; the endpoint's documentation gives the expected format." }, { code: "already_exists", meaning: "Another resource already has the value of one of the parameters, where that value must be unique (label names, for example)." }, { code: "unprocessable", meaning: "The parameters sent were invalid." }, { code: "custom", meaning: "See the item's message property for what went wrong." }] }),
 });
 
 /**
@@ -181,23 +197,32 @@ const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<GithubError>]> =
   ["422", [CODES["422"], Code422Error]],
 ]);
 
-/** The code a body without one maps to, by status. */
-const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([
+/** The codes told apart by conditions, tried in this order for a body without a code. */
+const MATCHES: readonly Match[] = Object.freeze([
+  Object.freeze({ code: "primary_rate_limit", statuses: [403, 429], conditions: [{ header: "x-ratelimit-remaining", equals: "0" }] }),
+  Object.freeze({ code: "secondary_rate_limit", statuses: [403, 429], conditions: [{ messageContains: "secondary rate limit" }] }),
+]);
+
+/** The code a body without one maps to, by status, when no condition told it apart. */
+const FALLBACKS: ReadonlyMap<number, string> = new Map<number, string>([
   [400, "400"],
   [401, "401"],
+  [403, "403"],
   [404, "404"],
   [422, "422"],
+  [429, "429"],
 ]);
 
 /**
  * Parses an HTTP error response from GitHub: status, headers (any case) and body,
  * into plain data; `toError()` makes the `Error` to throw. Never throws: a body
- * that is not the envelope still gives a result, its code taken from the status
- * and its message an excerpt of the body. `nowMs` (Unix milliseconds, default
- * the clock) measures a delay given as a date.
+ * that is not the envelope still gives a result: its code told by the conditions
+ * and the status, else unknown, and its message an excerpt of the body. `nowMs`
+ * (Unix milliseconds, default the clock) measures a delay given as a date and
+ * the wait until a rate limit resets.
  */
 export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<GithubError> {
-  return parseVendor(VENDOR, TABLE, BY_STATUS, true, GithubError, status, headers, body, nowMs);
+  return parseVendor(VENDOR, TABLE, MATCHES, FALLBACKS, true, GithubError, status, headers, body, nowMs);
 }
 
 /**

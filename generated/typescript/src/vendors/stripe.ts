@@ -19,6 +19,7 @@ import {
   type CodeInfo,
   type ErrorClass,
   type HeadersInput,
+  type Match,
   type Parsed,
   type VendorInfo,
 } from "../runtime/index.js";
@@ -30,7 +31,12 @@ export const VENDOR: VendorInfo = Object.freeze({
   id: "stripe",
   name: "Stripe",
   envelope: Object.freeze({
-    code: "/error/code",
+    format: "json",
+    code: Object.freeze(["/error/code", "/error/type"]),
+    type: "/error/type",
+    subcode: "/error/decline_code",
+    docUrl: "/error/doc_url",
+    fields: Object.freeze({ "advice_code": "/error/advice_code", "charge": "/error/charge", "network_advice_code": "/error/network_advice_code", "network_decline_code": "/error/network_decline_code", "param": "/error/param", "payment_intent": "/error/payment_intent", "payment_method": "/error/payment_method", "payment_method_type": "/error/payment_method_type", "request_log_url": "/error/request_log_url", "setup_intent": "/error/setup_intent", "source": "/error/source" }),
     message: "/error/message",
     requestId: null,
     requestIdHeader: "Request-Id",
@@ -48,7 +54,10 @@ export const VENDOR: VendorInfo = Object.freeze({
     maxServerDelayMs: null,
     safeMethods: Object.freeze(["GET", "DELETE"]),
     idempotencyKey: "Idempotency-Key",
+    shouldRetryHeader: "Stripe-Should-Retry",
   }),
+  rateLimit: null,
+  docUrlTemplate: null,
 });
 
 /**
@@ -235,181 +244,181 @@ export type Code =
  * What the catalog records about each Stripe code.
  */
 export const CODES: Readonly<Record<Code, CodeInfo>> = Object.freeze({
-  ["account_closed"]: codeInfo("account_closed", [402], "payment_declined", NEVER, false, "The customer's bank account is closed.", null, null),
-  ["account_country_invalid_address"]: codeInfo("account_country_invalid_address", [400], "invalid_request", NEVER, false, "The business address is in a different country from the account itself.", null, "Give a business address in the same country as the account."),
-  ["account_error_country_change_requires_additional_steps"]: codeInfo("account_error_country_change_requires_additional_steps", [400], "failed_precondition", NEVER, false, "The account is already onboarded as a Connect platform, so its country cannot simply be changed.", null, "Ask Stripe support about the extra steps a country change needs."),
-  ["account_information_mismatch"]: codeInfo("account_information_mismatch", [400], "invalid_request", NEVER, false, "Parts of the account's information disagree with each other, for instance a business_profile.name that a bank requires to equal the account holder name.", null, null),
-  ["account_invalid"]: codeInfo("account_invalid", [400], "invalid_request", NEVER, false, "The account ID sent in the Stripe-Account header is not a valid one.", null, "Send a valid account ID in the Stripe-Account header."),
-  ["account_number_invalid"]: codeInfo("account_number_invalid", [400], "invalid_request", NEVER, false, "The bank account number is not valid, for example because digits are missing.", null, "Validate bank account numbers in your forms against the per-country formats Stripe publishes."),
-  ["acss_debit_session_incomplete"]: codeInfo("acss_debit_session_incomplete", [400], "failed_precondition", after("Wait until the ACSS debit session is ready to complete, then send the request again"), false, "The ACSS debit session cannot move to the complete status yet.", null, "Send the request again later."),
-  ["alipay_upgrade_required"]: codeInfo("alipay_upgrade_required", [400], "invalid_request", NEVER, false, "This way of creating Alipay payments is no longer supported.", null, "Move the integration to Sources."),
-  ["amount_too_large"]: codeInfo("amount_too_large", [400], "invalid_request", NEVER, false, "The amount is above the largest amount allowed.", null, "Send a smaller amount."),
-  ["amount_too_small"]: codeInfo("amount_too_small", [400], "invalid_request", NEVER, false, "The amount is below the smallest amount allowed.", null, "Send a larger amount."),
-  ["api_key_expired"]: codeInfo("api_key_expired", [401], "unauthenticated", NEVER, false, "The API key sent has expired.", null, "Take the current API keys from the Dashboard and put them in the integration."),
-  ["application_fees_not_allowed"]: codeInfo("application_fees_not_allowed", [400], "permission_denied", NEVER, false, "The requested money movement was refused for regulatory reasons.", null, null),
-  ["authentication_required"]: codeInfo("authentication_required", [402], "payment_declined", after("The customer completes authentication, or pays with a card that does not require it"), false, "The payment cannot go ahead until it is authenticated.", null, "If the customer is off session, have them come back to the application to finish the payment; if error_on_requires_action was set, have them use another card that needs no authentication."),
-  ["balance_insufficient"]: codeInfo("balance_insufficient", [400], "payment_required", NEVER, false, "The account's available balance is too low for the transfer or payout.", null, "Create a new transfer or payout for at most the account's available balance."),
-  ["balance_invalid_parameter"]: codeInfo("balance_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter in the balance method object is invalid.", null, "Check the API documentation or the message returned with the error."),
-  ["bank_account_bad_routing_numbers"]: codeInfo("bank_account_bad_routing_numbers", [400], "invalid_request", NEVER, false, "The bank account is known not to support the currency in question.", null, null),
-  ["bank_account_declined"]: codeInfo("bank_account_declined", [402], "payment_declined", NEVER, false, "The bank account cannot be charged, because it is not verified yet or is not supported.", null, null),
-  ["bank_account_exists"]: codeInfo("bank_account_exists", [400], "conflict", NEVER, false, "The bank account is already attached to the given Customer object.", null, "To attach it to another customer as well, repeat the request with that customer's ID."),
-  ["bank_account_restricted"]: codeInfo("bank_account_restricted", [400], "failed_precondition", NEVER, false, "The customer's account cannot be used with this payment method.", null, null),
-  ["bank_account_unusable"]: codeInfo("bank_account_unusable", [400], "invalid_request", NEVER, false, "The bank account cannot be used.", null, "Use another bank account."),
-  ["bank_account_unverified"]: codeInfo("bank_account_unverified", [400], "failed_precondition", NEVER, false, "A Connect platform tried to share a bank account that is not verified with a connected account.", null, null),
-  ["bank_account_verification_failed"]: codeInfo("bank_account_verification_failed", [400], "failed_precondition", NEVER, false, "The bank account could not be verified: the microdeposit amounts given do not match, or verification failed too many times.", null, null),
-  ["billing_invalid_mandate"]: codeInfo("billing_invalid_mandate", [400], "failed_precondition", NEVER, false, "A Subscription or Invoice tried to take payment with a PaymentMethod that has no active mandate.", null, "Confirm the PaymentMethod on-session with a PaymentIntent or SetupIntent before using it for Subscription or Invoice payments."),
-  ["billing_policy_remote_function_response_invalid"]: codeInfo("billing_policy_remote_function_response_invalid", [424], "unavailable", NEVER, false, "The endpoint of a billing policy remote function answered with invalid data.", null, null),
-  ["billing_policy_remote_function_timeout"]: codeInfo("billing_policy_remote_function_timeout", [424], "timeout", NEVER, false, "A billing policy remote function did not answer in time.", null, null),
-  ["billing_policy_remote_function_unexpected_status_code"]: codeInfo("billing_policy_remote_function_unexpected_status_code", [424], "unavailable", NEVER, false, "A billing policy remote function answered with an invalid status code.", null, null),
-  ["billing_policy_remote_function_unreachable"]: codeInfo("billing_policy_remote_function_unreachable", [424], "unavailable", NEVER, false, "Running a billing policy remote function failed with an error.", null, null),
-  ["bitcoin_upgrade_required"]: codeInfo("bitcoin_upgrade_required", [400], "invalid_request", NEVER, false, "This way of creating Bitcoin payments is no longer supported.", null, "Move the integration to Sources."),
-  ["capture_charge_authorization_expired"]: codeInfo("capture_charge_authorization_expired", [400], "failed_precondition", NEVER, false, "The charge's authorization has expired, so it can no longer be captured.", null, "See the payment method's documentation."),
-  ["capture_unauthorized_payment"]: codeInfo("capture_unauthorized_payment", [400], "failed_precondition", NEVER, false, "The charge being captured was never authorized for capture.", null, null),
-  ["card_decline_rate_limit_exceeded"]: codeInfo("card_decline_rate_limit_exceeded", [402], "payment_declined", after("Wait 24 hours before charging this card again, and check the card details with the customer"), false, "The card has been declined too many times.", null, "Wait 24 hours before charging the card again, and check with the customer that the details are right and the card itself has no problem."),
-  ["card_declined"]: codeInfo("card_declined", [402], "payment_declined", NEVER, false, "The card was declined; the error's decline_code says why.", null, "Look up the decline_code in the decline codes documentation."),
-  ["cardholder_phone_number_required"]: codeInfo("cardholder_phone_number_required", [400], "failed_precondition", NEVER, false, "An Issuing Cardholder needs a phone_number on file before EU cards can be created for them.", null, "Add a phone_number to the cardholder; see the 3D Secure documentation."),
-  ["charge_already_captured"]: codeInfo("charge_already_captured", [400], "conflict", NEVER, false, "The charge has been captured already.", null, "Send the ID of a charge that is not captured yet."),
-  ["charge_already_refunded"]: codeInfo("charge_already_refunded", [400], "conflict", NEVER, false, "The charge has been refunded already.", null, "Send the ID of a charge that has not been refunded."),
-  ["charge_disputed"]: codeInfo("charge_disputed", [400], "failed_precondition", NEVER, false, "The charge being refunded has been charged back.", null, "Answer the dispute as the disputes documentation explains."),
-  ["charge_exceeds_source_limit"]: codeInfo("charge_exceeds_source_limit", [400], "quota_exhausted", after("Retry the charge later, or ask Stripe for a higher processing limit"), false, "The charge would take the account over its rolling-window processing limit for this source type.", null, "Retry the charge later, or ask Stripe for a higher processing limit."),
-  ["charge_expired_for_capture"]: codeInfo("charge_expired_for_capture", [400], "failed_precondition", NEVER, false, "The authorization has expired, so the charge cannot be captured; an auth-and-capture charge must be captured within a set number of days (7 by default).", null, null),
-  ["charge_invalid_parameter"]: codeInfo("charge_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter is not allowed for this operation on the Charge.", null, "See the API reference or the returned message for the values that were wrong."),
-  ["charge_not_refundable"]: codeInfo("charge_not_refundable", [400], "failed_precondition", NEVER, false, "The charge can no longer be refunded.", null, null),
-  ["clearing_code_unsupported"]: codeInfo("clearing_code_unsupported", [400], "invalid_request", NEVER, false, "The clearing code is not supported.", null, null),
-  ["country_code_invalid"]: codeInfo("country_code_invalid", [400], "invalid_request", NEVER, false, "The country code is not valid.", null, null),
-  ["country_unsupported"]: codeInfo("country_unsupported", [400], "invalid_request", NEVER, false, "The platform tried to create a custom account in a country that is not supported yet.", null, "Let users sign up only in countries that custom accounts support."),
-  ["coupon_expired"]: codeInfo("coupon_expired", [400], "failed_precondition", NEVER, false, "The coupon given for the subscription or order has expired.", null, "Create a new coupon, or use one that is still valid."),
-  ["customer_max_payment_methods"]: codeInfo("customer_max_payment_methods", [400], "quota_exhausted", after("Detach some PaymentMethods from the Customer, or use another Customer"), false, "The Customer already has the largest number of PaymentMethods allowed.", null, "Detach some PaymentMethods from the Customer, or use another Customer."),
-  ["customer_max_subscriptions"]: codeInfo("customer_max_subscriptions", [400], "quota_exhausted", after("Contact Stripe"), false, "The customer already has the largest number of subscriptions allowed.", null, "Contact Stripe."),
-  ["customer_tax_location_invalid"]: codeInfo("customer_tax_location_invalid", [400], "invalid_request", NEVER, false, "Tax rates cannot be determined reliably from the customer's location information.", null, "Check that the address fields (country, state, postal code) are filled in correctly; see the supported address formats."),
-  ["debit_not_authorized"]: codeInfo("debit_not_authorized", [402], "payment_declined", NEVER, false, "The customer told their bank that this payment was not authorized.", null, null),
-  ["email_invalid"]: codeInfo("email_invalid", [400], "invalid_request", NEVER, false, "The email address is not valid, for example because it is badly formatted.", null, "Check the address's format and that it uses only allowed characters."),
-  ["expired_card"]: codeInfo("expired_card", [402], "payment_declined", NEVER, false, "The card is past its expiry date.", null, "Check the expiration date, or use another card."),
-  ["financial_connections_account_inactive"]: codeInfo("financial_connections_account_inactive", [400], "failed_precondition", NEVER, false, "Data of an inactive Financial Connections account cannot be refreshed.", null, null),
-  ["financial_connections_no_successful_transaction_refresh"]: codeInfo("financial_connections_no_successful_transaction_refresh", [400], "failed_precondition", NEVER, false, "Transactions can be fetched only for an account with at least one successful transaction refresh.", null, null),
-  ["forwarding_api_inactive"]: codeInfo("forwarding_api_inactive", [400], "failed_precondition", NEVER, false, "The vault and forward API cannot be used with this account or configuration.", null, "Contact Stripe."),
-  ["forwarding_api_invalid_parameter"]: codeInfo("forwarding_api_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter sent to the vault and forward API is invalid.", null, "Check the API documentation or the message returned with the error."),
-  ["forwarding_api_upstream_connection_error"]: codeInfo("forwarding_api_upstream_connection_error", [424], "unavailable", NEVER, false, "Stripe got no response from the destination endpoint.", null, null),
-  ["forwarding_api_upstream_connection_timeout"]: codeInfo("forwarding_api_upstream_connection_timeout", [424], "timeout", NEVER, false, "The request to the destination endpoint timed out.", null, null),
-  ["idempotency_key_in_use"]: codeInfo("idempotency_key_in_use", [409], "conflict", BACKOFF, false, "Another request is using the same idempotency key right now, which happens when an integration sends duplicate requests at the same time.", null, null),
-  ["incorrect_address"]: codeInfo("incorrect_address", [402], "payment_declined", NEVER, false, "The card's address is wrong.", null, "Check the card's address, or use another card."),
-  ["incorrect_cvc"]: codeInfo("incorrect_cvc", [402], "payment_declined", NEVER, false, "The card's security code is wrong.", null, "Check the security code, or use another card."),
-  ["incorrect_number"]: codeInfo("incorrect_number", [402], "payment_declined", NEVER, false, "The card number is wrong.", null, "Check the card number, or use another card."),
-  ["incorrect_zip"]: codeInfo("incorrect_zip", [402], "payment_declined", NEVER, false, "The card's postal code is wrong.", null, "Check the postal code, or use another card."),
-  ["instant_payouts_config_disabled"]: codeInfo("instant_payouts_config_disabled", [400], "failed_precondition", NEVER, false, "The connected account cannot use Instant Payouts.", null, "The platform has to enable Instant Payouts."),
-  ["instant_payouts_currency_disabled"]: codeInfo("instant_payouts_currency_disabled", [400], "failed_precondition", NEVER, false, "The connected account cannot use Instant Payouts in this currency.", null, "The platform has to enable Instant Payouts in this currency."),
-  ["instant_payouts_limit_exceeded"]: codeInfo("instant_payouts_limit_exceeded", [400], "quota_exhausted", after("Wait until the daily Instant Payouts limit allows more"), false, "The daily processing limit for Instant Payouts has been reached.", null, null),
-  ["instant_payouts_unsupported"]: codeInfo("instant_payouts_unsupported", [400], "invalid_request", NEVER, false, "The card cannot receive Instant Payouts.", null, "Use a debit card from a supported bank."),
-  ["insufficient_funds"]: codeInfo("insufficient_funds", [402], "payment_declined", NEVER, false, "The customer's account does not have enough funds for this payment.", null, null),
-  ["intent_invalid_state"]: codeInfo("intent_invalid_state", [400], "failed_precondition", NEVER, false, "The Intent is not in the state this operation requires.", null, null),
-  ["intent_verification_method_missing"]: codeInfo("intent_verification_method_missing", [400], "invalid_request", NEVER, false, "The Intent's PaymentMethodOptions object names no verification method.", null, null),
-  ["invalid_card_type"]: codeInfo("invalid_card_type", [400], "invalid_request", NEVER, false, "The card given as an external account cannot receive payouts.", null, "Use a debit card that is not prepaid."),
-  ["invalid_characters"]: codeInfo("invalid_characters", [400], "invalid_request", NEVER, false, "The value contains characters that the field does not accept.", null, null),
-  ["invalid_charge_amount"]: codeInfo("invalid_charge_amount", [400], "invalid_request", NEVER, false, "The amount is not valid: it must be a positive integer in the currency's smallest unit, within the minimum and maximum.", null, null),
-  ["invalid_cvc"]: codeInfo("invalid_cvc", [402], "payment_declined", NEVER, false, "The card's security code is not valid.", null, "Check the security code, or use another card."),
-  ["invalid_expiry_month"]: codeInfo("invalid_expiry_month", [402], "payment_declined", NEVER, false, "The card's expiration month is wrong.", null, "Check the expiration date, or use another card."),
-  ["invalid_expiry_year"]: codeInfo("invalid_expiry_year", [402], "payment_declined", NEVER, false, "The card's expiration year is wrong.", null, "Check the expiration date, or use another card."),
-  ["invalid_number"]: codeInfo("invalid_number", [402], "payment_declined", NEVER, false, "The card number is not valid.", null, "Check the card details, or use another card."),
-  ["invalid_source_usage"]: codeInfo("invalid_source_usage", [400], "failed_precondition", NEVER, false, "The source is not in a usable state, for instance a charge uses a source that is pending, failed or consumed.", null, "Check the status of the source."),
-  ["invalid_tax_location"]: codeInfo("invalid_tax_location", [400], "invalid_request", NEVER, false, "The location is not valid.", null, "Use one of the address formats supported for tax calculation."),
-  ["invoice_no_customer_line_items"]: codeInfo("invoice_no_customer_line_items", [400], "failed_precondition", NEVER, false, "No invoice can be generated for the customer because it has no pending invoice items.", null, "Check that the right customer is named, or create the invoice items first."),
-  ["invoice_no_payment_method_types"]: codeInfo("invoice_no_payment_method_types", [400], "failed_precondition", NEVER, false, "The invoice cannot be finalized because no payment method type is available to pay it.", null, "Check the invoice template settings and the invoice's payment_settings, or activate more payment methods in the Dashboard."),
-  ["invoice_no_subscription_line_items"]: codeInfo("invoice_no_subscription_line_items", [400], "failed_precondition", NEVER, false, "No invoice can be generated for the subscription because it has no pending invoice items.", null, "Check that the right subscription is named, or create the invoice items first."),
-  ["invoice_not_editable"]: codeInfo("invoice_not_editable", [400], "failed_precondition", NEVER, false, "The invoice can no longer be changed.", null, "Create invoice items that go on the next invoice instead, and generate that invoice by hand or wait for the end of the billing cycle."),
-  ["invoice_on_behalf_of_not_editable"]: codeInfo("invoice_on_behalf_of_not_editable", [400], "failed_precondition", NEVER, false, "The invoice's on_behalf_of cannot change once the invoice has a number.", null, null),
-  ["invoice_payment_intent_requires_action"]: codeInfo("invoice_payment_intent_requires_action", [400], "failed_precondition", NEVER, false, "The payment needs further action from the user before it can succeed.", null, "Complete the payment through the invoice's PaymentIntent."),
-  ["invoice_upcoming_none"]: codeInfo("invoice_upcoming_none", [400], "not_found", NEVER, false, "The customer has no upcoming invoice to preview.", null, "Only customers with active subscriptions or pending invoice items have an upcoming invoice."),
-  ["livemode_mismatch"]: codeInfo("livemode_mismatch", [400], "invalid_request", NEVER, false, "Test mode and live mode keys, requests and objects were mixed; each works only in its own mode.", null, null),
-  ["lock_timeout"]: codeInfo("lock_timeout", [429], "conflict", BACKOFF, false, "Another API request or Stripe process holds the object, and the request timed out waiting for it.", "This object can’t be accessed right now because another API request or Stripe process currently accessing it. If you see this error intermittently, retry the request. If you see this error frequently and are making multiple concurrent requests to a single object, make your requests serially or at a lower rate.", "If it happens now and then, retry; if it happens often with concurrent requests to one object, send them one after another or more slowly."),
-  ["missing"]: codeInfo("missing", [400], "invalid_request", NEVER, false, "A customer and a source ID were both given, but the source is not saved to that customer.", null, "Save the card details to the customer before charging it with that source."),
-  ["no_account"]: codeInfo("no_account", [400], "not_found", NEVER, false, "The bank account could not be found.", null, null),
-  ["not_allowed_on_standard_account"]: codeInfo("not_allowed_on_standard_account", [400], "permission_denied", NEVER, false, "Transfers and payouts on behalf of a Standard connected account are not allowed.", null, null),
-  ["out_of_inventory"]: codeInfo("out_of_inventory", [400], "failed_precondition", NEVER, false, "One or more line items are out of stock.", null, "If more stock exists, raise the inventory's orderable quantity and try again."),
-  ["ownership_declaration_not_allowed"]: codeInfo("ownership_declaration_not_allowed", [400], "invalid_request", NEVER, false, "A company ownership declaration is accepted only when updating an account or on accounts created with account tokens.", null, null),
-  ["parameter_invalid_empty"]: codeInfo("parameter_invalid_empty", [400], "invalid_request", NEVER, false, "One or more required values were left out.", null, "Include every required parameter."),
-  ["parameter_invalid_integer"]: codeInfo("parameter_invalid_integer", [400], "invalid_request", NEVER, false, "A parameter that takes an integer was given a value of another type.", null, "Send only supported values; the API documentation gives each attribute's type."),
-  ["parameter_invalid_string_blank"]: codeInfo("parameter_invalid_string_blank", [400], "invalid_request", NEVER, false, "One or more values consist of whitespace only.", null, "Replace the values that contain only whitespace."),
-  ["parameter_invalid_string_empty"]: codeInfo("parameter_invalid_string_empty", [400], "invalid_request", NEVER, false, "One or more required string values are empty.", null, "Give each string value at least one character."),
-  ["parameter_missing"]: codeInfo("parameter_missing", [400], "invalid_request", NEVER, false, "One or more required values are absent.", null, "The API documentation lists the values required to create or change the resource."),
-  ["parameter_unknown"]: codeInfo("parameter_unknown", [400], "invalid_request", NEVER, false, "The request has one or more parameters the API does not expect.", null, "Remove them and send the request again."),
-  ["parameters_exclusive"]: codeInfo("parameters_exclusive", [400], "invalid_request", NEVER, false, "Two or more parameters that exclude each other were given.", null, "Check the API documentation or the returned message for the values allowed together."),
-  ["payment_intent_action_required"]: codeInfo("payment_intent_action_required", [400], "failed_precondition", NEVER, false, "The payment method needs the customer to act before the payment completes, but error_on_requires_action was set.", null, "Upgrade the integration to handle actions before adding this payment method."),
-  ["payment_intent_authentication_failure"]: codeInfo("payment_intent_authentication_failure", [402], "payment_declined", NEVER, false, "The payment method failed authentication.", null, "Provide a new payment method to try the PaymentIntent again."),
-  ["payment_intent_incompatible_payment_method"]: codeInfo("payment_intent_incompatible_payment_method", [400], "invalid_request", NEVER, false, "The PaymentIntent expected a payment method with different properties.", null, null),
-  ["payment_intent_invalid_parameter"]: codeInfo("payment_intent_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter is not allowed for this operation on the PaymentIntent.", null, "See the API reference or the returned message for the values that were wrong."),
-  ["payment_intent_konbini_rejected_confirmation_number"]: codeInfo("payment_intent_konbini_rejected_confirmation_number", [402], "payment_declined", NEVER, false, "The processing partner rejected the confirmation_number in payment_method_options[konbini] when the PaymentIntent was confirmed.", null, null),
-  ["payment_intent_mandate_invalid"]: codeInfo("payment_intent_mandate_invalid", [400], "invalid_request", NEVER, false, "The mandate is invalid and cannot be used for the payment intent.", null, null),
-  ["payment_intent_payment_attempt_expired"]: codeInfo("payment_intent_payment_attempt_expired", [400], "failed_precondition", NEVER, false, "The PaymentIntent's latest payment attempt has expired.", null, "Read last_payment_error on the PaymentIntent, and provide a new payment method to try again."),
-  ["payment_intent_payment_attempt_failed"]: codeInfo("payment_intent_payment_attempt_failed", [402], "payment_declined", NEVER, false, "The PaymentIntent's latest payment attempt failed.", null, "Read last_payment_error on the PaymentIntent, and provide a new payment method to try again."),
-  ["payment_intent_unexpected_state"]: codeInfo("payment_intent_unexpected_state", [400], "failed_precondition", NEVER, false, "The PaymentIntent's state does not allow the operation.", null, null),
-  ["payment_method_bank_account_already_verified"]: codeInfo("payment_method_bank_account_already_verified", [400], "conflict", NEVER, false, "The bank account is verified already.", null, null),
-  ["payment_method_bank_account_blocked"]: codeInfo("payment_method_bank_account_blocked", [400], "failed_precondition", NEVER, false, "The bank account failed verification before and cannot be used.", null, "Contact Stripe to use these bank account credentials anyway."),
-  ["payment_method_billing_details_address_missing"]: codeInfo("payment_method_billing_details_address_missing", [400], "invalid_request", NEVER, false, "The PaymentMethod's billing details lack address information.", null, "Fill in the missing fields and try again."),
-  ["payment_method_configuration_failures"]: codeInfo("payment_method_configuration_failures", [400], "invalid_request", NEVER, false, "Creating or changing a Payment Method Configuration failed.", null, null),
-  ["payment_method_currency_mismatch"]: codeInfo("payment_method_currency_mismatch", [400], "invalid_request", NEVER, false, "The currency differs from the attached payment method's currency; a payment must use the payment method's currency.", null, null),
-  ["payment_method_customer_decline"]: codeInfo("payment_method_customer_decline", [402], "payment_declined", NEVER, false, "The customer did not approve the payment.", null, "Provide a new payment method to try the intent again."),
-  ["payment_method_invalid_parameter"]: codeInfo("payment_method_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter in the payment method object is invalid.", null, "Check the API documentation or the message returned with the error."),
-  ["payment_method_invalid_parameter_testmode"]: codeInfo("payment_method_invalid_parameter_testmode", [400], "invalid_request", NEVER, false, "The payment method parameter cannot be used in test mode.", null, "Check the API documentation or the message returned with the error."),
-  ["payment_method_microdeposit_failed"]: codeInfo("payment_method_microdeposit_failed", [400], "invalid_request", NEVER, false, "The microdeposits could not be deposited into the customer's bank account.", null, "Check the account, institution and transit numbers, and the currency."),
-  ["payment_method_microdeposit_verification_amounts_invalid"]: codeInfo("payment_method_microdeposit_verification_amounts_invalid", [400], "invalid_request", NEVER, false, "Exactly two microdeposit amounts must be given.", null, null),
-  ["payment_method_microdeposit_verification_amounts_mismatch"]: codeInfo("payment_method_microdeposit_verification_amounts_mismatch", [400], "invalid_request", NEVER, false, "The amounts given differ from the amounts sent to the bank account.", null, null),
-  ["payment_method_microdeposit_verification_attempts_exceeded"]: codeInfo("payment_method_microdeposit_verification_attempts_exceeded", [400], "failed_precondition", NEVER, false, "The allowed number of verification attempts has been used up.", null, null),
-  ["payment_method_microdeposit_verification_descriptor_code_mismatch"]: codeInfo("payment_method_microdeposit_verification_descriptor_code_mismatch", [400], "invalid_request", NEVER, false, "The verification code given differs from the one sent to the bank account.", null, null),
-  ["payment_method_microdeposit_verification_timeout"]: codeInfo("payment_method_microdeposit_verification_timeout", [400], "failed_precondition", NEVER, false, "The payment method was not verified with microdeposits within the required period.", null, null),
-  ["payment_method_not_available"]: codeInfo("payment_method_not_available", [424], "unavailable", after("Use a different payment method, or retry later with the same one"), false, "The payment processor behind this payment method is temporarily unavailable.", null, "Use a different payment method, or retry later with the same one."),
-  ["payment_method_provider_decline"]: codeInfo("payment_method_provider_decline", [402], "payment_declined", NEVER, false, "The issuer or the customer declined the payment or setup attempt.", null, "Read last_payment_error or last_setup_error on the PaymentIntent or SetupIntent, and provide a new payment method to try again."),
-  ["payment_method_provider_timeout"]: codeInfo("payment_method_provider_timeout", [402], "timeout", NEVER, false, "The payment method failed because of a timeout.", null, "Read last_payment_error or last_setup_error on the PaymentIntent or SetupIntent, and provide a new payment method to try again."),
-  ["payment_method_unactivated"]: codeInfo("payment_method_unactivated", [400], "failed_precondition", NEVER, false, "The payment method used has not been activated.", null, "Activate it in the Dashboard and try again."),
-  ["payment_method_unexpected_state"]: codeInfo("payment_method_unexpected_state", [400], "failed_precondition", NEVER, false, "The payment method's state does not allow the operation.", null, "Make sure the payment method is in an allowed state before the operation."),
-  ["payment_method_unsupported_type"]: codeInfo("payment_method_unsupported_type", [400], "invalid_request", NEVER, false, "The API accepts payment methods of certain types only.", null, null),
-  ["payout_reconciliation_not_ready"]: codeInfo("payout_reconciliation_not_ready", [400], "failed_precondition", after("Wait until the payout's reconciliation has finished"), false, "The payout is still being reconciled.", null, null),
-  ["payouts_limit_exceeded"]: codeInfo("payouts_limit_exceeded", [400], "quota_exhausted", after("Wait until the daily limit for this payout type allows more"), false, "The daily processing limit for this payout type has been reached.", null, null),
-  ["payouts_not_allowed"]: codeInfo("payouts_not_allowed", [400], "failed_precondition", NEVER, false, "Payouts are disabled on the connected account.", null, "Check the connected account's status for missing information or another reason payouts were disabled."),
-  ["platform_account_required"]: codeInfo("platform_account_required", [400], "permission_denied", NEVER, false, "Only Stripe Connect platforms can work with other accounts.", null, "Set up a Connect platform in the Dashboard if needed."),
-  ["platform_api_key_expired"]: codeInfo("platform_api_key_expired", [401], "unauthenticated", NEVER, false, "The API key the Connect platform sent has expired, because the platform generated a new key or the connected account was disconnected.", null, "Take the current API keys from the Dashboard and update the integration, or reconnect the account with the user."),
-  ["postal_code_invalid"]: codeInfo("postal_code_invalid", [400], "invalid_request", NEVER, false, "The postal code is wrong.", null, null),
-  ["processing_error"]: codeInfo("processing_error", [402], "payment_declined", after("Try again later, or use a different payment method"), false, "Processing the card failed with an error.", null, "Try again later, or use a different payment method."),
-  ["product_inactive"]: codeInfo("product_inactive", [400], "failed_precondition", NEVER, false, "The product the SKU belongs to can no longer be bought.", null, null),
-  ["progressive_onboarding_limit_exceeded"]: codeInfo("progressive_onboarding_limit_exceeded", [400], "quota_exhausted", NEVER, false, "The platform has reached its progressive onboarding limit.", null, null),
-  ["rate_limit"]: codeInfo("rate_limit", [429], "rate_limited", BACKOFF, false, "The API received too many requests too quickly.", null, "Back off exponentially between requests."),
-  ["refer_to_customer"]: codeInfo("refer_to_customer", [402], "payment_declined", NEVER, false, "The customer stopped the payment with their bank.", null, "Contact the customer for details and to arrange payment."),
-  ["refund_disputed_payment"]: codeInfo("refund_disputed_payment", [400], "failed_precondition", NEVER, false, "A disputed payment cannot be refunded.", null, null),
-  ["resource_already_exists"]: codeInfo("resource_already_exists", [400], "conflict", NEVER, false, "A resource with the user-specified ID (such as a plan or coupon) exists already.", null, "Use another, unique id and try again."),
-  ["resource_missing"]: codeInfo("resource_missing", [404], "not_found", NEVER, false, "The ID is not valid: no such resource exists, or the ID belongs to a different kind of resource.", null, null),
-  ["return_intent_already_processed"]: codeInfo("return_intent_already_processed", [400], "conflict", NEVER, false, "The refund has been processed already, so it cannot be confirmed.", null, null),
-  ["routing_number_invalid"]: codeInfo("routing_number_invalid", [400], "invalid_request", NEVER, false, "The bank routing number is not valid.", null, null),
-  ["secret_key_required"]: codeInfo("secret_key_required", [400], "unauthenticated", NEVER, false, "A publishable key was sent where a secret key is needed.", null, "Take the current API keys from the Dashboard and put them in the integration."),
-  ["sepa_unsupported_account"]: codeInfo("sepa_unsupported_account", [400], "failed_precondition", NEVER, false, "The account cannot take SEPA payments.", null, null),
-  ["setup_attempt_failed"]: codeInfo("setup_attempt_failed", [402], "payment_declined", NEVER, false, "The SetupIntent's latest setup attempt failed.", null, "Read last_setup_error on the SetupIntent, and provide a new payment method to set it up again."),
-  ["setup_intent_authentication_failure"]: codeInfo("setup_intent_authentication_failure", [402], "payment_declined", NEVER, false, "The payment method failed authentication.", null, "Provide a new payment method to try the SetupIntent again."),
-  ["setup_intent_invalid_parameter"]: codeInfo("setup_intent_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter is not allowed for this operation on the SetupIntent.", null, "See the API reference or the returned message for the values that were wrong."),
-  ["setup_intent_mandate_invalid"]: codeInfo("setup_intent_mandate_invalid", [400], "invalid_request", NEVER, false, "The mandate is invalid and cannot be used for the setup intent.", null, null),
-  ["setup_intent_setup_attempt_expired"]: codeInfo("setup_intent_setup_attempt_expired", [400], "failed_precondition", NEVER, false, "The SetupIntent's latest setup attempt has expired.", null, "Read last_setup_error on the SetupIntent, and provide a new payment method to complete it."),
-  ["setup_intent_unexpected_state"]: codeInfo("setup_intent_unexpected_state", [400], "failed_precondition", NEVER, false, "The SetupIntent's state does not allow the operation.", null, null),
-  ["shipping_calculation_failed"]: codeInfo("shipping_calculation_failed", [400], "invalid_request", NEVER, false, "Shipping could not be calculated because the information given was wrong or could not be verified.", null, null),
-  ["sku_inactive"]: codeInfo("sku_inactive", [400], "failed_precondition", NEVER, false, "The SKU is inactive and can no longer be bought.", null, "Use another SKU, or make this one active again."),
-  ["state_unsupported"]: codeInfo("state_unsupported", [400], "invalid_request", NEVER, false, "The state given in the legal_entity information of a U.S. custom account is not supported (mostly associated states and territories).", null, null),
-  ["status_transition_invalid"]: codeInfo("status_transition_invalid", [400], "invalid_request", NEVER, false, "The requested status transition is not allowed.", null, null),
-  ["stripe_tax_inactive"]: codeInfo("stripe_tax_inactive", [400], "failed_precondition", NEVER, false, "Stripe Tax is not activated on the account.", null, "Follow the Stripe Tax setup documentation."),
-  ["tax_id_invalid"]: codeInfo("tax_id_invalid", [400], "invalid_request", NEVER, false, "The tax ID number is not valid, for example because digits are missing; it must have at least nine digits.", null, null),
-  ["taxes_calculation_failed"]: codeInfo("taxes_calculation_failed", [400], "invalid_request", NEVER, false, "Calculating tax for the order failed.", null, null),
-  ["terminal_location_country_unsupported"]: codeInfo("terminal_location_country_unsupported", [400], "invalid_request", NEVER, false, "Terminal is available in some countries only; live mode Locations cannot be created in this one.", null, null),
-  ["terminal_reader_busy"]: codeInfo("terminal_reader_busy", [400], "conflict", NEVER, false, "The reader is busy with another request.", null, "See the integration guide for handling this error."),
-  ["terminal_reader_hardware_fault"]: codeInfo("terminal_reader_hardware_fault", [400], "failed_precondition", NEVER, false, "The reader has an unrecoverable hardware fault and can no longer take payments.", null, "Contact Stripe support at https://support.stripe.com/contact/email with the reader's serial number to get a replacement."),
-  ["terminal_reader_offline"]: codeInfo("terminal_reader_offline", [400], "unavailable", after("Make sure the reader is powered on and connected to the internet"), false, "The reader is offline.", null, "Check that the reader is powered on and online before retrying; see the integration guide."),
-  ["terminal_reader_timeout"]: codeInfo("terminal_reader_timeout", [400], "timeout", NEVER, false, "Sending the command to the reader timed out.", null, "See the integration guide for handling this error."),
-  ["testmode_charges_only"]: codeInfo("testmode_charges_only", [400], "failed_precondition", after("Activate the account in the Dashboard"), false, "The account is not activated, so it can make test charges only.", null, "Activate the account in the Dashboard to process live charges."),
-  ["tls_version_unsupported"]: codeInfo("tls_version_unsupported", [400], "failed_precondition", NEVER, false, "The integration uses a TLS version that is too old.", null, "Use TLS 1.2 or above."),
-  ["token_already_used"]: codeInfo("token_already_used", [400], "conflict", NEVER, false, "The token has been used already.", null, "Create a new token before retrying."),
-  ["token_card_network_invalid"]: codeInfo("token_card_network_invalid", [400], "invalid_request", NEVER, false, "The card network parameter in the card token object is invalid.", null, "Check the API documentation or the message returned with the error."),
-  ["token_in_use"]: codeInfo("token_in_use", [400], "conflict", NEVER, false, "Another request is using the token right now, which happens when an integration sends duplicate requests at the same time.", null, null),
-  ["transfer_source_balance_parameters_mismatch"]: codeInfo("transfer_source_balance_parameters_mismatch", [400], "invalid_request", NEVER, false, "A Transfer whose balance type is issuing must not pass payments in source_balance.", null, null),
-  ["transfers_not_allowed"]: codeInfo("transfers_not_allowed", [400], "permission_denied", NEVER, false, "The transfer cannot be created.", null, "Contact Stripe."),
-  ["url_invalid"]: codeInfo("url_invalid", [400], "invalid_request", NEVER, false, "The URL is not valid.", null, null),
-  ["api_error"]: codeInfo("api_error", [500, 502, 503, 504], "internal", IDEMPOTENT, false, "Something went wrong on Stripe's side, with no more specific code.", null, "Treat the outcome as unknown: check the object's state or wait for webhooks before acting again."),
-  ["card_error"]: codeInfo("card_error", [402], "payment_declined", NEVER, false, "A payment failed, with no more specific code.", null, null),
-  ["idempotency_error"]: codeInfo("idempotency_error", [409], "conflict", NEVER, false, "An idempotency key was reused for a request that does not match the first one, with no more specific code.", null, "Reuse an idempotency key only for the identical API call; send a new key for a changed request."),
-  ["invalid_request_error"]: codeInfo("invalid_request_error", [400], "invalid_request", NEVER, false, "The request is invalid, with no more specific code.", null, "Correct the request before sending it again."),
+  ["account_closed"]: codeInfo("account_closed", [402], "payment_declined", NEVER, false, "The customer's bank account is closed.", null, null, { type: "card_error" }),
+  ["account_country_invalid_address"]: codeInfo("account_country_invalid_address", [400], "invalid_request", NEVER, false, "The business address is in a different country from the account itself.", null, "Give a business address in the same country as the account.", { type: "invalid_request_error" }),
+  ["account_error_country_change_requires_additional_steps"]: codeInfo("account_error_country_change_requires_additional_steps", [400], "failed_precondition", NEVER, false, "The account is already onboarded as a Connect platform, so its country cannot simply be changed.", null, "Ask Stripe support about the extra steps a country change needs.", { type: "invalid_request_error" }),
+  ["account_information_mismatch"]: codeInfo("account_information_mismatch", [400], "invalid_request", NEVER, false, "Parts of the account's information disagree with each other, for instance a business_profile.name that a bank requires to equal the account holder name.", null, null, { type: "invalid_request_error" }),
+  ["account_invalid"]: codeInfo("account_invalid", [400], "invalid_request", NEVER, false, "The account ID sent in the Stripe-Account header is not a valid one.", null, "Send a valid account ID in the Stripe-Account header.", { type: "invalid_request_error" }),
+  ["account_number_invalid"]: codeInfo("account_number_invalid", [400], "invalid_request", NEVER, false, "The bank account number is not valid, for example because digits are missing.", null, "Validate bank account numbers in your forms against the per-country formats Stripe publishes.", { type: "invalid_request_error" }),
+  ["acss_debit_session_incomplete"]: codeInfo("acss_debit_session_incomplete", [400], "failed_precondition", after("Wait until the ACSS debit session is ready to complete, then send the request again"), false, "The ACSS debit session cannot move to the complete status yet.", null, "Send the request again later.", { type: "invalid_request_error" }),
+  ["alipay_upgrade_required"]: codeInfo("alipay_upgrade_required", [400], "invalid_request", NEVER, false, "This way of creating Alipay payments is no longer supported.", null, "Move the integration to Sources.", { type: "invalid_request_error" }),
+  ["amount_too_large"]: codeInfo("amount_too_large", [400], "invalid_request", NEVER, false, "The amount is above the largest amount allowed.", null, "Send a smaller amount.", { type: "invalid_request_error" }),
+  ["amount_too_small"]: codeInfo("amount_too_small", [400], "invalid_request", NEVER, false, "The amount is below the smallest amount allowed.", null, "Send a larger amount.", { type: "invalid_request_error" }),
+  ["api_key_expired"]: codeInfo("api_key_expired", [401], "unauthenticated", NEVER, false, "The API key sent has expired.", null, "Take the current API keys from the Dashboard and put them in the integration.", { type: "invalid_request_error" }),
+  ["application_fees_not_allowed"]: codeInfo("application_fees_not_allowed", [400], "permission_denied", NEVER, false, "The requested money movement was refused for regulatory reasons.", null, null, { type: "invalid_request_error" }),
+  ["authentication_required"]: codeInfo("authentication_required", [402], "payment_declined", after("The customer completes authentication, or pays with a card that does not require it"), false, "The payment cannot go ahead until it is authenticated.", null, "If the customer is off session, have them come back to the application to finish the payment; if error_on_requires_action was set, have them use another card that needs no authentication.", { type: "card_error" }),
+  ["balance_insufficient"]: codeInfo("balance_insufficient", [400], "payment_required", NEVER, false, "The account's available balance is too low for the transfer or payout.", null, "Create a new transfer or payout for at most the account's available balance.", { type: "invalid_request_error" }),
+  ["balance_invalid_parameter"]: codeInfo("balance_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter in the balance method object is invalid.", null, "Check the API documentation or the message returned with the error.", { type: "invalid_request_error" }),
+  ["bank_account_bad_routing_numbers"]: codeInfo("bank_account_bad_routing_numbers", [400], "invalid_request", NEVER, false, "The bank account is known not to support the currency in question.", null, null, { type: "invalid_request_error" }),
+  ["bank_account_declined"]: codeInfo("bank_account_declined", [402], "payment_declined", NEVER, false, "The bank account cannot be charged, because it is not verified yet or is not supported.", null, null, { type: "card_error" }),
+  ["bank_account_exists"]: codeInfo("bank_account_exists", [400], "conflict", NEVER, false, "The bank account is already attached to the given Customer object.", null, "To attach it to another customer as well, repeat the request with that customer's ID.", { type: "invalid_request_error" }),
+  ["bank_account_restricted"]: codeInfo("bank_account_restricted", [400], "failed_precondition", NEVER, false, "The customer's account cannot be used with this payment method.", null, null, { type: "invalid_request_error" }),
+  ["bank_account_unusable"]: codeInfo("bank_account_unusable", [400], "invalid_request", NEVER, false, "The bank account cannot be used.", null, "Use another bank account.", { type: "invalid_request_error" }),
+  ["bank_account_unverified"]: codeInfo("bank_account_unverified", [400], "failed_precondition", NEVER, false, "A Connect platform tried to share a bank account that is not verified with a connected account.", null, null, { type: "invalid_request_error" }),
+  ["bank_account_verification_failed"]: codeInfo("bank_account_verification_failed", [400], "failed_precondition", NEVER, false, "The bank account could not be verified: the microdeposit amounts given do not match, or verification failed too many times.", null, null, { type: "invalid_request_error" }),
+  ["billing_invalid_mandate"]: codeInfo("billing_invalid_mandate", [400], "failed_precondition", NEVER, false, "A Subscription or Invoice tried to take payment with a PaymentMethod that has no active mandate.", null, "Confirm the PaymentMethod on-session with a PaymentIntent or SetupIntent before using it for Subscription or Invoice payments.", { type: "invalid_request_error" }),
+  ["billing_policy_remote_function_response_invalid"]: codeInfo("billing_policy_remote_function_response_invalid", [424], "unavailable", NEVER, false, "The endpoint of a billing policy remote function answered with invalid data.", null, null, { type: "api_error" }),
+  ["billing_policy_remote_function_timeout"]: codeInfo("billing_policy_remote_function_timeout", [424], "timeout", NEVER, false, "A billing policy remote function did not answer in time.", null, null, { type: "api_error" }),
+  ["billing_policy_remote_function_unexpected_status_code"]: codeInfo("billing_policy_remote_function_unexpected_status_code", [424], "unavailable", NEVER, false, "A billing policy remote function answered with an invalid status code.", null, null, { type: "api_error" }),
+  ["billing_policy_remote_function_unreachable"]: codeInfo("billing_policy_remote_function_unreachable", [424], "unavailable", NEVER, false, "Running a billing policy remote function failed with an error.", null, null, { type: "api_error" }),
+  ["bitcoin_upgrade_required"]: codeInfo("bitcoin_upgrade_required", [400], "invalid_request", NEVER, false, "This way of creating Bitcoin payments is no longer supported.", null, "Move the integration to Sources.", { type: "invalid_request_error" }),
+  ["capture_charge_authorization_expired"]: codeInfo("capture_charge_authorization_expired", [400], "failed_precondition", NEVER, false, "The charge's authorization has expired, so it can no longer be captured.", null, "See the payment method's documentation.", { type: "invalid_request_error" }),
+  ["capture_unauthorized_payment"]: codeInfo("capture_unauthorized_payment", [400], "failed_precondition", NEVER, false, "The charge being captured was never authorized for capture.", null, null, { type: "invalid_request_error" }),
+  ["card_decline_rate_limit_exceeded"]: codeInfo("card_decline_rate_limit_exceeded", [402], "payment_declined", after("Wait 24 hours before charging this card again, and check the card details with the customer"), false, "The card has been declined too many times.", null, "Wait 24 hours before charging the card again, and check with the customer that the details are right and the card itself has no problem.", { type: "card_error" }),
+  ["card_declined"]: codeInfo("card_declined", [402], "payment_declined", NEVER, false, "The card was declined; the error's decline_code says why.", null, "Look up the decline_code in the decline codes documentation.", { type: "card_error", subcodes: [{ code: "authentication_required", meaning: "The transaction needs authentication, such as 3D Secure." }, { code: "approve_with_id", meaning: "The payment could not be authorized." }, { code: "call_issuer", meaning: "Declined for a reason the issuer did not give." }, { code: "card_not_supported", meaning: "The card cannot be used for this kind of purchase." }, { code: "card_velocity_exceeded", meaning: "The customer has gone over the balance, credit limit or transaction amount limit of the card." }, { code: "currency_not_supported", meaning: "The card does not support the currency." }, { code: "do_not_honor", meaning: "Declined for a reason the issuer did not give." }, { code: "do_not_try_again", meaning: "Declined for a reason the issuer did not give." }, { code: "duplicate_transaction", meaning: "A transaction with the same amount and card details was submitted very recently." }, { code: "expired_card", meaning: "The card has expired." }, { code: "fraudulent", meaning: "Stripe suspects the payment is fraudulent." }, { code: "generic_decline", meaning: "Declined for a reason not given, or blocked by Stripe Radar." }, { code: "incorrect_number", meaning: "The card number is wrong." }, { code: "incorrect_cvc", meaning: "The CVC number is wrong." }, { code: "incorrect_pin", meaning: "The PIN is wrong; applies only to payments made with a card reader." }, { code: "incorrect_zip", meaning: "The postal code is wrong." }, { code: "insufficient_funds", meaning: "The card does not have enough funds for the purchase." }, { code: "invalid_account", meaning: "The card, or the account it is connected to, is invalid." }, { code: "invalid_amount", meaning: "The amount is invalid or above what is allowed." }, { code: "invalid_cvc", meaning: "The CVC number is wrong." }, { code: "invalid_expiry_month", meaning: "The expiration month is invalid." }, { code: "invalid_expiry_year", meaning: "The expiration year is invalid." }, { code: "invalid_number", meaning: "The card number is wrong." }, { code: "invalid_pin", meaning: "The PIN is wrong." }, { code: "issuer_not_available", meaning: "The issuer could not be reached, so the payment could not be authorized." }, { code: "lost_card", meaning: "The card is reported lost." }, { code: "merchant_blacklist", meaning: "The payment matches a value on the Stripe user's block list." }, { code: "new_account_information_available", meaning: "The card, or the account it is connected to, is invalid." }, { code: "no_action_taken", meaning: "Declined for a reason the issuer did not give." }, { code: "not_permitted", meaning: "The payment is not permitted." }, { code: "offline_pin_required", meaning: "The card requires a PIN." }, { code: "online_or_offline_pin_required", meaning: "The card requires a PIN." }, { code: "pickup_card", meaning: "The customer cannot use this card for this payment; it may have been reported lost or stolen." }, { code: "pin_try_exceeded", meaning: "The number of allowed PIN tries was exceeded." }, { code: "processing_error", meaning: "Processing the card failed with an error." }, { code: "reenter_transaction", meaning: "The issuer could not process the payment, for a reason not given." }, { code: "restricted_card", meaning: "The customer cannot use this card for this payment; it may have been reported lost or stolen." }, { code: "revocation_of_all_authorizations", meaning: "Declined for a reason the issuer did not give." }, { code: "revocation_of_authorization", meaning: "Declined for a reason the issuer did not give." }, { code: "security_violation", meaning: "Declined for a reason the issuer did not give." }, { code: "service_not_allowed", meaning: "Declined for a reason the issuer did not give." }, { code: "stolen_card", meaning: "The card is reported stolen." }, { code: "stop_payment_order", meaning: "Declined for a reason the issuer did not give." }, { code: "testmode_decline", meaning: "A Stripe test card number was used." }, { code: "transaction_not_allowed", meaning: "Declined for a reason the issuer did not give." }, { code: "try_again_later", meaning: "Declined for a reason the issuer did not give." }, { code: "withdrawal_count_limit_exceeded", meaning: "The customer has gone over the balance or credit limit of the card." }] }),
+  ["cardholder_phone_number_required"]: codeInfo("cardholder_phone_number_required", [400], "failed_precondition", NEVER, false, "An Issuing Cardholder needs a phone_number on file before EU cards can be created for them.", null, "Add a phone_number to the cardholder; see the 3D Secure documentation.", { type: "invalid_request_error" }),
+  ["charge_already_captured"]: codeInfo("charge_already_captured", [400], "conflict", NEVER, false, "The charge has been captured already.", null, "Send the ID of a charge that is not captured yet.", { type: "invalid_request_error" }),
+  ["charge_already_refunded"]: codeInfo("charge_already_refunded", [400], "conflict", NEVER, false, "The charge has been refunded already.", null, "Send the ID of a charge that has not been refunded.", { type: "invalid_request_error" }),
+  ["charge_disputed"]: codeInfo("charge_disputed", [400], "failed_precondition", NEVER, false, "The charge being refunded has been charged back.", null, "Answer the dispute as the disputes documentation explains.", { type: "invalid_request_error" }),
+  ["charge_exceeds_source_limit"]: codeInfo("charge_exceeds_source_limit", [400], "quota_exhausted", after("Retry the charge later, or ask Stripe for a higher processing limit"), false, "The charge would take the account over its rolling-window processing limit for this source type.", null, "Retry the charge later, or ask Stripe for a higher processing limit.", { type: "invalid_request_error" }),
+  ["charge_expired_for_capture"]: codeInfo("charge_expired_for_capture", [400], "failed_precondition", NEVER, false, "The authorization has expired, so the charge cannot be captured; an auth-and-capture charge must be captured within a set number of days (7 by default).", null, null, { type: "invalid_request_error" }),
+  ["charge_invalid_parameter"]: codeInfo("charge_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter is not allowed for this operation on the Charge.", null, "See the API reference or the returned message for the values that were wrong.", { type: "invalid_request_error" }),
+  ["charge_not_refundable"]: codeInfo("charge_not_refundable", [400], "failed_precondition", NEVER, false, "The charge can no longer be refunded.", null, null, { type: "invalid_request_error" }),
+  ["clearing_code_unsupported"]: codeInfo("clearing_code_unsupported", [400], "invalid_request", NEVER, false, "The clearing code is not supported.", null, null, { type: "invalid_request_error" }),
+  ["country_code_invalid"]: codeInfo("country_code_invalid", [400], "invalid_request", NEVER, false, "The country code is not valid.", null, null, { type: "invalid_request_error" }),
+  ["country_unsupported"]: codeInfo("country_unsupported", [400], "invalid_request", NEVER, false, "The platform tried to create a custom account in a country that is not supported yet.", null, "Let users sign up only in countries that custom accounts support.", { type: "invalid_request_error" }),
+  ["coupon_expired"]: codeInfo("coupon_expired", [400], "failed_precondition", NEVER, false, "The coupon given for the subscription or order has expired.", null, "Create a new coupon, or use one that is still valid.", { type: "invalid_request_error" }),
+  ["customer_max_payment_methods"]: codeInfo("customer_max_payment_methods", [400], "quota_exhausted", after("Detach some PaymentMethods from the Customer, or use another Customer"), false, "The Customer already has the largest number of PaymentMethods allowed.", null, "Detach some PaymentMethods from the Customer, or use another Customer.", { type: "invalid_request_error" }),
+  ["customer_max_subscriptions"]: codeInfo("customer_max_subscriptions", [400], "quota_exhausted", after("Contact Stripe"), false, "The customer already has the largest number of subscriptions allowed.", null, "Contact Stripe.", { type: "invalid_request_error" }),
+  ["customer_tax_location_invalid"]: codeInfo("customer_tax_location_invalid", [400], "invalid_request", NEVER, false, "Tax rates cannot be determined reliably from the customer's location information.", null, "Check that the address fields (country, state, postal code) are filled in correctly; see the supported address formats.", { type: "invalid_request_error" }),
+  ["debit_not_authorized"]: codeInfo("debit_not_authorized", [402], "payment_declined", NEVER, false, "The customer told their bank that this payment was not authorized.", null, null, { type: "card_error" }),
+  ["email_invalid"]: codeInfo("email_invalid", [400], "invalid_request", NEVER, false, "The email address is not valid, for example because it is badly formatted.", null, "Check the address's format and that it uses only allowed characters.", { type: "invalid_request_error" }),
+  ["expired_card"]: codeInfo("expired_card", [402], "payment_declined", NEVER, false, "The card is past its expiry date.", null, "Check the expiration date, or use another card.", { type: "card_error" }),
+  ["financial_connections_account_inactive"]: codeInfo("financial_connections_account_inactive", [400], "failed_precondition", NEVER, false, "Data of an inactive Financial Connections account cannot be refreshed.", null, null, { type: "invalid_request_error" }),
+  ["financial_connections_no_successful_transaction_refresh"]: codeInfo("financial_connections_no_successful_transaction_refresh", [400], "failed_precondition", NEVER, false, "Transactions can be fetched only for an account with at least one successful transaction refresh.", null, null, { type: "invalid_request_error" }),
+  ["forwarding_api_inactive"]: codeInfo("forwarding_api_inactive", [400], "failed_precondition", NEVER, false, "The vault and forward API cannot be used with this account or configuration.", null, "Contact Stripe.", { type: "invalid_request_error" }),
+  ["forwarding_api_invalid_parameter"]: codeInfo("forwarding_api_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter sent to the vault and forward API is invalid.", null, "Check the API documentation or the message returned with the error.", { type: "invalid_request_error" }),
+  ["forwarding_api_upstream_connection_error"]: codeInfo("forwarding_api_upstream_connection_error", [424], "unavailable", NEVER, false, "Stripe got no response from the destination endpoint.", null, null, { type: "api_error" }),
+  ["forwarding_api_upstream_connection_timeout"]: codeInfo("forwarding_api_upstream_connection_timeout", [424], "timeout", NEVER, false, "The request to the destination endpoint timed out.", null, null, { type: "api_error" }),
+  ["idempotency_key_in_use"]: codeInfo("idempotency_key_in_use", [409], "conflict", BACKOFF, false, "Another request is using the same idempotency key right now, which happens when an integration sends duplicate requests at the same time.", null, null, { type: "idempotency_error" }),
+  ["incorrect_address"]: codeInfo("incorrect_address", [402], "payment_declined", NEVER, false, "The card's address is wrong.", null, "Check the card's address, or use another card.", { type: "card_error" }),
+  ["incorrect_cvc"]: codeInfo("incorrect_cvc", [402], "payment_declined", NEVER, false, "The card's security code is wrong.", null, "Check the security code, or use another card.", { type: "card_error" }),
+  ["incorrect_number"]: codeInfo("incorrect_number", [402], "payment_declined", NEVER, false, "The card number is wrong.", null, "Check the card number, or use another card.", { type: "card_error" }),
+  ["incorrect_zip"]: codeInfo("incorrect_zip", [402], "payment_declined", NEVER, false, "The card's postal code is wrong.", null, "Check the postal code, or use another card.", { type: "card_error" }),
+  ["instant_payouts_config_disabled"]: codeInfo("instant_payouts_config_disabled", [400], "failed_precondition", NEVER, false, "The connected account cannot use Instant Payouts.", null, "The platform has to enable Instant Payouts.", { type: "invalid_request_error" }),
+  ["instant_payouts_currency_disabled"]: codeInfo("instant_payouts_currency_disabled", [400], "failed_precondition", NEVER, false, "The connected account cannot use Instant Payouts in this currency.", null, "The platform has to enable Instant Payouts in this currency.", { type: "invalid_request_error" }),
+  ["instant_payouts_limit_exceeded"]: codeInfo("instant_payouts_limit_exceeded", [400], "quota_exhausted", after("Wait until the daily Instant Payouts limit allows more"), false, "The daily processing limit for Instant Payouts has been reached.", null, null, { type: "invalid_request_error" }),
+  ["instant_payouts_unsupported"]: codeInfo("instant_payouts_unsupported", [400], "invalid_request", NEVER, false, "The card cannot receive Instant Payouts.", null, "Use a debit card from a supported bank.", { type: "invalid_request_error" }),
+  ["insufficient_funds"]: codeInfo("insufficient_funds", [402], "payment_declined", NEVER, false, "The customer's account does not have enough funds for this payment.", null, null, { type: "card_error" }),
+  ["intent_invalid_state"]: codeInfo("intent_invalid_state", [400], "failed_precondition", NEVER, false, "The Intent is not in the state this operation requires.", null, null, { type: "invalid_request_error" }),
+  ["intent_verification_method_missing"]: codeInfo("intent_verification_method_missing", [400], "invalid_request", NEVER, false, "The Intent's PaymentMethodOptions object names no verification method.", null, null, { type: "invalid_request_error" }),
+  ["invalid_card_type"]: codeInfo("invalid_card_type", [400], "invalid_request", NEVER, false, "The card given as an external account cannot receive payouts.", null, "Use a debit card that is not prepaid.", { type: "invalid_request_error" }),
+  ["invalid_characters"]: codeInfo("invalid_characters", [400], "invalid_request", NEVER, false, "The value contains characters that the field does not accept.", null, null, { type: "invalid_request_error" }),
+  ["invalid_charge_amount"]: codeInfo("invalid_charge_amount", [400], "invalid_request", NEVER, false, "The amount is not valid: it must be a positive integer in the currency's smallest unit, within the minimum and maximum.", null, null, { type: "invalid_request_error" }),
+  ["invalid_cvc"]: codeInfo("invalid_cvc", [402], "payment_declined", NEVER, false, "The card's security code is not valid.", null, "Check the security code, or use another card.", { type: "card_error" }),
+  ["invalid_expiry_month"]: codeInfo("invalid_expiry_month", [402], "payment_declined", NEVER, false, "The card's expiration month is wrong.", null, "Check the expiration date, or use another card.", { type: "card_error" }),
+  ["invalid_expiry_year"]: codeInfo("invalid_expiry_year", [402], "payment_declined", NEVER, false, "The card's expiration year is wrong.", null, "Check the expiration date, or use another card.", { type: "card_error" }),
+  ["invalid_number"]: codeInfo("invalid_number", [402], "payment_declined", NEVER, false, "The card number is not valid.", null, "Check the card details, or use another card.", { type: "card_error" }),
+  ["invalid_source_usage"]: codeInfo("invalid_source_usage", [400], "failed_precondition", NEVER, false, "The source is not in a usable state, for instance a charge uses a source that is pending, failed or consumed.", null, "Check the status of the source.", { type: "invalid_request_error" }),
+  ["invalid_tax_location"]: codeInfo("invalid_tax_location", [400], "invalid_request", NEVER, false, "The location is not valid.", null, "Use one of the address formats supported for tax calculation.", { type: "invalid_request_error" }),
+  ["invoice_no_customer_line_items"]: codeInfo("invoice_no_customer_line_items", [400], "failed_precondition", NEVER, false, "No invoice can be generated for the customer because it has no pending invoice items.", null, "Check that the right customer is named, or create the invoice items first.", { type: "invalid_request_error" }),
+  ["invoice_no_payment_method_types"]: codeInfo("invoice_no_payment_method_types", [400], "failed_precondition", NEVER, false, "The invoice cannot be finalized because no payment method type is available to pay it.", null, "Check the invoice template settings and the invoice's payment_settings, or activate more payment methods in the Dashboard.", { type: "invalid_request_error" }),
+  ["invoice_no_subscription_line_items"]: codeInfo("invoice_no_subscription_line_items", [400], "failed_precondition", NEVER, false, "No invoice can be generated for the subscription because it has no pending invoice items.", null, "Check that the right subscription is named, or create the invoice items first.", { type: "invalid_request_error" }),
+  ["invoice_not_editable"]: codeInfo("invoice_not_editable", [400], "failed_precondition", NEVER, false, "The invoice can no longer be changed.", null, "Create invoice items that go on the next invoice instead, and generate that invoice by hand or wait for the end of the billing cycle.", { type: "invalid_request_error" }),
+  ["invoice_on_behalf_of_not_editable"]: codeInfo("invoice_on_behalf_of_not_editable", [400], "failed_precondition", NEVER, false, "The invoice's on_behalf_of cannot change once the invoice has a number.", null, null, { type: "invalid_request_error" }),
+  ["invoice_payment_intent_requires_action"]: codeInfo("invoice_payment_intent_requires_action", [400], "failed_precondition", NEVER, false, "The payment needs further action from the user before it can succeed.", null, "Complete the payment through the invoice's PaymentIntent.", { type: "invalid_request_error" }),
+  ["invoice_upcoming_none"]: codeInfo("invoice_upcoming_none", [400], "not_found", NEVER, false, "The customer has no upcoming invoice to preview.", null, "Only customers with active subscriptions or pending invoice items have an upcoming invoice.", { type: "invalid_request_error" }),
+  ["livemode_mismatch"]: codeInfo("livemode_mismatch", [400], "invalid_request", NEVER, false, "Test mode and live mode keys, requests and objects were mixed; each works only in its own mode.", null, null, { type: "invalid_request_error" }),
+  ["lock_timeout"]: codeInfo("lock_timeout", [429], "conflict", BACKOFF, false, "Another API request or Stripe process holds the object, and the request timed out waiting for it.", "This object can’t be accessed right now because another API request or Stripe process currently accessing it. If you see this error intermittently, retry the request. If you see this error frequently and are making multiple concurrent requests to a single object, make your requests serially or at a lower rate.", "If it happens now and then, retry; if it happens often with concurrent requests to one object, send them one after another or more slowly.", { type: "api_error" }),
+  ["missing"]: codeInfo("missing", [400], "invalid_request", NEVER, false, "A customer and a source ID were both given, but the source is not saved to that customer.", null, "Save the card details to the customer before charging it with that source.", { type: "invalid_request_error" }),
+  ["no_account"]: codeInfo("no_account", [400], "not_found", NEVER, false, "The bank account could not be found.", null, null, { type: "invalid_request_error" }),
+  ["not_allowed_on_standard_account"]: codeInfo("not_allowed_on_standard_account", [400], "permission_denied", NEVER, false, "Transfers and payouts on behalf of a Standard connected account are not allowed.", null, null, { type: "invalid_request_error" }),
+  ["out_of_inventory"]: codeInfo("out_of_inventory", [400], "failed_precondition", NEVER, false, "One or more line items are out of stock.", null, "If more stock exists, raise the inventory's orderable quantity and try again.", { type: "invalid_request_error" }),
+  ["ownership_declaration_not_allowed"]: codeInfo("ownership_declaration_not_allowed", [400], "invalid_request", NEVER, false, "A company ownership declaration is accepted only when updating an account or on accounts created with account tokens.", null, null, { type: "invalid_request_error" }),
+  ["parameter_invalid_empty"]: codeInfo("parameter_invalid_empty", [400], "invalid_request", NEVER, false, "One or more required values were left out.", null, "Include every required parameter.", { type: "invalid_request_error" }),
+  ["parameter_invalid_integer"]: codeInfo("parameter_invalid_integer", [400], "invalid_request", NEVER, false, "A parameter that takes an integer was given a value of another type.", null, "Send only supported values; the API documentation gives each attribute's type.", { type: "invalid_request_error" }),
+  ["parameter_invalid_string_blank"]: codeInfo("parameter_invalid_string_blank", [400], "invalid_request", NEVER, false, "One or more values consist of whitespace only.", null, "Replace the values that contain only whitespace.", { type: "invalid_request_error" }),
+  ["parameter_invalid_string_empty"]: codeInfo("parameter_invalid_string_empty", [400], "invalid_request", NEVER, false, "One or more required string values are empty.", null, "Give each string value at least one character.", { type: "invalid_request_error" }),
+  ["parameter_missing"]: codeInfo("parameter_missing", [400], "invalid_request", NEVER, false, "One or more required values are absent.", null, "The API documentation lists the values required to create or change the resource.", { type: "invalid_request_error" }),
+  ["parameter_unknown"]: codeInfo("parameter_unknown", [400], "invalid_request", NEVER, false, "The request has one or more parameters the API does not expect.", null, "Remove them and send the request again.", { type: "invalid_request_error" }),
+  ["parameters_exclusive"]: codeInfo("parameters_exclusive", [400], "invalid_request", NEVER, false, "Two or more parameters that exclude each other were given.", null, "Check the API documentation or the returned message for the values allowed together.", { type: "invalid_request_error" }),
+  ["payment_intent_action_required"]: codeInfo("payment_intent_action_required", [400], "failed_precondition", NEVER, false, "The payment method needs the customer to act before the payment completes, but error_on_requires_action was set.", null, "Upgrade the integration to handle actions before adding this payment method.", { type: "invalid_request_error" }),
+  ["payment_intent_authentication_failure"]: codeInfo("payment_intent_authentication_failure", [402], "payment_declined", NEVER, false, "The payment method failed authentication.", null, "Provide a new payment method to try the PaymentIntent again.", { type: "card_error" }),
+  ["payment_intent_incompatible_payment_method"]: codeInfo("payment_intent_incompatible_payment_method", [400], "invalid_request", NEVER, false, "The PaymentIntent expected a payment method with different properties.", null, null, { type: "invalid_request_error" }),
+  ["payment_intent_invalid_parameter"]: codeInfo("payment_intent_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter is not allowed for this operation on the PaymentIntent.", null, "See the API reference or the returned message for the values that were wrong.", { type: "invalid_request_error" }),
+  ["payment_intent_konbini_rejected_confirmation_number"]: codeInfo("payment_intent_konbini_rejected_confirmation_number", [402], "payment_declined", NEVER, false, "The processing partner rejected the confirmation_number in payment_method_options[konbini] when the PaymentIntent was confirmed.", null, null, { type: "card_error" }),
+  ["payment_intent_mandate_invalid"]: codeInfo("payment_intent_mandate_invalid", [400], "invalid_request", NEVER, false, "The mandate is invalid and cannot be used for the payment intent.", null, null, { type: "invalid_request_error" }),
+  ["payment_intent_payment_attempt_expired"]: codeInfo("payment_intent_payment_attempt_expired", [400], "failed_precondition", NEVER, false, "The PaymentIntent's latest payment attempt has expired.", null, "Read last_payment_error on the PaymentIntent, and provide a new payment method to try again.", { type: "invalid_request_error" }),
+  ["payment_intent_payment_attempt_failed"]: codeInfo("payment_intent_payment_attempt_failed", [402], "payment_declined", NEVER, false, "The PaymentIntent's latest payment attempt failed.", null, "Read last_payment_error on the PaymentIntent, and provide a new payment method to try again.", { type: "card_error" }),
+  ["payment_intent_unexpected_state"]: codeInfo("payment_intent_unexpected_state", [400], "failed_precondition", NEVER, false, "The PaymentIntent's state does not allow the operation.", null, null, { type: "invalid_request_error" }),
+  ["payment_method_bank_account_already_verified"]: codeInfo("payment_method_bank_account_already_verified", [400], "conflict", NEVER, false, "The bank account is verified already.", null, null, { type: "invalid_request_error" }),
+  ["payment_method_bank_account_blocked"]: codeInfo("payment_method_bank_account_blocked", [400], "failed_precondition", NEVER, false, "The bank account failed verification before and cannot be used.", null, "Contact Stripe to use these bank account credentials anyway.", { type: "invalid_request_error" }),
+  ["payment_method_billing_details_address_missing"]: codeInfo("payment_method_billing_details_address_missing", [400], "invalid_request", NEVER, false, "The PaymentMethod's billing details lack address information.", null, "Fill in the missing fields and try again.", { type: "invalid_request_error" }),
+  ["payment_method_configuration_failures"]: codeInfo("payment_method_configuration_failures", [400], "invalid_request", NEVER, false, "Creating or changing a Payment Method Configuration failed.", null, null, { type: "invalid_request_error" }),
+  ["payment_method_currency_mismatch"]: codeInfo("payment_method_currency_mismatch", [400], "invalid_request", NEVER, false, "The currency differs from the attached payment method's currency; a payment must use the payment method's currency.", null, null, { type: "invalid_request_error" }),
+  ["payment_method_customer_decline"]: codeInfo("payment_method_customer_decline", [402], "payment_declined", NEVER, false, "The customer did not approve the payment.", null, "Provide a new payment method to try the intent again.", { type: "card_error" }),
+  ["payment_method_invalid_parameter"]: codeInfo("payment_method_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter in the payment method object is invalid.", null, "Check the API documentation or the message returned with the error.", { type: "invalid_request_error" }),
+  ["payment_method_invalid_parameter_testmode"]: codeInfo("payment_method_invalid_parameter_testmode", [400], "invalid_request", NEVER, false, "The payment method parameter cannot be used in test mode.", null, "Check the API documentation or the message returned with the error.", { type: "invalid_request_error" }),
+  ["payment_method_microdeposit_failed"]: codeInfo("payment_method_microdeposit_failed", [400], "invalid_request", NEVER, false, "The microdeposits could not be deposited into the customer's bank account.", null, "Check the account, institution and transit numbers, and the currency.", { type: "invalid_request_error" }),
+  ["payment_method_microdeposit_verification_amounts_invalid"]: codeInfo("payment_method_microdeposit_verification_amounts_invalid", [400], "invalid_request", NEVER, false, "Exactly two microdeposit amounts must be given.", null, null, { type: "invalid_request_error" }),
+  ["payment_method_microdeposit_verification_amounts_mismatch"]: codeInfo("payment_method_microdeposit_verification_amounts_mismatch", [400], "invalid_request", NEVER, false, "The amounts given differ from the amounts sent to the bank account.", null, null, { type: "invalid_request_error" }),
+  ["payment_method_microdeposit_verification_attempts_exceeded"]: codeInfo("payment_method_microdeposit_verification_attempts_exceeded", [400], "failed_precondition", NEVER, false, "The allowed number of verification attempts has been used up.", null, null, { type: "invalid_request_error" }),
+  ["payment_method_microdeposit_verification_descriptor_code_mismatch"]: codeInfo("payment_method_microdeposit_verification_descriptor_code_mismatch", [400], "invalid_request", NEVER, false, "The verification code given differs from the one sent to the bank account.", null, null, { type: "invalid_request_error" }),
+  ["payment_method_microdeposit_verification_timeout"]: codeInfo("payment_method_microdeposit_verification_timeout", [400], "failed_precondition", NEVER, false, "The payment method was not verified with microdeposits within the required period.", null, null, { type: "invalid_request_error" }),
+  ["payment_method_not_available"]: codeInfo("payment_method_not_available", [424], "unavailable", after("Use a different payment method, or retry later with the same one"), false, "The payment processor behind this payment method is temporarily unavailable.", null, "Use a different payment method, or retry later with the same one.", { type: "api_error" }),
+  ["payment_method_provider_decline"]: codeInfo("payment_method_provider_decline", [402], "payment_declined", NEVER, false, "The issuer or the customer declined the payment or setup attempt.", null, "Read last_payment_error or last_setup_error on the PaymentIntent or SetupIntent, and provide a new payment method to try again.", { type: "card_error" }),
+  ["payment_method_provider_timeout"]: codeInfo("payment_method_provider_timeout", [402], "timeout", NEVER, false, "The payment method failed because of a timeout.", null, "Read last_payment_error or last_setup_error on the PaymentIntent or SetupIntent, and provide a new payment method to try again.", { type: "card_error" }),
+  ["payment_method_unactivated"]: codeInfo("payment_method_unactivated", [400], "failed_precondition", NEVER, false, "The payment method used has not been activated.", null, "Activate it in the Dashboard and try again.", { type: "invalid_request_error" }),
+  ["payment_method_unexpected_state"]: codeInfo("payment_method_unexpected_state", [400], "failed_precondition", NEVER, false, "The payment method's state does not allow the operation.", null, "Make sure the payment method is in an allowed state before the operation.", { type: "invalid_request_error" }),
+  ["payment_method_unsupported_type"]: codeInfo("payment_method_unsupported_type", [400], "invalid_request", NEVER, false, "The API accepts payment methods of certain types only.", null, null, { type: "invalid_request_error" }),
+  ["payout_reconciliation_not_ready"]: codeInfo("payout_reconciliation_not_ready", [400], "failed_precondition", after("Wait until the payout's reconciliation has finished"), false, "The payout is still being reconciled.", null, null, { type: "invalid_request_error" }),
+  ["payouts_limit_exceeded"]: codeInfo("payouts_limit_exceeded", [400], "quota_exhausted", after("Wait until the daily limit for this payout type allows more"), false, "The daily processing limit for this payout type has been reached.", null, null, { type: "invalid_request_error" }),
+  ["payouts_not_allowed"]: codeInfo("payouts_not_allowed", [400], "failed_precondition", NEVER, false, "Payouts are disabled on the connected account.", null, "Check the connected account's status for missing information or another reason payouts were disabled.", { type: "invalid_request_error" }),
+  ["platform_account_required"]: codeInfo("platform_account_required", [400], "permission_denied", NEVER, false, "Only Stripe Connect platforms can work with other accounts.", null, "Set up a Connect platform in the Dashboard if needed.", { type: "invalid_request_error" }),
+  ["platform_api_key_expired"]: codeInfo("platform_api_key_expired", [401], "unauthenticated", NEVER, false, "The API key the Connect platform sent has expired, because the platform generated a new key or the connected account was disconnected.", null, "Take the current API keys from the Dashboard and update the integration, or reconnect the account with the user.", { type: "invalid_request_error" }),
+  ["postal_code_invalid"]: codeInfo("postal_code_invalid", [400], "invalid_request", NEVER, false, "The postal code is wrong.", null, null, { type: "invalid_request_error" }),
+  ["processing_error"]: codeInfo("processing_error", [402], "payment_declined", after("Try again later, or use a different payment method"), false, "Processing the card failed with an error.", null, "Try again later, or use a different payment method.", { type: "card_error" }),
+  ["product_inactive"]: codeInfo("product_inactive", [400], "failed_precondition", NEVER, false, "The product the SKU belongs to can no longer be bought.", null, null, { type: "invalid_request_error" }),
+  ["progressive_onboarding_limit_exceeded"]: codeInfo("progressive_onboarding_limit_exceeded", [400], "quota_exhausted", NEVER, false, "The platform has reached its progressive onboarding limit.", null, null, { type: "invalid_request_error" }),
+  ["rate_limit"]: codeInfo("rate_limit", [429], "rate_limited", BACKOFF, false, "The API received too many requests too quickly.", null, "Back off exponentially between requests.", { type: "api_error" }),
+  ["refer_to_customer"]: codeInfo("refer_to_customer", [402], "payment_declined", NEVER, false, "The customer stopped the payment with their bank.", null, "Contact the customer for details and to arrange payment.", { type: "card_error" }),
+  ["refund_disputed_payment"]: codeInfo("refund_disputed_payment", [400], "failed_precondition", NEVER, false, "A disputed payment cannot be refunded.", null, null, { type: "invalid_request_error" }),
+  ["resource_already_exists"]: codeInfo("resource_already_exists", [400], "conflict", NEVER, false, "A resource with the user-specified ID (such as a plan or coupon) exists already.", null, "Use another, unique id and try again.", { type: "invalid_request_error" }),
+  ["resource_missing"]: codeInfo("resource_missing", [404], "not_found", NEVER, false, "The ID is not valid: no such resource exists, or the ID belongs to a different kind of resource.", null, null, { type: "invalid_request_error" }),
+  ["return_intent_already_processed"]: codeInfo("return_intent_already_processed", [400], "conflict", NEVER, false, "The refund has been processed already, so it cannot be confirmed.", null, null, { type: "invalid_request_error" }),
+  ["routing_number_invalid"]: codeInfo("routing_number_invalid", [400], "invalid_request", NEVER, false, "The bank routing number is not valid.", null, null, { type: "invalid_request_error" }),
+  ["secret_key_required"]: codeInfo("secret_key_required", [400], "unauthenticated", NEVER, false, "A publishable key was sent where a secret key is needed.", null, "Take the current API keys from the Dashboard and put them in the integration.", { type: "invalid_request_error" }),
+  ["sepa_unsupported_account"]: codeInfo("sepa_unsupported_account", [400], "failed_precondition", NEVER, false, "The account cannot take SEPA payments.", null, null, { type: "invalid_request_error" }),
+  ["setup_attempt_failed"]: codeInfo("setup_attempt_failed", [402], "payment_declined", NEVER, false, "The SetupIntent's latest setup attempt failed.", null, "Read last_setup_error on the SetupIntent, and provide a new payment method to set it up again.", { type: "card_error" }),
+  ["setup_intent_authentication_failure"]: codeInfo("setup_intent_authentication_failure", [402], "payment_declined", NEVER, false, "The payment method failed authentication.", null, "Provide a new payment method to try the SetupIntent again.", { type: "card_error" }),
+  ["setup_intent_invalid_parameter"]: codeInfo("setup_intent_invalid_parameter", [400], "invalid_request", NEVER, false, "A parameter is not allowed for this operation on the SetupIntent.", null, "See the API reference or the returned message for the values that were wrong.", { type: "invalid_request_error" }),
+  ["setup_intent_mandate_invalid"]: codeInfo("setup_intent_mandate_invalid", [400], "invalid_request", NEVER, false, "The mandate is invalid and cannot be used for the setup intent.", null, null, { type: "invalid_request_error" }),
+  ["setup_intent_setup_attempt_expired"]: codeInfo("setup_intent_setup_attempt_expired", [400], "failed_precondition", NEVER, false, "The SetupIntent's latest setup attempt has expired.", null, "Read last_setup_error on the SetupIntent, and provide a new payment method to complete it.", { type: "invalid_request_error" }),
+  ["setup_intent_unexpected_state"]: codeInfo("setup_intent_unexpected_state", [400], "failed_precondition", NEVER, false, "The SetupIntent's state does not allow the operation.", null, null, { type: "invalid_request_error" }),
+  ["shipping_calculation_failed"]: codeInfo("shipping_calculation_failed", [400], "invalid_request", NEVER, false, "Shipping could not be calculated because the information given was wrong or could not be verified.", null, null, { type: "invalid_request_error" }),
+  ["sku_inactive"]: codeInfo("sku_inactive", [400], "failed_precondition", NEVER, false, "The SKU is inactive and can no longer be bought.", null, "Use another SKU, or make this one active again.", { type: "invalid_request_error" }),
+  ["state_unsupported"]: codeInfo("state_unsupported", [400], "invalid_request", NEVER, false, "The state given in the legal_entity information of a U.S. custom account is not supported (mostly associated states and territories).", null, null, { type: "invalid_request_error" }),
+  ["status_transition_invalid"]: codeInfo("status_transition_invalid", [400], "invalid_request", NEVER, false, "The requested status transition is not allowed.", null, null, { type: "invalid_request_error" }),
+  ["stripe_tax_inactive"]: codeInfo("stripe_tax_inactive", [400], "failed_precondition", NEVER, false, "Stripe Tax is not activated on the account.", null, "Follow the Stripe Tax setup documentation.", { type: "invalid_request_error" }),
+  ["tax_id_invalid"]: codeInfo("tax_id_invalid", [400], "invalid_request", NEVER, false, "The tax ID number is not valid, for example because digits are missing; it must have at least nine digits.", null, null, { type: "invalid_request_error" }),
+  ["taxes_calculation_failed"]: codeInfo("taxes_calculation_failed", [400], "invalid_request", NEVER, false, "Calculating tax for the order failed.", null, null, { type: "invalid_request_error" }),
+  ["terminal_location_country_unsupported"]: codeInfo("terminal_location_country_unsupported", [400], "invalid_request", NEVER, false, "Terminal is available in some countries only; live mode Locations cannot be created in this one.", null, null, { type: "invalid_request_error" }),
+  ["terminal_reader_busy"]: codeInfo("terminal_reader_busy", [400], "conflict", NEVER, false, "The reader is busy with another request.", null, "See the integration guide for handling this error.", { type: "invalid_request_error" }),
+  ["terminal_reader_hardware_fault"]: codeInfo("terminal_reader_hardware_fault", [400], "failed_precondition", NEVER, false, "The reader has an unrecoverable hardware fault and can no longer take payments.", null, "Contact Stripe support at https://support.stripe.com/contact/email with the reader's serial number to get a replacement.", { type: "invalid_request_error" }),
+  ["terminal_reader_offline"]: codeInfo("terminal_reader_offline", [400], "unavailable", after("Make sure the reader is powered on and connected to the internet"), false, "The reader is offline.", null, "Check that the reader is powered on and online before retrying; see the integration guide.", { type: "invalid_request_error" }),
+  ["terminal_reader_timeout"]: codeInfo("terminal_reader_timeout", [400], "timeout", NEVER, false, "Sending the command to the reader timed out.", null, "See the integration guide for handling this error.", { type: "invalid_request_error" }),
+  ["testmode_charges_only"]: codeInfo("testmode_charges_only", [400], "failed_precondition", after("Activate the account in the Dashboard"), false, "The account is not activated, so it can make test charges only.", null, "Activate the account in the Dashboard to process live charges.", { type: "invalid_request_error" }),
+  ["tls_version_unsupported"]: codeInfo("tls_version_unsupported", [400], "failed_precondition", NEVER, false, "The integration uses a TLS version that is too old.", null, "Use TLS 1.2 or above.", { type: "invalid_request_error" }),
+  ["token_already_used"]: codeInfo("token_already_used", [400], "conflict", NEVER, false, "The token has been used already.", null, "Create a new token before retrying.", { type: "invalid_request_error" }),
+  ["token_card_network_invalid"]: codeInfo("token_card_network_invalid", [400], "invalid_request", NEVER, false, "The card network parameter in the card token object is invalid.", null, "Check the API documentation or the message returned with the error.", { type: "invalid_request_error" }),
+  ["token_in_use"]: codeInfo("token_in_use", [400], "conflict", NEVER, false, "Another request is using the token right now, which happens when an integration sends duplicate requests at the same time.", null, null, { type: "invalid_request_error" }),
+  ["transfer_source_balance_parameters_mismatch"]: codeInfo("transfer_source_balance_parameters_mismatch", [400], "invalid_request", NEVER, false, "A Transfer whose balance type is issuing must not pass payments in source_balance.", null, null, { type: "invalid_request_error" }),
+  ["transfers_not_allowed"]: codeInfo("transfers_not_allowed", [400], "permission_denied", NEVER, false, "The transfer cannot be created.", null, "Contact Stripe.", { type: "invalid_request_error" }),
+  ["url_invalid"]: codeInfo("url_invalid", [400], "invalid_request", NEVER, false, "The URL is not valid.", null, null, { type: "invalid_request_error" }),
+  ["api_error"]: codeInfo("api_error", [500, 502, 503, 504], "internal", IDEMPOTENT, false, "Something went wrong on Stripe's side, with no more specific code.", null, "Treat the outcome as unknown: check the object's state or wait for webhooks before acting again.", { type: "api_error" }),
+  ["card_error"]: codeInfo("card_error", [402], "payment_declined", NEVER, false, "A payment failed, with no more specific code.", null, null, { type: "card_error" }),
+  ["idempotency_error"]: codeInfo("idempotency_error", [409], "conflict", NEVER, false, "An idempotency key was reused for a request that does not match the first one, with no more specific code.", null, "Reuse an idempotency key only for the identical API call; send a new key for a changed request.", { type: "idempotency_error" }),
+  ["invalid_request_error"]: codeInfo("invalid_request_error", [400], "invalid_request", NEVER, false, "The request is invalid, with no more specific code.", null, "Correct the request before sending it again.", { type: "invalid_request_error" }),
 });
 
 /**
@@ -418,11 +427,51 @@ export const CODES: Readonly<Record<Code, CodeInfo>> = Object.freeze({
 export class StripeError extends ApiError {}
 
 /**
+ * `api_error`: A problem that fits no other type, such as a passing fault on Stripe's servers; rare.
+ *
+ * Every Stripe code of this type has a class extending this one.
+ */
+export class StripeAPIError extends StripeError {
+  /** The type this class stands for. */
+  static readonly TYPE: string = "api_error";
+}
+
+/**
+ * `card_error`: A payment failed, typically because the card entered cannot be charged; the most common type.
+ *
+ * Every Stripe code of this type has a class extending this one.
+ */
+export class StripeCardError extends StripeError {
+  /** The type this class stands for. */
+  static readonly TYPE: string = "card_error";
+}
+
+/**
+ * `idempotency_error`: An Idempotency-Key was reused on a request whose endpoint or parameters differ from the first one.
+ *
+ * Every Stripe code of this type has a class extending this one.
+ */
+export class StripeIdempotencyError extends StripeError {
+  /** The type this class stands for. */
+  static readonly TYPE: string = "idempotency_error";
+}
+
+/**
+ * `invalid_request_error`: The request's parameters are invalid.
+ *
+ * Every Stripe code of this type has a class extending this one.
+ */
+export class StripeInvalidRequestError extends StripeError {
+  /** The type this class stands for. */
+  static readonly TYPE: string = "invalid_request_error";
+}
+
+/**
  * `account_closed`: The customer's bank account is closed.
  *
  * HTTP status 402; kind `payment_declined`; retry: never.
  */
-export class AccountClosedError extends StripeError {
+export class AccountClosedError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "account_closed";
 }
@@ -433,7 +482,7 @@ export class AccountClosedError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Give a business address in the same country as the account.
  */
-export class AccountCountryInvalidAddressError extends StripeError {
+export class AccountCountryInvalidAddressError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "account_country_invalid_address";
 }
@@ -444,7 +493,7 @@ export class AccountCountryInvalidAddressError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Ask Stripe support about the extra steps a country change needs.
  */
-export class AccountErrorCountryChangeRequiresAdditionalStepsError extends StripeError {
+export class AccountErrorCountryChangeRequiresAdditionalStepsError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "account_error_country_change_requires_additional_steps";
 }
@@ -454,7 +503,7 @@ export class AccountErrorCountryChangeRequiresAdditionalStepsError extends Strip
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class AccountInformationMismatchError extends StripeError {
+export class AccountInformationMismatchError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "account_information_mismatch";
 }
@@ -465,7 +514,7 @@ export class AccountInformationMismatchError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Send a valid account ID in the Stripe-Account header.
  */
-export class AccountInvalidError extends StripeError {
+export class AccountInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "account_invalid";
 }
@@ -476,7 +525,7 @@ export class AccountInvalidError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Validate bank account numbers in your forms against the per-country formats Stripe publishes.
  */
-export class AccountNumberInvalidError extends StripeError {
+export class AccountNumberInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "account_number_invalid";
 }
@@ -487,7 +536,7 @@ export class AccountNumberInvalidError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: only after: Wait until the ACSS debit session is ready to complete, then send the request again.
  * Resolution: Send the request again later.
  */
-export class AcssDebitSessionIncompleteError extends StripeError {
+export class AcssDebitSessionIncompleteError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "acss_debit_session_incomplete";
 }
@@ -498,7 +547,7 @@ export class AcssDebitSessionIncompleteError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Move the integration to Sources.
  */
-export class AlipayUpgradeRequiredError extends StripeError {
+export class AlipayUpgradeRequiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "alipay_upgrade_required";
 }
@@ -509,7 +558,7 @@ export class AlipayUpgradeRequiredError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Send a smaller amount.
  */
-export class AmountTooLargeError extends StripeError {
+export class AmountTooLargeError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "amount_too_large";
 }
@@ -520,7 +569,7 @@ export class AmountTooLargeError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Send a larger amount.
  */
-export class AmountTooSmallError extends StripeError {
+export class AmountTooSmallError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "amount_too_small";
 }
@@ -531,7 +580,7 @@ export class AmountTooSmallError extends StripeError {
  * HTTP status 401; kind `unauthenticated`; retry: never.
  * Resolution: Take the current API keys from the Dashboard and put them in the integration.
  */
-export class ApiKeyExpiredError extends StripeError {
+export class ApiKeyExpiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "api_key_expired";
 }
@@ -541,7 +590,7 @@ export class ApiKeyExpiredError extends StripeError {
  *
  * HTTP status 400; kind `permission_denied`; retry: never.
  */
-export class ApplicationFeesNotAllowedError extends StripeError {
+export class ApplicationFeesNotAllowedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "application_fees_not_allowed";
 }
@@ -552,7 +601,7 @@ export class ApplicationFeesNotAllowedError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: only after: The customer completes authentication, or pays with a card that does not require it.
  * Resolution: If the customer is off session, have them come back to the application to finish the payment; if error_on_requires_action was set, have them use another card that needs no authentication.
  */
-export class AuthenticationRequiredError extends StripeError {
+export class AuthenticationRequiredError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "authentication_required";
 }
@@ -563,7 +612,7 @@ export class AuthenticationRequiredError extends StripeError {
  * HTTP status 400; kind `payment_required`; retry: never.
  * Resolution: Create a new transfer or payout for at most the account's available balance.
  */
-export class BalanceInsufficientError extends StripeError {
+export class BalanceInsufficientError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "balance_insufficient";
 }
@@ -574,7 +623,7 @@ export class BalanceInsufficientError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Check the API documentation or the message returned with the error.
  */
-export class BalanceInvalidParameterError extends StripeError {
+export class BalanceInvalidParameterError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "balance_invalid_parameter";
 }
@@ -584,7 +633,7 @@ export class BalanceInvalidParameterError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class BankAccountBadRoutingNumbersError extends StripeError {
+export class BankAccountBadRoutingNumbersError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "bank_account_bad_routing_numbers";
 }
@@ -594,7 +643,7 @@ export class BankAccountBadRoutingNumbersError extends StripeError {
  *
  * HTTP status 402; kind `payment_declined`; retry: never.
  */
-export class BankAccountDeclinedError extends StripeError {
+export class BankAccountDeclinedError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "bank_account_declined";
 }
@@ -605,7 +654,7 @@ export class BankAccountDeclinedError extends StripeError {
  * HTTP status 400; kind `conflict`; retry: never.
  * Resolution: To attach it to another customer as well, repeat the request with that customer's ID.
  */
-export class BankAccountExistsError extends StripeError {
+export class BankAccountExistsError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "bank_account_exists";
 }
@@ -615,7 +664,7 @@ export class BankAccountExistsError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class BankAccountRestrictedError extends StripeError {
+export class BankAccountRestrictedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "bank_account_restricted";
 }
@@ -626,7 +675,7 @@ export class BankAccountRestrictedError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Use another bank account.
  */
-export class BankAccountUnusableError extends StripeError {
+export class BankAccountUnusableError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "bank_account_unusable";
 }
@@ -636,7 +685,7 @@ export class BankAccountUnusableError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class BankAccountUnverifiedError extends StripeError {
+export class BankAccountUnverifiedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "bank_account_unverified";
 }
@@ -646,7 +695,7 @@ export class BankAccountUnverifiedError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class BankAccountVerificationFailedError extends StripeError {
+export class BankAccountVerificationFailedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "bank_account_verification_failed";
 }
@@ -657,7 +706,7 @@ export class BankAccountVerificationFailedError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Confirm the PaymentMethod on-session with a PaymentIntent or SetupIntent before using it for Subscription or Invoice payments.
  */
-export class BillingInvalidMandateError extends StripeError {
+export class BillingInvalidMandateError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "billing_invalid_mandate";
 }
@@ -667,7 +716,7 @@ export class BillingInvalidMandateError extends StripeError {
  *
  * HTTP status 424; kind `unavailable`; retry: never.
  */
-export class BillingPolicyRemoteFunctionResponseInvalidError extends StripeError {
+export class BillingPolicyRemoteFunctionResponseInvalidError extends StripeAPIError {
   /** The code this class stands for. */
   static readonly CODE: Code = "billing_policy_remote_function_response_invalid";
 }
@@ -677,7 +726,7 @@ export class BillingPolicyRemoteFunctionResponseInvalidError extends StripeError
  *
  * HTTP status 424; kind `timeout`; retry: never.
  */
-export class BillingPolicyRemoteFunctionTimeoutError extends StripeError {
+export class BillingPolicyRemoteFunctionTimeoutError extends StripeAPIError {
   /** The code this class stands for. */
   static readonly CODE: Code = "billing_policy_remote_function_timeout";
 }
@@ -687,7 +736,7 @@ export class BillingPolicyRemoteFunctionTimeoutError extends StripeError {
  *
  * HTTP status 424; kind `unavailable`; retry: never.
  */
-export class BillingPolicyRemoteFunctionUnexpectedStatusCodeError extends StripeError {
+export class BillingPolicyRemoteFunctionUnexpectedStatusCodeError extends StripeAPIError {
   /** The code this class stands for. */
   static readonly CODE: Code = "billing_policy_remote_function_unexpected_status_code";
 }
@@ -697,7 +746,7 @@ export class BillingPolicyRemoteFunctionUnexpectedStatusCodeError extends Stripe
  *
  * HTTP status 424; kind `unavailable`; retry: never.
  */
-export class BillingPolicyRemoteFunctionUnreachableError extends StripeError {
+export class BillingPolicyRemoteFunctionUnreachableError extends StripeAPIError {
   /** The code this class stands for. */
   static readonly CODE: Code = "billing_policy_remote_function_unreachable";
 }
@@ -708,7 +757,7 @@ export class BillingPolicyRemoteFunctionUnreachableError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Move the integration to Sources.
  */
-export class BitcoinUpgradeRequiredError extends StripeError {
+export class BitcoinUpgradeRequiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "bitcoin_upgrade_required";
 }
@@ -719,7 +768,7 @@ export class BitcoinUpgradeRequiredError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: See the payment method's documentation.
  */
-export class CaptureChargeAuthorizationExpiredError extends StripeError {
+export class CaptureChargeAuthorizationExpiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "capture_charge_authorization_expired";
 }
@@ -729,7 +778,7 @@ export class CaptureChargeAuthorizationExpiredError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class CaptureUnauthorizedPaymentError extends StripeError {
+export class CaptureUnauthorizedPaymentError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "capture_unauthorized_payment";
 }
@@ -740,7 +789,7 @@ export class CaptureUnauthorizedPaymentError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: only after: Wait 24 hours before charging this card again, and check the card details with the customer.
  * Resolution: Wait 24 hours before charging the card again, and check with the customer that the details are right and the card itself has no problem.
  */
-export class CardDeclineRateLimitExceededError extends StripeError {
+export class CardDeclineRateLimitExceededError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "card_decline_rate_limit_exceeded";
 }
@@ -751,7 +800,7 @@ export class CardDeclineRateLimitExceededError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Look up the decline_code in the decline codes documentation.
  */
-export class CardDeclinedError extends StripeError {
+export class CardDeclinedError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "card_declined";
 }
@@ -762,7 +811,7 @@ export class CardDeclinedError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Add a phone_number to the cardholder; see the 3D Secure documentation.
  */
-export class CardholderPhoneNumberRequiredError extends StripeError {
+export class CardholderPhoneNumberRequiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "cardholder_phone_number_required";
 }
@@ -773,7 +822,7 @@ export class CardholderPhoneNumberRequiredError extends StripeError {
  * HTTP status 400; kind `conflict`; retry: never.
  * Resolution: Send the ID of a charge that is not captured yet.
  */
-export class ChargeAlreadyCapturedError extends StripeError {
+export class ChargeAlreadyCapturedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "charge_already_captured";
 }
@@ -784,7 +833,7 @@ export class ChargeAlreadyCapturedError extends StripeError {
  * HTTP status 400; kind `conflict`; retry: never.
  * Resolution: Send the ID of a charge that has not been refunded.
  */
-export class ChargeAlreadyRefundedError extends StripeError {
+export class ChargeAlreadyRefundedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "charge_already_refunded";
 }
@@ -795,7 +844,7 @@ export class ChargeAlreadyRefundedError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Answer the dispute as the disputes documentation explains.
  */
-export class ChargeDisputedError extends StripeError {
+export class ChargeDisputedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "charge_disputed";
 }
@@ -806,7 +855,7 @@ export class ChargeDisputedError extends StripeError {
  * HTTP status 400; kind `quota_exhausted`; retry: only after: Retry the charge later, or ask Stripe for a higher processing limit.
  * Resolution: Retry the charge later, or ask Stripe for a higher processing limit.
  */
-export class ChargeExceedsSourceLimitError extends StripeError {
+export class ChargeExceedsSourceLimitError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "charge_exceeds_source_limit";
 }
@@ -816,7 +865,7 @@ export class ChargeExceedsSourceLimitError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class ChargeExpiredForCaptureError extends StripeError {
+export class ChargeExpiredForCaptureError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "charge_expired_for_capture";
 }
@@ -827,7 +876,7 @@ export class ChargeExpiredForCaptureError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: See the API reference or the returned message for the values that were wrong.
  */
-export class ChargeInvalidParameterError extends StripeError {
+export class ChargeInvalidParameterError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "charge_invalid_parameter";
 }
@@ -837,7 +886,7 @@ export class ChargeInvalidParameterError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class ChargeNotRefundableError extends StripeError {
+export class ChargeNotRefundableError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "charge_not_refundable";
 }
@@ -847,7 +896,7 @@ export class ChargeNotRefundableError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class ClearingCodeUnsupportedError extends StripeError {
+export class ClearingCodeUnsupportedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "clearing_code_unsupported";
 }
@@ -857,7 +906,7 @@ export class ClearingCodeUnsupportedError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class CountryCodeInvalidError extends StripeError {
+export class CountryCodeInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "country_code_invalid";
 }
@@ -868,7 +917,7 @@ export class CountryCodeInvalidError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Let users sign up only in countries that custom accounts support.
  */
-export class CountryUnsupportedError extends StripeError {
+export class CountryUnsupportedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "country_unsupported";
 }
@@ -879,7 +928,7 @@ export class CountryUnsupportedError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Create a new coupon, or use one that is still valid.
  */
-export class CouponExpiredError extends StripeError {
+export class CouponExpiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "coupon_expired";
 }
@@ -890,7 +939,7 @@ export class CouponExpiredError extends StripeError {
  * HTTP status 400; kind `quota_exhausted`; retry: only after: Detach some PaymentMethods from the Customer, or use another Customer.
  * Resolution: Detach some PaymentMethods from the Customer, or use another Customer.
  */
-export class CustomerMaxPaymentMethodsError extends StripeError {
+export class CustomerMaxPaymentMethodsError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "customer_max_payment_methods";
 }
@@ -901,7 +950,7 @@ export class CustomerMaxPaymentMethodsError extends StripeError {
  * HTTP status 400; kind `quota_exhausted`; retry: only after: Contact Stripe.
  * Resolution: Contact Stripe.
  */
-export class CustomerMaxSubscriptionsError extends StripeError {
+export class CustomerMaxSubscriptionsError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "customer_max_subscriptions";
 }
@@ -912,7 +961,7 @@ export class CustomerMaxSubscriptionsError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Check that the address fields (country, state, postal code) are filled in correctly; see the supported address formats.
  */
-export class CustomerTaxLocationInvalidError extends StripeError {
+export class CustomerTaxLocationInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "customer_tax_location_invalid";
 }
@@ -922,7 +971,7 @@ export class CustomerTaxLocationInvalidError extends StripeError {
  *
  * HTTP status 402; kind `payment_declined`; retry: never.
  */
-export class DebitNotAuthorizedError extends StripeError {
+export class DebitNotAuthorizedError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "debit_not_authorized";
 }
@@ -933,7 +982,7 @@ export class DebitNotAuthorizedError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Check the address's format and that it uses only allowed characters.
  */
-export class EmailInvalidError extends StripeError {
+export class EmailInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "email_invalid";
 }
@@ -944,7 +993,7 @@ export class EmailInvalidError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Check the expiration date, or use another card.
  */
-export class ExpiredCardError extends StripeError {
+export class ExpiredCardError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "expired_card";
 }
@@ -954,7 +1003,7 @@ export class ExpiredCardError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class FinancialConnectionsAccountInactiveError extends StripeError {
+export class FinancialConnectionsAccountInactiveError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "financial_connections_account_inactive";
 }
@@ -964,7 +1013,7 @@ export class FinancialConnectionsAccountInactiveError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class FinancialConnectionsNoSuccessfulTransactionRefreshError extends StripeError {
+export class FinancialConnectionsNoSuccessfulTransactionRefreshError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "financial_connections_no_successful_transaction_refresh";
 }
@@ -975,7 +1024,7 @@ export class FinancialConnectionsNoSuccessfulTransactionRefreshError extends Str
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Contact Stripe.
  */
-export class ForwardingApiInactiveError extends StripeError {
+export class ForwardingApiInactiveError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "forwarding_api_inactive";
 }
@@ -986,7 +1035,7 @@ export class ForwardingApiInactiveError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Check the API documentation or the message returned with the error.
  */
-export class ForwardingApiInvalidParameterError extends StripeError {
+export class ForwardingApiInvalidParameterError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "forwarding_api_invalid_parameter";
 }
@@ -996,7 +1045,7 @@ export class ForwardingApiInvalidParameterError extends StripeError {
  *
  * HTTP status 424; kind `unavailable`; retry: never.
  */
-export class ForwardingApiUpstreamConnectionError extends StripeError {
+export class ForwardingApiUpstreamConnectionError extends StripeAPIError {
   /** The code this class stands for. */
   static readonly CODE: Code = "forwarding_api_upstream_connection_error";
 }
@@ -1006,7 +1055,7 @@ export class ForwardingApiUpstreamConnectionError extends StripeError {
  *
  * HTTP status 424; kind `timeout`; retry: never.
  */
-export class ForwardingApiUpstreamConnectionTimeoutError extends StripeError {
+export class ForwardingApiUpstreamConnectionTimeoutError extends StripeAPIError {
   /** The code this class stands for. */
   static readonly CODE: Code = "forwarding_api_upstream_connection_timeout";
 }
@@ -1016,7 +1065,7 @@ export class ForwardingApiUpstreamConnectionTimeoutError extends StripeError {
  *
  * HTTP status 409; kind `conflict`; retry: with backoff.
  */
-export class IdempotencyKeyInUseError extends StripeError {
+export class IdempotencyKeyInUseError extends StripeIdempotencyError {
   /** The code this class stands for. */
   static readonly CODE: Code = "idempotency_key_in_use";
 }
@@ -1027,7 +1076,7 @@ export class IdempotencyKeyInUseError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Check the card's address, or use another card.
  */
-export class IncorrectAddressError extends StripeError {
+export class IncorrectAddressError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "incorrect_address";
 }
@@ -1038,7 +1087,7 @@ export class IncorrectAddressError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Check the security code, or use another card.
  */
-export class IncorrectCvcError extends StripeError {
+export class IncorrectCvcError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "incorrect_cvc";
 }
@@ -1049,7 +1098,7 @@ export class IncorrectCvcError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Check the card number, or use another card.
  */
-export class IncorrectNumberError extends StripeError {
+export class IncorrectNumberError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "incorrect_number";
 }
@@ -1060,7 +1109,7 @@ export class IncorrectNumberError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Check the postal code, or use another card.
  */
-export class IncorrectZipError extends StripeError {
+export class IncorrectZipError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "incorrect_zip";
 }
@@ -1071,7 +1120,7 @@ export class IncorrectZipError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: The platform has to enable Instant Payouts.
  */
-export class InstantPayoutsConfigDisabledError extends StripeError {
+export class InstantPayoutsConfigDisabledError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "instant_payouts_config_disabled";
 }
@@ -1082,7 +1131,7 @@ export class InstantPayoutsConfigDisabledError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: The platform has to enable Instant Payouts in this currency.
  */
-export class InstantPayoutsCurrencyDisabledError extends StripeError {
+export class InstantPayoutsCurrencyDisabledError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "instant_payouts_currency_disabled";
 }
@@ -1092,7 +1141,7 @@ export class InstantPayoutsCurrencyDisabledError extends StripeError {
  *
  * HTTP status 400; kind `quota_exhausted`; retry: only after: Wait until the daily Instant Payouts limit allows more.
  */
-export class InstantPayoutsLimitExceededError extends StripeError {
+export class InstantPayoutsLimitExceededError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "instant_payouts_limit_exceeded";
 }
@@ -1103,7 +1152,7 @@ export class InstantPayoutsLimitExceededError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Use a debit card from a supported bank.
  */
-export class InstantPayoutsUnsupportedError extends StripeError {
+export class InstantPayoutsUnsupportedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "instant_payouts_unsupported";
 }
@@ -1113,7 +1162,7 @@ export class InstantPayoutsUnsupportedError extends StripeError {
  *
  * HTTP status 402; kind `payment_declined`; retry: never.
  */
-export class InsufficientFundsError extends StripeError {
+export class InsufficientFundsError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "insufficient_funds";
 }
@@ -1123,7 +1172,7 @@ export class InsufficientFundsError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class IntentInvalidStateError extends StripeError {
+export class IntentInvalidStateError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "intent_invalid_state";
 }
@@ -1133,7 +1182,7 @@ export class IntentInvalidStateError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class IntentVerificationMethodMissingError extends StripeError {
+export class IntentVerificationMethodMissingError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "intent_verification_method_missing";
 }
@@ -1144,7 +1193,7 @@ export class IntentVerificationMethodMissingError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Use a debit card that is not prepaid.
  */
-export class InvalidCardTypeError extends StripeError {
+export class InvalidCardTypeError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invalid_card_type";
 }
@@ -1154,7 +1203,7 @@ export class InvalidCardTypeError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class InvalidCharactersError extends StripeError {
+export class InvalidCharactersError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invalid_characters";
 }
@@ -1164,7 +1213,7 @@ export class InvalidCharactersError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class InvalidChargeAmountError extends StripeError {
+export class InvalidChargeAmountError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invalid_charge_amount";
 }
@@ -1175,7 +1224,7 @@ export class InvalidChargeAmountError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Check the security code, or use another card.
  */
-export class InvalidCvcError extends StripeError {
+export class InvalidCvcError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invalid_cvc";
 }
@@ -1186,7 +1235,7 @@ export class InvalidCvcError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Check the expiration date, or use another card.
  */
-export class InvalidExpiryMonthError extends StripeError {
+export class InvalidExpiryMonthError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invalid_expiry_month";
 }
@@ -1197,7 +1246,7 @@ export class InvalidExpiryMonthError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Check the expiration date, or use another card.
  */
-export class InvalidExpiryYearError extends StripeError {
+export class InvalidExpiryYearError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invalid_expiry_year";
 }
@@ -1208,7 +1257,7 @@ export class InvalidExpiryYearError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Check the card details, or use another card.
  */
-export class InvalidNumberError extends StripeError {
+export class InvalidNumberError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invalid_number";
 }
@@ -1219,7 +1268,7 @@ export class InvalidNumberError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Check the status of the source.
  */
-export class InvalidSourceUsageError extends StripeError {
+export class InvalidSourceUsageError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invalid_source_usage";
 }
@@ -1230,7 +1279,7 @@ export class InvalidSourceUsageError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Use one of the address formats supported for tax calculation.
  */
-export class InvalidTaxLocationError extends StripeError {
+export class InvalidTaxLocationError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invalid_tax_location";
 }
@@ -1241,7 +1290,7 @@ export class InvalidTaxLocationError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Check that the right customer is named, or create the invoice items first.
  */
-export class InvoiceNoCustomerLineItemsError extends StripeError {
+export class InvoiceNoCustomerLineItemsError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invoice_no_customer_line_items";
 }
@@ -1252,7 +1301,7 @@ export class InvoiceNoCustomerLineItemsError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Check the invoice template settings and the invoice's payment_settings, or activate more payment methods in the Dashboard.
  */
-export class InvoiceNoPaymentMethodTypesError extends StripeError {
+export class InvoiceNoPaymentMethodTypesError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invoice_no_payment_method_types";
 }
@@ -1263,7 +1312,7 @@ export class InvoiceNoPaymentMethodTypesError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Check that the right subscription is named, or create the invoice items first.
  */
-export class InvoiceNoSubscriptionLineItemsError extends StripeError {
+export class InvoiceNoSubscriptionLineItemsError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invoice_no_subscription_line_items";
 }
@@ -1274,7 +1323,7 @@ export class InvoiceNoSubscriptionLineItemsError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Create invoice items that go on the next invoice instead, and generate that invoice by hand or wait for the end of the billing cycle.
  */
-export class InvoiceNotEditableError extends StripeError {
+export class InvoiceNotEditableError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invoice_not_editable";
 }
@@ -1284,7 +1333,7 @@ export class InvoiceNotEditableError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class InvoiceOnBehalfOfNotEditableError extends StripeError {
+export class InvoiceOnBehalfOfNotEditableError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invoice_on_behalf_of_not_editable";
 }
@@ -1295,7 +1344,7 @@ export class InvoiceOnBehalfOfNotEditableError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Complete the payment through the invoice's PaymentIntent.
  */
-export class InvoicePaymentIntentRequiresActionError extends StripeError {
+export class InvoicePaymentIntentRequiresActionError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invoice_payment_intent_requires_action";
 }
@@ -1306,7 +1355,7 @@ export class InvoicePaymentIntentRequiresActionError extends StripeError {
  * HTTP status 400; kind `not_found`; retry: never.
  * Resolution: Only customers with active subscriptions or pending invoice items have an upcoming invoice.
  */
-export class InvoiceUpcomingNoneError extends StripeError {
+export class InvoiceUpcomingNoneError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invoice_upcoming_none";
 }
@@ -1316,7 +1365,7 @@ export class InvoiceUpcomingNoneError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class LivemodeMismatchError extends StripeError {
+export class LivemodeMismatchError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "livemode_mismatch";
 }
@@ -1327,7 +1376,7 @@ export class LivemodeMismatchError extends StripeError {
  * HTTP status 429; kind `conflict`; retry: with backoff.
  * Resolution: If it happens now and then, retry; if it happens often with concurrent requests to one object, send them one after another or more slowly.
  */
-export class LockTimeoutError extends StripeError {
+export class LockTimeoutError extends StripeAPIError {
   /** The code this class stands for. */
   static readonly CODE: Code = "lock_timeout";
 }
@@ -1338,7 +1387,7 @@ export class LockTimeoutError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Save the card details to the customer before charging it with that source.
  */
-export class MissingError extends StripeError {
+export class MissingError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "missing";
 }
@@ -1348,7 +1397,7 @@ export class MissingError extends StripeError {
  *
  * HTTP status 400; kind `not_found`; retry: never.
  */
-export class NoAccountError extends StripeError {
+export class NoAccountError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "no_account";
 }
@@ -1358,7 +1407,7 @@ export class NoAccountError extends StripeError {
  *
  * HTTP status 400; kind `permission_denied`; retry: never.
  */
-export class NotAllowedOnStandardAccountError extends StripeError {
+export class NotAllowedOnStandardAccountError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "not_allowed_on_standard_account";
 }
@@ -1369,7 +1418,7 @@ export class NotAllowedOnStandardAccountError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: If more stock exists, raise the inventory's orderable quantity and try again.
  */
-export class OutOfInventoryError extends StripeError {
+export class OutOfInventoryError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "out_of_inventory";
 }
@@ -1379,7 +1428,7 @@ export class OutOfInventoryError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class OwnershipDeclarationNotAllowedError extends StripeError {
+export class OwnershipDeclarationNotAllowedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "ownership_declaration_not_allowed";
 }
@@ -1390,7 +1439,7 @@ export class OwnershipDeclarationNotAllowedError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Include every required parameter.
  */
-export class ParameterInvalidEmptyError extends StripeError {
+export class ParameterInvalidEmptyError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "parameter_invalid_empty";
 }
@@ -1401,7 +1450,7 @@ export class ParameterInvalidEmptyError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Send only supported values; the API documentation gives each attribute's type.
  */
-export class ParameterInvalidIntegerError extends StripeError {
+export class ParameterInvalidIntegerError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "parameter_invalid_integer";
 }
@@ -1412,7 +1461,7 @@ export class ParameterInvalidIntegerError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Replace the values that contain only whitespace.
  */
-export class ParameterInvalidStringBlankError extends StripeError {
+export class ParameterInvalidStringBlankError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "parameter_invalid_string_blank";
 }
@@ -1423,7 +1472,7 @@ export class ParameterInvalidStringBlankError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Give each string value at least one character.
  */
-export class ParameterInvalidStringEmptyError extends StripeError {
+export class ParameterInvalidStringEmptyError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "parameter_invalid_string_empty";
 }
@@ -1434,7 +1483,7 @@ export class ParameterInvalidStringEmptyError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: The API documentation lists the values required to create or change the resource.
  */
-export class ParameterMissingError extends StripeError {
+export class ParameterMissingError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "parameter_missing";
 }
@@ -1445,7 +1494,7 @@ export class ParameterMissingError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Remove them and send the request again.
  */
-export class ParameterUnknownError extends StripeError {
+export class ParameterUnknownError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "parameter_unknown";
 }
@@ -1456,7 +1505,7 @@ export class ParameterUnknownError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Check the API documentation or the returned message for the values allowed together.
  */
-export class ParametersExclusiveError extends StripeError {
+export class ParametersExclusiveError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "parameters_exclusive";
 }
@@ -1467,7 +1516,7 @@ export class ParametersExclusiveError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Upgrade the integration to handle actions before adding this payment method.
  */
-export class PaymentIntentActionRequiredError extends StripeError {
+export class PaymentIntentActionRequiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_intent_action_required";
 }
@@ -1478,7 +1527,7 @@ export class PaymentIntentActionRequiredError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Provide a new payment method to try the PaymentIntent again.
  */
-export class PaymentIntentAuthenticationFailureError extends StripeError {
+export class PaymentIntentAuthenticationFailureError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_intent_authentication_failure";
 }
@@ -1488,7 +1537,7 @@ export class PaymentIntentAuthenticationFailureError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class PaymentIntentIncompatiblePaymentMethodError extends StripeError {
+export class PaymentIntentIncompatiblePaymentMethodError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_intent_incompatible_payment_method";
 }
@@ -1499,7 +1548,7 @@ export class PaymentIntentIncompatiblePaymentMethodError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: See the API reference or the returned message for the values that were wrong.
  */
-export class PaymentIntentInvalidParameterError extends StripeError {
+export class PaymentIntentInvalidParameterError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_intent_invalid_parameter";
 }
@@ -1509,7 +1558,7 @@ export class PaymentIntentInvalidParameterError extends StripeError {
  *
  * HTTP status 402; kind `payment_declined`; retry: never.
  */
-export class PaymentIntentKonbiniRejectedConfirmationNumberError extends StripeError {
+export class PaymentIntentKonbiniRejectedConfirmationNumberError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_intent_konbini_rejected_confirmation_number";
 }
@@ -1519,7 +1568,7 @@ export class PaymentIntentKonbiniRejectedConfirmationNumberError extends StripeE
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class PaymentIntentMandateInvalidError extends StripeError {
+export class PaymentIntentMandateInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_intent_mandate_invalid";
 }
@@ -1530,7 +1579,7 @@ export class PaymentIntentMandateInvalidError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Read last_payment_error on the PaymentIntent, and provide a new payment method to try again.
  */
-export class PaymentIntentPaymentAttemptExpiredError extends StripeError {
+export class PaymentIntentPaymentAttemptExpiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_intent_payment_attempt_expired";
 }
@@ -1541,7 +1590,7 @@ export class PaymentIntentPaymentAttemptExpiredError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Read last_payment_error on the PaymentIntent, and provide a new payment method to try again.
  */
-export class PaymentIntentPaymentAttemptFailedError extends StripeError {
+export class PaymentIntentPaymentAttemptFailedError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_intent_payment_attempt_failed";
 }
@@ -1551,7 +1600,7 @@ export class PaymentIntentPaymentAttemptFailedError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class PaymentIntentUnexpectedStateError extends StripeError {
+export class PaymentIntentUnexpectedStateError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_intent_unexpected_state";
 }
@@ -1561,7 +1610,7 @@ export class PaymentIntentUnexpectedStateError extends StripeError {
  *
  * HTTP status 400; kind `conflict`; retry: never.
  */
-export class PaymentMethodBankAccountAlreadyVerifiedError extends StripeError {
+export class PaymentMethodBankAccountAlreadyVerifiedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_bank_account_already_verified";
 }
@@ -1572,7 +1621,7 @@ export class PaymentMethodBankAccountAlreadyVerifiedError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Contact Stripe to use these bank account credentials anyway.
  */
-export class PaymentMethodBankAccountBlockedError extends StripeError {
+export class PaymentMethodBankAccountBlockedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_bank_account_blocked";
 }
@@ -1583,7 +1632,7 @@ export class PaymentMethodBankAccountBlockedError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Fill in the missing fields and try again.
  */
-export class PaymentMethodBillingDetailsAddressMissingError extends StripeError {
+export class PaymentMethodBillingDetailsAddressMissingError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_billing_details_address_missing";
 }
@@ -1593,7 +1642,7 @@ export class PaymentMethodBillingDetailsAddressMissingError extends StripeError 
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class PaymentMethodConfigurationFailuresError extends StripeError {
+export class PaymentMethodConfigurationFailuresError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_configuration_failures";
 }
@@ -1603,7 +1652,7 @@ export class PaymentMethodConfigurationFailuresError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class PaymentMethodCurrencyMismatchError extends StripeError {
+export class PaymentMethodCurrencyMismatchError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_currency_mismatch";
 }
@@ -1614,7 +1663,7 @@ export class PaymentMethodCurrencyMismatchError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Provide a new payment method to try the intent again.
  */
-export class PaymentMethodCustomerDeclineError extends StripeError {
+export class PaymentMethodCustomerDeclineError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_customer_decline";
 }
@@ -1625,7 +1674,7 @@ export class PaymentMethodCustomerDeclineError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Check the API documentation or the message returned with the error.
  */
-export class PaymentMethodInvalidParameterError extends StripeError {
+export class PaymentMethodInvalidParameterError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_invalid_parameter";
 }
@@ -1636,7 +1685,7 @@ export class PaymentMethodInvalidParameterError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Check the API documentation or the message returned with the error.
  */
-export class PaymentMethodInvalidParameterTestmodeError extends StripeError {
+export class PaymentMethodInvalidParameterTestmodeError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_invalid_parameter_testmode";
 }
@@ -1647,7 +1696,7 @@ export class PaymentMethodInvalidParameterTestmodeError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Check the account, institution and transit numbers, and the currency.
  */
-export class PaymentMethodMicrodepositFailedError extends StripeError {
+export class PaymentMethodMicrodepositFailedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_microdeposit_failed";
 }
@@ -1657,7 +1706,7 @@ export class PaymentMethodMicrodepositFailedError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class PaymentMethodMicrodepositVerificationAmountsInvalidError extends StripeError {
+export class PaymentMethodMicrodepositVerificationAmountsInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_microdeposit_verification_amounts_invalid";
 }
@@ -1667,7 +1716,7 @@ export class PaymentMethodMicrodepositVerificationAmountsInvalidError extends St
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class PaymentMethodMicrodepositVerificationAmountsMismatchError extends StripeError {
+export class PaymentMethodMicrodepositVerificationAmountsMismatchError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_microdeposit_verification_amounts_mismatch";
 }
@@ -1677,7 +1726,7 @@ export class PaymentMethodMicrodepositVerificationAmountsMismatchError extends S
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class PaymentMethodMicrodepositVerificationAttemptsExceededError extends StripeError {
+export class PaymentMethodMicrodepositVerificationAttemptsExceededError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_microdeposit_verification_attempts_exceeded";
 }
@@ -1687,7 +1736,7 @@ export class PaymentMethodMicrodepositVerificationAttemptsExceededError extends 
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class PaymentMethodMicrodepositVerificationDescriptorCodeMismatchError extends StripeError {
+export class PaymentMethodMicrodepositVerificationDescriptorCodeMismatchError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_microdeposit_verification_descriptor_code_mismatch";
 }
@@ -1697,7 +1746,7 @@ export class PaymentMethodMicrodepositVerificationDescriptorCodeMismatchError ex
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class PaymentMethodMicrodepositVerificationTimeoutError extends StripeError {
+export class PaymentMethodMicrodepositVerificationTimeoutError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_microdeposit_verification_timeout";
 }
@@ -1708,7 +1757,7 @@ export class PaymentMethodMicrodepositVerificationTimeoutError extends StripeErr
  * HTTP status 424; kind `unavailable`; retry: only after: Use a different payment method, or retry later with the same one.
  * Resolution: Use a different payment method, or retry later with the same one.
  */
-export class PaymentMethodNotAvailableError extends StripeError {
+export class PaymentMethodNotAvailableError extends StripeAPIError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_not_available";
 }
@@ -1719,7 +1768,7 @@ export class PaymentMethodNotAvailableError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Read last_payment_error or last_setup_error on the PaymentIntent or SetupIntent, and provide a new payment method to try again.
  */
-export class PaymentMethodProviderDeclineError extends StripeError {
+export class PaymentMethodProviderDeclineError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_provider_decline";
 }
@@ -1730,7 +1779,7 @@ export class PaymentMethodProviderDeclineError extends StripeError {
  * HTTP status 402; kind `timeout`; retry: never.
  * Resolution: Read last_payment_error or last_setup_error on the PaymentIntent or SetupIntent, and provide a new payment method to try again.
  */
-export class PaymentMethodProviderTimeoutError extends StripeError {
+export class PaymentMethodProviderTimeoutError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_provider_timeout";
 }
@@ -1741,7 +1790,7 @@ export class PaymentMethodProviderTimeoutError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Activate it in the Dashboard and try again.
  */
-export class PaymentMethodUnactivatedError extends StripeError {
+export class PaymentMethodUnactivatedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_unactivated";
 }
@@ -1752,7 +1801,7 @@ export class PaymentMethodUnactivatedError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Make sure the payment method is in an allowed state before the operation.
  */
-export class PaymentMethodUnexpectedStateError extends StripeError {
+export class PaymentMethodUnexpectedStateError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_unexpected_state";
 }
@@ -1762,7 +1811,7 @@ export class PaymentMethodUnexpectedStateError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class PaymentMethodUnsupportedTypeError extends StripeError {
+export class PaymentMethodUnsupportedTypeError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payment_method_unsupported_type";
 }
@@ -1772,7 +1821,7 @@ export class PaymentMethodUnsupportedTypeError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: only after: Wait until the payout's reconciliation has finished.
  */
-export class PayoutReconciliationNotReadyError extends StripeError {
+export class PayoutReconciliationNotReadyError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payout_reconciliation_not_ready";
 }
@@ -1782,7 +1831,7 @@ export class PayoutReconciliationNotReadyError extends StripeError {
  *
  * HTTP status 400; kind `quota_exhausted`; retry: only after: Wait until the daily limit for this payout type allows more.
  */
-export class PayoutsLimitExceededError extends StripeError {
+export class PayoutsLimitExceededError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payouts_limit_exceeded";
 }
@@ -1793,7 +1842,7 @@ export class PayoutsLimitExceededError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Check the connected account's status for missing information or another reason payouts were disabled.
  */
-export class PayoutsNotAllowedError extends StripeError {
+export class PayoutsNotAllowedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "payouts_not_allowed";
 }
@@ -1804,7 +1853,7 @@ export class PayoutsNotAllowedError extends StripeError {
  * HTTP status 400; kind `permission_denied`; retry: never.
  * Resolution: Set up a Connect platform in the Dashboard if needed.
  */
-export class PlatformAccountRequiredError extends StripeError {
+export class PlatformAccountRequiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "platform_account_required";
 }
@@ -1815,7 +1864,7 @@ export class PlatformAccountRequiredError extends StripeError {
  * HTTP status 401; kind `unauthenticated`; retry: never.
  * Resolution: Take the current API keys from the Dashboard and update the integration, or reconnect the account with the user.
  */
-export class PlatformApiKeyExpiredError extends StripeError {
+export class PlatformApiKeyExpiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "platform_api_key_expired";
 }
@@ -1825,7 +1874,7 @@ export class PlatformApiKeyExpiredError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class PostalCodeInvalidError extends StripeError {
+export class PostalCodeInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "postal_code_invalid";
 }
@@ -1836,7 +1885,7 @@ export class PostalCodeInvalidError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: only after: Try again later, or use a different payment method.
  * Resolution: Try again later, or use a different payment method.
  */
-export class ProcessingError extends StripeError {
+export class ProcessingError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "processing_error";
 }
@@ -1846,7 +1895,7 @@ export class ProcessingError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class ProductInactiveError extends StripeError {
+export class ProductInactiveError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "product_inactive";
 }
@@ -1856,7 +1905,7 @@ export class ProductInactiveError extends StripeError {
  *
  * HTTP status 400; kind `quota_exhausted`; retry: never.
  */
-export class ProgressiveOnboardingLimitExceededError extends StripeError {
+export class ProgressiveOnboardingLimitExceededError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "progressive_onboarding_limit_exceeded";
 }
@@ -1867,7 +1916,7 @@ export class ProgressiveOnboardingLimitExceededError extends StripeError {
  * HTTP status 429; kind `rate_limited`; retry: with backoff.
  * Resolution: Back off exponentially between requests.
  */
-export class RateLimitError extends StripeError {
+export class RateLimitError extends StripeAPIError {
   /** The code this class stands for. */
   static readonly CODE: Code = "rate_limit";
 }
@@ -1878,7 +1927,7 @@ export class RateLimitError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Contact the customer for details and to arrange payment.
  */
-export class ReferToCustomerError extends StripeError {
+export class ReferToCustomerError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "refer_to_customer";
 }
@@ -1888,7 +1937,7 @@ export class ReferToCustomerError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class RefundDisputedPaymentError extends StripeError {
+export class RefundDisputedPaymentError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "refund_disputed_payment";
 }
@@ -1899,7 +1948,7 @@ export class RefundDisputedPaymentError extends StripeError {
  * HTTP status 400; kind `conflict`; retry: never.
  * Resolution: Use another, unique id and try again.
  */
-export class ResourceAlreadyExistsError extends StripeError {
+export class ResourceAlreadyExistsError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "resource_already_exists";
 }
@@ -1909,7 +1958,7 @@ export class ResourceAlreadyExistsError extends StripeError {
  *
  * HTTP status 404; kind `not_found`; retry: never.
  */
-export class ResourceMissingError extends StripeError {
+export class ResourceMissingError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "resource_missing";
 }
@@ -1919,7 +1968,7 @@ export class ResourceMissingError extends StripeError {
  *
  * HTTP status 400; kind `conflict`; retry: never.
  */
-export class ReturnIntentAlreadyProcessedError extends StripeError {
+export class ReturnIntentAlreadyProcessedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "return_intent_already_processed";
 }
@@ -1929,7 +1978,7 @@ export class ReturnIntentAlreadyProcessedError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class RoutingNumberInvalidError extends StripeError {
+export class RoutingNumberInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "routing_number_invalid";
 }
@@ -1940,7 +1989,7 @@ export class RoutingNumberInvalidError extends StripeError {
  * HTTP status 400; kind `unauthenticated`; retry: never.
  * Resolution: Take the current API keys from the Dashboard and put them in the integration.
  */
-export class SecretKeyRequiredError extends StripeError {
+export class SecretKeyRequiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "secret_key_required";
 }
@@ -1950,7 +1999,7 @@ export class SecretKeyRequiredError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class SepaUnsupportedAccountError extends StripeError {
+export class SepaUnsupportedAccountError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "sepa_unsupported_account";
 }
@@ -1961,7 +2010,7 @@ export class SepaUnsupportedAccountError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Read last_setup_error on the SetupIntent, and provide a new payment method to set it up again.
  */
-export class SetupAttemptFailedError extends StripeError {
+export class SetupAttemptFailedError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "setup_attempt_failed";
 }
@@ -1972,7 +2021,7 @@ export class SetupAttemptFailedError extends StripeError {
  * HTTP status 402; kind `payment_declined`; retry: never.
  * Resolution: Provide a new payment method to try the SetupIntent again.
  */
-export class SetupIntentAuthenticationFailureError extends StripeError {
+export class SetupIntentAuthenticationFailureError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "setup_intent_authentication_failure";
 }
@@ -1983,7 +2032,7 @@ export class SetupIntentAuthenticationFailureError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: See the API reference or the returned message for the values that were wrong.
  */
-export class SetupIntentInvalidParameterError extends StripeError {
+export class SetupIntentInvalidParameterError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "setup_intent_invalid_parameter";
 }
@@ -1993,7 +2042,7 @@ export class SetupIntentInvalidParameterError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class SetupIntentMandateInvalidError extends StripeError {
+export class SetupIntentMandateInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "setup_intent_mandate_invalid";
 }
@@ -2004,7 +2053,7 @@ export class SetupIntentMandateInvalidError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Read last_setup_error on the SetupIntent, and provide a new payment method to complete it.
  */
-export class SetupIntentSetupAttemptExpiredError extends StripeError {
+export class SetupIntentSetupAttemptExpiredError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "setup_intent_setup_attempt_expired";
 }
@@ -2014,7 +2063,7 @@ export class SetupIntentSetupAttemptExpiredError extends StripeError {
  *
  * HTTP status 400; kind `failed_precondition`; retry: never.
  */
-export class SetupIntentUnexpectedStateError extends StripeError {
+export class SetupIntentUnexpectedStateError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "setup_intent_unexpected_state";
 }
@@ -2024,7 +2073,7 @@ export class SetupIntentUnexpectedStateError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class ShippingCalculationFailedError extends StripeError {
+export class ShippingCalculationFailedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "shipping_calculation_failed";
 }
@@ -2035,7 +2084,7 @@ export class ShippingCalculationFailedError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Use another SKU, or make this one active again.
  */
-export class SkuInactiveError extends StripeError {
+export class SkuInactiveError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "sku_inactive";
 }
@@ -2045,7 +2094,7 @@ export class SkuInactiveError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class StateUnsupportedError extends StripeError {
+export class StateUnsupportedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "state_unsupported";
 }
@@ -2055,7 +2104,7 @@ export class StateUnsupportedError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class StatusTransitionInvalidError extends StripeError {
+export class StatusTransitionInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "status_transition_invalid";
 }
@@ -2066,7 +2115,7 @@ export class StatusTransitionInvalidError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Follow the Stripe Tax setup documentation.
  */
-export class StripeTaxInactiveError extends StripeError {
+export class StripeTaxInactiveError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "stripe_tax_inactive";
 }
@@ -2076,7 +2125,7 @@ export class StripeTaxInactiveError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class TaxIdInvalidError extends StripeError {
+export class TaxIdInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "tax_id_invalid";
 }
@@ -2086,7 +2135,7 @@ export class TaxIdInvalidError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class TaxesCalculationFailedError extends StripeError {
+export class TaxesCalculationFailedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "taxes_calculation_failed";
 }
@@ -2096,7 +2145,7 @@ export class TaxesCalculationFailedError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class TerminalLocationCountryUnsupportedError extends StripeError {
+export class TerminalLocationCountryUnsupportedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "terminal_location_country_unsupported";
 }
@@ -2107,7 +2156,7 @@ export class TerminalLocationCountryUnsupportedError extends StripeError {
  * HTTP status 400; kind `conflict`; retry: never.
  * Resolution: See the integration guide for handling this error.
  */
-export class TerminalReaderBusyError extends StripeError {
+export class TerminalReaderBusyError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "terminal_reader_busy";
 }
@@ -2118,7 +2167,7 @@ export class TerminalReaderBusyError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Contact Stripe support at https://support.stripe.com/contact/email with the reader's serial number to get a replacement.
  */
-export class TerminalReaderHardwareFaultError extends StripeError {
+export class TerminalReaderHardwareFaultError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "terminal_reader_hardware_fault";
 }
@@ -2129,7 +2178,7 @@ export class TerminalReaderHardwareFaultError extends StripeError {
  * HTTP status 400; kind `unavailable`; retry: only after: Make sure the reader is powered on and connected to the internet.
  * Resolution: Check that the reader is powered on and online before retrying; see the integration guide.
  */
-export class TerminalReaderOfflineError extends StripeError {
+export class TerminalReaderOfflineError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "terminal_reader_offline";
 }
@@ -2140,7 +2189,7 @@ export class TerminalReaderOfflineError extends StripeError {
  * HTTP status 400; kind `timeout`; retry: never.
  * Resolution: See the integration guide for handling this error.
  */
-export class TerminalReaderTimeoutError extends StripeError {
+export class TerminalReaderTimeoutError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "terminal_reader_timeout";
 }
@@ -2151,7 +2200,7 @@ export class TerminalReaderTimeoutError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: only after: Activate the account in the Dashboard.
  * Resolution: Activate the account in the Dashboard to process live charges.
  */
-export class TestmodeChargesOnlyError extends StripeError {
+export class TestmodeChargesOnlyError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "testmode_charges_only";
 }
@@ -2162,7 +2211,7 @@ export class TestmodeChargesOnlyError extends StripeError {
  * HTTP status 400; kind `failed_precondition`; retry: never.
  * Resolution: Use TLS 1.2 or above.
  */
-export class TlsVersionUnsupportedError extends StripeError {
+export class TlsVersionUnsupportedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "tls_version_unsupported";
 }
@@ -2173,7 +2222,7 @@ export class TlsVersionUnsupportedError extends StripeError {
  * HTTP status 400; kind `conflict`; retry: never.
  * Resolution: Create a new token before retrying.
  */
-export class TokenAlreadyUsedError extends StripeError {
+export class TokenAlreadyUsedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "token_already_used";
 }
@@ -2184,7 +2233,7 @@ export class TokenAlreadyUsedError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Check the API documentation or the message returned with the error.
  */
-export class TokenCardNetworkInvalidError extends StripeError {
+export class TokenCardNetworkInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "token_card_network_invalid";
 }
@@ -2194,7 +2243,7 @@ export class TokenCardNetworkInvalidError extends StripeError {
  *
  * HTTP status 400; kind `conflict`; retry: never.
  */
-export class TokenInUseError extends StripeError {
+export class TokenInUseError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "token_in_use";
 }
@@ -2204,7 +2253,7 @@ export class TokenInUseError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class TransferSourceBalanceParametersMismatchError extends StripeError {
+export class TransferSourceBalanceParametersMismatchError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "transfer_source_balance_parameters_mismatch";
 }
@@ -2215,7 +2264,7 @@ export class TransferSourceBalanceParametersMismatchError extends StripeError {
  * HTTP status 400; kind `permission_denied`; retry: never.
  * Resolution: Contact Stripe.
  */
-export class TransfersNotAllowedError extends StripeError {
+export class TransfersNotAllowedError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "transfers_not_allowed";
 }
@@ -2225,7 +2274,7 @@ export class TransfersNotAllowedError extends StripeError {
  *
  * HTTP status 400; kind `invalid_request`; retry: never.
  */
-export class UrlInvalidError extends StripeError {
+export class UrlInvalidError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "url_invalid";
 }
@@ -2236,7 +2285,7 @@ export class UrlInvalidError extends StripeError {
  * HTTP status 500 or 502 or 503 or 504; kind `internal`; retry: with backoff, when the request is safe to repeat.
  * Resolution: Treat the outcome as unknown: check the object's state or wait for webhooks before acting again.
  */
-export class ApiError_2 extends StripeError {
+export class ApiError_2 extends StripeAPIError {
   /** The code this class stands for. */
   static readonly CODE: Code = "api_error";
 }
@@ -2246,7 +2295,7 @@ export class ApiError_2 extends StripeError {
  *
  * HTTP status 402; kind `payment_declined`; retry: never.
  */
-export class CardError extends StripeError {
+export class CardError extends StripeCardError {
   /** The code this class stands for. */
   static readonly CODE: Code = "card_error";
 }
@@ -2257,7 +2306,7 @@ export class CardError extends StripeError {
  * HTTP status 409; kind `conflict`; retry: never.
  * Resolution: Reuse an idempotency key only for the identical API call; send a new key for a changed request.
  */
-export class IdempotencyError extends StripeError {
+export class IdempotencyError extends StripeIdempotencyError {
   /** The code this class stands for. */
   static readonly CODE: Code = "idempotency_error";
 }
@@ -2268,7 +2317,7 @@ export class IdempotencyError extends StripeError {
  * HTTP status 400; kind `invalid_request`; retry: never.
  * Resolution: Correct the request before sending it again.
  */
-export class InvalidRequestError extends StripeError {
+export class InvalidRequestError extends StripeInvalidRequestError {
   /** The code this class stands for. */
   static readonly CODE: Code = "invalid_request_error";
 }
@@ -2452,24 +2501,23 @@ const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<StripeError>]> =
   ["invalid_request_error", [CODES["invalid_request_error"], InvalidRequestError]],
 ]);
 
-/** The code a body without one maps to, by status. */
-const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([
-  [404, "resource_missing"],
-  [500, "api_error"],
-  [502, "api_error"],
-  [503, "api_error"],
-  [504, "api_error"],
+/** The codes told apart by conditions, tried in this order for a body without a code. */
+const MATCHES: readonly Match[] = Object.freeze([]);
+
+/** The code a body without one maps to, by status, when no condition told it apart. */
+const FALLBACKS: ReadonlyMap<number, string> = new Map<number, string>([
 ]);
 
 /**
  * Parses an HTTP error response from Stripe: status, headers (any case) and body,
  * into plain data; `toError()` makes the `Error` to throw. Never throws: a body
- * that is not the envelope still gives a result, its code taken from the status
- * and its message an excerpt of the body. `nowMs` (Unix milliseconds, default
- * the clock) measures a delay given as a date.
+ * that is not the envelope still gives a result: its code told by the conditions
+ * and the status, else unknown, and its message an excerpt of the body. `nowMs`
+ * (Unix milliseconds, default the clock) measures a delay given as a date and
+ * the wait until a rate limit resets.
  */
 export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<StripeError> {
-  return parseVendor(VENDOR, TABLE, BY_STATUS, false, StripeError, status, headers, body, nowMs);
+  return parseVendor(VENDOR, TABLE, MATCHES, FALLBACKS, false, StripeError, status, headers, body, nowMs);
 }
 
 /**
