@@ -87,6 +87,7 @@ errors:
     kind: internal
     meaning: {h}
     retry: backoff
+    fallback: true
     deprecated: {{since: {h}, why: {h}, replacement: "x\"*/{{"}}
 "##,
         template = quoted(HOSTILE_TEMPLATE),
