@@ -226,8 +226,13 @@ pub fn type_class_names(v: &Vendor) -> Vec<String> {
                 .get("typescript")
                 .filter(|n| is_ident(n) && !taken.contains(n.as_str()));
             let stem = given.cloned().unwrap_or_else(|| {
-                let derived = super::error_class(&format!("{}{}", v.variant, t.id.to_upper_camel_case()));
-                if is_ident(&derived) { derived } else { format!("{}Type", v.variant) }
+                let derived =
+                    super::error_class(&format!("{}{}", v.variant, t.id.to_upper_camel_case()));
+                if is_ident(&derived) {
+                    derived
+                } else {
+                    format!("{}Type", v.variant)
+                }
             });
             super::unique_name(stem, &mut taken)
         })
@@ -315,7 +320,9 @@ fn rule(r: &Rule) -> String {
 /// A condition as the runtime's `Condition`.
 fn condition(c: &Condition) -> String {
     match c {
-        Condition::HeaderEquals(name, text) => format!("{{ header: {}, equals: {} }}", lit(name), lit(text)),
+        Condition::HeaderEquals(name, text) => {
+            format!("{{ header: {}, equals: {} }}", lit(name), lit(text))
+        }
         Condition::HeaderPresent(name) => format!("{{ headerPresent: {} }}", lit(name)),
         Condition::MessageContains(text) => format!("{{ messageContains: {} }}", lit(text)),
     }
@@ -327,7 +334,10 @@ fn rate_limit(v: &Vendor) -> String {
         return "null".to_owned();
     }
     let name = |role| opt_lit(v.rate_limit_header(role).map(|h| h.name.as_str()));
-    let format = match v.rate_limit_header(RateLimitRole::Reset).and_then(|h| h.reset_format) {
+    let format = match v
+        .rate_limit_header(RateLimitRole::Reset)
+        .and_then(|h| h.reset_format)
+    {
         Some(ResetFormat::EpochSeconds) => "\"epoch_seconds\"",
         Some(ResetFormat::Seconds) => "\"seconds\"",
         None => "null",
@@ -405,7 +415,12 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
             Format::Json => "\"json\"",
             Format::Xml => "\"xml\"",
         },
-        code = env.code.iter().map(|p| lit(p)).collect::<Vec<_>>().join(", "),
+        code = env
+            .code
+            .iter()
+            .map(|p| lit(p))
+            .collect::<Vec<_>>()
+            .join(", "),
         type_path = opt_lit(env.type_path.as_deref()),
         subcode = opt_lit(env.subcode.as_deref()),
         doc_url = opt_lit(env.doc_url.as_deref()),
@@ -470,7 +485,9 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
             let subcodes: Vec<String> = c
                 .subcodes
                 .iter()
-                .map(|(code, meaning)| format!("{{ code: {}, meaning: {} }}", lit(code), lit(meaning)))
+                .map(|(code, meaning)| {
+                    format!("{{ code: {}, meaning: {} }}", lit(code), lit(meaning))
+                })
                 .collect();
             extras.push(format!("subcodes: [{}]", subcodes.join(", ")));
         }
@@ -511,7 +528,10 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
             &[
                 format!("`{}`: {}", t.id, t.meaning),
                 String::new(),
-                format!("Every {} code of this type has a class extending this one.", v.name),
+                format!(
+                    "Every {} code of this type has a class extending this one.",
+                    v.name
+                ),
             ],
         );
         let _ = writeln!(
@@ -591,8 +611,14 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
             conditions.join(", ")
         );
     }
-    s.push_str(if v.matched_codes().next().is_some() { "\n]);\n\n" } else { "]);\n\n" });
-    s.push_str("/** The code a body without one maps to, by status, when no condition told it apart. */\n");
+    s.push_str(if v.matched_codes().next().is_some() {
+        "\n]);\n\n"
+    } else {
+        "]);\n\n"
+    });
+    s.push_str(
+        "/** The code a body without one maps to, by status, when no condition told it apart. */\n",
+    );
     s.push_str("const FALLBACKS: ReadonlyMap<number, string> = new Map<number, string>([\n");
     for (status, i) in v.status_fallbacks() {
         let _ = writeln!(s, "  [{status}, {}],", lit(&v.codes[i].code));
