@@ -167,7 +167,7 @@ fn a_write_failing_half_way_leaves_every_file_whole() {
     let rust = ws.read("generated/src/gen/pentify.rs");
     assert!(rust == old_rust || rust.contains("Scan engine degraded!"));
     assert!(
-        rust.ends_with("crate::vendor::code_impls!(ErrorCode, Pentify, INFO, from_status_only);\n")
+        rust.ends_with("crate::vendor::code_impls!(ErrorCode, Pentify, INFO, fallback);\n")
     );
     for (path, _, _) in ws.snapshot() {
         assert!(!path.ends_with(".tmp"), "left behind: {path}");
