@@ -92,3 +92,25 @@ def retry_answer(case: dict[str, Any]) -> dict[str, Any]:
     if "code" not in case["expect"]:
         answer.pop("code", None)
     return answer
+
+
+def budget_answer(case: dict[str, Any]) -> dict[str, Any]:
+    """What the package answers for a budget case: the capacity, the start and each step's answer."""
+    settings: dict[str, int] = case["budget"]
+    budget = Budget(**settings)
+    start = budget.available()
+    outcomes: dict[str, Outcome] = {
+        "response": errcat.Response(503, errcat.Retry.BACKOFF),
+        "connect": TransportFailure.CONNECT,
+        "timeout": TransportFailure.TIMEOUT,
+        "reset": TransportFailure.RESET,
+    }
+    steps: list[dict[str, Any]] = []
+    for step in case["steps"]:
+        if step == "success":
+            budget.deposit_success()
+            steps.append({"available": budget.available()})
+        else:
+            allowed = budget.try_withdraw(outcomes[step])
+            steps.append({"allowed": allowed, "available": budget.available()})
+    return {"capacity": budget.capacity, "available": start, "steps": steps}
