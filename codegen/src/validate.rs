@@ -582,6 +582,9 @@ impl Cx<'_> {
     ) {
         let codes: Vec<&str> = errors.iter().map(|e| e.code.value.as_str()).collect();
         let mut aliases: HashMap<String, (&str, &str, (usize, usize))> = HashMap::new();
+        // Every spelling as written, whatever its characters: one without a
+        // letter or digit has no Rust name to collide on.
+        let mut spellings: HashMap<&str, (&str, (usize, usize))> = HashMap::new();
         for e in errors {
             let code = e.code.value.as_str();
             if let Some(d) = &e.deprecated
@@ -611,10 +614,33 @@ impl Cx<'_> {
                     );
                     continue;
                 }
-                let Ok(v) = names::variant(&a.value) else {
+                let alias = a.value.as_str();
+                if let Some(&(other, first)) = spellings.get(alias) {
+                    if other == code {
+                        self.err(
+                            a,
+                            format!(
+                                "alias `{alias}` is listed twice (first at {}:{})",
+                                first.0, first.1
+                            ),
+                            "list each alias once",
+                        );
+                    } else {
+                        self.err(
+                            a,
+                            format!(
+                                "alias `{alias}` of code `{code}` is also an alias of code `{other}` (at {}:{})",
+                                first.0, first.1
+                            ),
+                            "a spelling can parse to one code only; keep the alias on the code the vendor means",
+                        );
+                    }
+                    continue;
+                }
+                spellings.insert(alias, (code, pos(a)));
+                let Ok(v) = names::variant(alias) else {
                     continue;
                 };
-                let alias = a.value.as_str();
                 if let Some(Owner { name: other, at }) = variants.0.get(&v)
                     && *other != code
                 {
@@ -637,11 +663,6 @@ impl Cx<'_> {
                             first.0, first.1
                         ),
                         "a spelling can parse to one code only; keep the alias on the code the vendor means",
-                    ),
-                    Some((other_alias, _, first)) if *other_alias == alias => self.err(
-                        a,
-                        format!("alias `{alias}` is listed twice (first at {}:{})", first.0, first.1),
-                        "list each alias once",
                     ),
                     Some(_) => {}
                     None => {
