@@ -161,7 +161,12 @@ pub fn explain(v: &Vendor, c: &Code) -> String {
         );
     }
     if let Some(r) = c.replacement().and_then(|r| v.code(r)) {
-        line("replaced:", &format!("{} ({})", r.code, docs_link(v, r)));
+        let mut text = format!("{} ({})", r.code, docs_link(v, r));
+        // A replacement that is itself deprecated: recommend where the chain ends.
+        if let Some(last) = errcat_codegen::replacements::end(v, c).filter(|l| l.code != r.code) {
+            text = format!("{} ({}), by way of {text}", last.code, docs_link(v, last));
+        }
+        line("replaced:", &text);
     }
     line("docs:", &docs_link(v, c));
     s
@@ -205,7 +210,19 @@ mod tests {
     use super::*;
 
     fn lifecycle_catalog() -> Catalog {
-        let text = r#"name: Acme
+        catalog_of(LIFECYCLE)
+    }
+
+    fn catalog_of(text: &str) -> Catalog {
+        let source = errcat_codegen::load::Source {
+            file_name: "acme.yaml".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        errcat_codegen::catalog_from_sources("catalog", &[source])
+            .unwrap_or_else(|d| panic!("{}", d.render()))
+    }
+
+    const LIFECYCLE: &str = r#"name: Acme
 summary: "Errors."
 source: https://docs.acme.test/errors
 docs_url: https://errors.acme.test/
@@ -228,13 +245,6 @@ errors:
     deprecated: {since: "2024-01", why: "Merged.", replacement: not_found}
     removed: {since: "2025-01", why: "No longer sent."}
 "#;
-        let source = errcat_codegen::load::Source {
-            file_name: "acme.yaml".into(),
-            bytes: text.as_bytes().to_vec(),
-        };
-        errcat_codegen::catalog_from_sources("catalog", &[source])
-            .unwrap_or_else(|d| panic!("{}", d.render()))
-    }
 
     #[test]
     fn an_alias_finds_its_code() {
@@ -263,5 +273,31 @@ errors:
             ),
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_replacement_that_is_itself_deprecated_recommends_where_the_chain_ends() {
+        let text = LIFECYCLE.replace(
+            "    aliases: [missing]\n",
+            "    aliases: [missing]\n    deprecated: {since: \"2025-02\", why: \"Split.\", replacement: absent}\n  - code: absent\n    status: 404\n    kind: not_found\n    meaning: \"Absent.\"\n    retry: never\n",
+        );
+        let catalog = catalog_of(&text);
+        let out = run(&catalog, Some("acme"), "gone").unwrap();
+        assert!(
+            out.contains(
+                "  replaced:   absent (https://errors.acme.test/acme.html#absent), \
+                 by way of not_found (https://errors.acme.test/acme.html#not_found)\n"
+            ),
+            "{out}"
+        );
+        assert_eq!(
+            errcat_codegen::replacements::warnings("catalog", &catalog),
+            [
+                "catalog/acme.yaml: the replacement `not_found` of code `gone` is itself deprecated; \
+              its replacements end at `absent`\n  help: name `absent` as the replacement of `gone`"
+            ]
+        );
+        let current = lifecycle_catalog();
+        assert!(errcat_codegen::replacements::warnings("catalog", &current).is_empty());
     }
 }
