@@ -26,7 +26,7 @@ pub const DIRS: &[(&str, &str)] = &[
     ("generated/typescript/src/vendors", "ts"),
 ];
 
-/// JavaScript's reserved words and the globals a module must not shadow.
+/// JavaScript's reserved words, TypeScript's type names and the globals a module must not shadow.
 const RESERVED: &[&str] = &[
     "await",
     "break",
@@ -109,6 +109,21 @@ const RESERVED: &[&str] = &[
     "Reflect",
     "Proxy",
     "globalThis",
+    // TypeScript's own type names, which no class may take (TS2414).
+    "any",
+    "unknown",
+    "never",
+    "number",
+    "bigint",
+    "boolean",
+    "string",
+    "symbol",
+    "object",
+    // The global generic types a vendor module declares its tables with: a
+    // class of that name would hide them (TS2315).
+    "Record",
+    "Readonly",
+    "ReadonlyMap",
 ];
 
 /// Names a vendor module declares itself or imports, which no class may take.
