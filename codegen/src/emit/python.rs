@@ -27,10 +27,14 @@ const KEYWORDS: &[&str] = &[
     "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
-/// Lower-case names the package root defines, which a vendor module would shadow.
-const RESERVED_MODULES: &[&str] = &[
+/// Lower-case names the package root binds (defines or imports), which a
+/// vendor module would replace once imported; `codegen/tests/names.rs` reads
+/// `__init__.py` and checks that this list keeps up with it.
+pub const RESERVED_MODULES: &[&str] = &[
+    "annotations",
     "decide",
     "errcat",
+    "importlib",
     "jitter_sample",
     "parse",
     "parse_retry_after",
@@ -465,6 +469,8 @@ mod tests {
         assert_eq!(module("pentify"), "pentify");
         assert_eq!(module("class"), "class_");
         assert_eq!(module("parse"), "parse_");
+        assert_eq!(module("importlib"), "importlib_");
+        assert_eq!(module("annotations"), "annotations_");
         assert_eq!(module("type"), "type");
     }
 
