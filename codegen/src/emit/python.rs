@@ -133,6 +133,8 @@ fn opt_string(s: Option<&str>) -> String {
 }
 
 /// Writes a docstring indented by `indent`, keeping line breaks of the text.
+/// A line that doctest or reStructuredText would read as markup (`>>>`, a
+/// `..` directive, a `:field:`) starts with a backslash, so text stays text.
 fn docstring(out: &mut String, indent: &str, lines: &[String]) {
     out.push_str(indent);
     out.push_str("\"\"\"");
@@ -143,16 +145,22 @@ fn docstring(out: &mut String, indent: &str, lines: &[String]) {
                 out.push_str(indent);
             }
         }
-        for c in line.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '"' => out.push_str("\\\""),
-                '\n' => {
-                    out.push('\n');
-                    out.push_str(indent);
+        for (j, part) in line.split('\n').enumerate() {
+            if j > 0 {
+                out.push('\n');
+                out.push_str(indent);
+            }
+            let start = part.trim_start_matches([' ', '\t']);
+            if [">>>", "..", ":"].iter().any(|m| start.starts_with(m)) {
+                out.push_str("\\\\");
+            }
+            for c in part.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '"' => out.push_str("\\\""),
+                    c if needs_escape(c) => escape_char(out, c),
+                    c => out.push(c),
                 }
-                c if needs_escape(c) => escape_char(out, c),
-                c => out.push(c),
             }
         }
     }

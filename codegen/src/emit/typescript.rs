@@ -263,14 +263,34 @@ fn num(x: f64) -> String {
 }
 
 /// Writes a doc comment of `lines` at `indent`, escaped so no text can end it
-/// or hide what it says.
+/// or hide what it says, and no text becomes a tag (`@` is written `\@`).
 fn doc(out: &mut String, indent: &str, lines: &[String]) {
+    doc_tagged(out, indent, lines, &[]);
+}
+
+/// [`doc`], then each of `tags`, a tag name (`deprecated`) with its text,
+/// which is escaped as the lines are.
+fn doc_tagged(out: &mut String, indent: &str, lines: &[String], tags: &[(&str, String)]) {
     let _ = writeln!(out, "{indent}/**");
-    for line in lines.iter().flat_map(|l| l.split('\n')) {
-        let mut escaped = String::with_capacity(line.len());
+    let tagged = tags.iter().map(|(tag, text)| (Some(*tag), text));
+    for (tag, text) in lines.iter().map(|l| (None, l)).chain(tagged) {
+        doc_text(out, indent, tag, text);
+    }
+    let _ = writeln!(out, "{indent} */");
+}
+
+/// Writes `text` as doc comment lines, the first after `@tag` when there is one.
+fn doc_text(out: &mut String, indent: &str, tag: Option<&str>, text: &str) {
+    for (i, line) in text.split('\n').enumerate() {
+        let mut escaped = match tag {
+            Some(tag) if i == 0 => format!("@{tag} "),
+            _ => String::with_capacity(line.len()),
+        };
         for c in line.chars() {
             if c.is_control() || super::is_bidi_control(c) || c == '\u{2028}' || c == '\u{2029}' {
                 let _ = write!(escaped, "\\u{{{:x}}}", c as u32);
+            } else if c == '@' {
+                escaped.push_str("\\@");
             } else {
                 escaped.push(c);
             }
@@ -278,7 +298,6 @@ fn doc(out: &mut String, indent: &str, lines: &[String]) {
         let escaped = escaped.replace("*/", "*\\/");
         let _ = writeln!(out, "{}", format!("{indent} * {escaped}").trim_end());
     }
-    let _ = writeln!(out, "{indent} */");
 }
 
 /// The rule as an expression over the runtime's constants.
@@ -313,15 +332,15 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
     let r = &v.retry;
     let env = &v.envelope;
     let mut s = header(&format!("catalog/{}.yaml", v.id));
-    doc(
+    doc_tagged(
         &mut s,
         "",
         &[
             format!("{}: {}", v.name, v.summary),
             String::new(),
             format!("The reference: {}", v.source),
-            "@module".to_owned(),
         ],
+        &[("module", String::new())],
     );
     // Import the rule constants the table uses, and nothing else, so strict checks pass.
     let rules: BTreeSet<&str> = v
@@ -453,10 +472,12 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
             let aliases: Vec<String> = c.aliases.iter().map(|a| format!("`{a}`")).collect();
             lines.push(format!("Also sent as {}.", aliases.join(", ")));
         }
-        if let Some(note) = c.deprecation_note() {
-            lines.push(format!("@deprecated {note}"));
-        }
-        doc(&mut s, "", &lines);
+        let tags: Vec<(&str, String)> = c
+            .deprecation_note()
+            .map(|n| ("deprecated", n))
+            .into_iter()
+            .collect();
+        doc_tagged(&mut s, "", &lines, &tags);
         let _ = writeln!(
             s,
             "export class {class} extends {base} {{\n  /** The code this class stands for. */\n  static readonly CODE: Code = {};\n}}\n",
