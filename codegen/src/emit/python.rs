@@ -314,7 +314,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         "#: Every code's row, in the catalog's order.\nCODES: tuple[_vendor.CodeInfo, ...] = (\n",
     );
     for c in &v.codes {
-        code_row(&mut out, c);
+        code_row(&mut out, v, c);
     }
     out.push_str(")\n\n\n");
 
@@ -387,7 +387,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
 }
 
 /// One row of `CODES`.
-fn code_row(out: &mut String, c: &Code) {
+fn code_row(out: &mut String, v: &Vendor, c: &Code) {
     let statuses: Vec<String> = c.statuses.iter().map(u16::to_string).collect();
     let statuses = tuple(&statuses);
     let _ = write!(
@@ -415,6 +415,16 @@ fn code_row(out: &mut String, c: &Code) {
     if !c.aliases.is_empty() {
         let aliases: Vec<String> = c.aliases.iter().map(|a| string(a)).collect();
         let _ = writeln!(out, "        aliases={},", tuple(&aliases));
+    }
+    // The rest of a code's life defaults to none too.
+    if c.removed.is_some() {
+        out.push_str("        removed=True,\n");
+    }
+    if let Some(r) = c.replacement() {
+        let _ = writeln!(out, "        replaced_by={},", string(r));
+    }
+    if let Some(url) = v.code_url(c) {
+        let _ = writeln!(out, "        docs_url={},", string(&url));
     }
     out.push_str("    ),\n");
 }

@@ -300,6 +300,29 @@ fn doc_text(out: &mut String, indent: &str, tag: Option<&str>, text: &str) {
     }
 }
 
+/// A code's deprecation, removal, replacement and docs address as the
+/// runtime's `codeInfo` takes them (`, { ... }`), empty when it has none.
+fn lifecycle(v: &Vendor, c: &Code) -> String {
+    let mut fields = Vec::new();
+    if let Some(note) = c.deprecation_note() {
+        fields.push(format!("deprecated: {}", lit(&note)));
+    }
+    if c.removed.is_some() {
+        fields.push("removed: true".to_owned());
+    }
+    if let Some(r) = c.replacement() {
+        fields.push(format!("replacedBy: {}", lit(r)));
+    }
+    if let Some(url) = v.code_url(c) {
+        fields.push(format!("docsUrl: {}", lit(&url)));
+    }
+    if fields.is_empty() {
+        String::new()
+    } else {
+        format!(", {{ {} }}", fields.join(", "))
+    }
+}
+
 /// The rule as an expression over the runtime's constants.
 fn rule(r: &Rule) -> String {
     match r {
@@ -419,12 +442,14 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
     s.push_str("export const CODES: Readonly<Record<Code, CodeInfo>> = Object.freeze({\n");
     for c in &v.codes {
         let statuses: Vec<String> = c.statuses.iter().map(u16::to_string).collect();
-        // The runtime's `aliases` defaults to none, so a code without any keeps its row as it was.
-        let aliases = if c.aliases.is_empty() {
+        // The runtime's `aliases` and lifecycle default to none, so a current
+        // code without aliases keeps its row as it was.
+        let lifecycle = lifecycle(v, c);
+        let aliases = if c.aliases.is_empty() && lifecycle.is_empty() {
             String::new()
         } else {
             let aliases: Vec<String> = c.aliases.iter().map(|a| lit(a)).collect();
-            format!(", [{}]", aliases.join(", "))
+            format!(", [{}]{lifecycle}", aliases.join(", "))
         };
         let _ = writeln!(
             s,

@@ -39,9 +39,27 @@ export interface CodeInfo {
   readonly resolution: string | null;
   /** Other spellings the vendor has sent for the code, which parse to it. */
   readonly aliases: readonly string[];
+  /** The deprecation note (since when, why, what replaces it) when the vendor deprecated or removed the code. */
+  readonly deprecated: string | null;
+  /** True when the vendor deprecated or removed the code. */
+  readonly isDeprecated: boolean;
+  /** True when the vendor no longer sends the code; it still parses. */
+  readonly removed: boolean;
+  /** The code that replaces this one, when the catalog names it. */
+  readonly replacedBy: string | null;
+  /** The URL of the code's section of the published reference, when the catalog says where it is published. */
+  readonly docsUrl: string | null;
 }
 
-/** A frozen table row; generated tables call this once per code (`aliases` default to none). */
+/** A code's life as a generated table gives it; each part defaults to none. */
+export interface Lifecycle {
+  readonly deprecated?: string;
+  readonly removed?: boolean;
+  readonly replacedBy?: string;
+  readonly docsUrl?: string;
+}
+
+/** A frozen table row; generated tables call this once per code (`aliases` and `lifecycle` default to none). */
 export function codeInfo(
   code: string,
   statuses: readonly number[],
@@ -52,6 +70,7 @@ export function codeInfo(
   message: string | null,
   resolution: string | null,
   aliases: readonly string[] = [],
+  lifecycle: Lifecycle = {},
 ): CodeInfo {
   return Object.freeze({
     code,
@@ -63,6 +82,11 @@ export function codeInfo(
     message,
     resolution,
     aliases: Object.freeze(aliases.slice()),
+    deprecated: lifecycle.deprecated ?? null,
+    isDeprecated: lifecycle.deprecated !== undefined,
+    removed: lifecycle.removed ?? false,
+    replacedBy: lifecycle.replacedBy ?? null,
+    docsUrl: lifecycle.docsUrl ?? null,
   });
 }
 
