@@ -54,11 +54,26 @@ pub fn run(catalog: &Catalog, vendor: Option<&str>, code: &str) -> Result<String
         if vendor.is_none() {
             known.extend(catalog.vendors.iter().map(|v| v.id.as_str()));
         }
+        let suggestion = did_you_mean(code, &known);
+        // A word that could be a vendor id is looked for as one too: say so,
+        // and which vendors there are, rather than only that no code has that name.
+        let could_be_vendor = code.starts_with(|c: char| c.is_ascii_lowercase())
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if vendor.is_none() && could_be_vendor {
+            let ids: Vec<&str> = catalog.vendors.iter().map(|v| v.id.as_str()).collect();
+            return Err(if suggestion.is_empty() {
+                format!(
+                    "no vendor or code `{code}` in the catalog; its vendors are {}",
+                    ids.join(", ")
+                )
+            } else {
+                format!("no vendor or code `{code}` in the catalog{suggestion}")
+            });
+        }
         let place = vendor.map_or_else(|| "any vendor".to_owned(), |v| format!("`{v}`"));
-        return Err(format!(
-            "no code `{code}` in {place}{}",
-            did_you_mean(code, &known)
-        ));
+        return Err(format!("no code `{code}` in {place}{suggestion}"));
     }
     Ok(hits
         .iter()
@@ -299,5 +314,22 @@ errors:
         );
         let current = lifecycle_catalog();
         assert!(errcat_codegen::replacements::warnings("catalog", &current).is_empty());
+    }
+
+    #[test]
+    fn a_vendor_that_is_not_in_the_catalog_is_named_as_a_vendor() {
+        let catalog = lifecycle_catalog();
+        assert_eq!(
+            run(&catalog, None, "stripe").unwrap_err(),
+            "no vendor or code `stripe` in the catalog; its vendors are acme"
+        );
+        assert_eq!(
+            run(&catalog, None, "acmee").unwrap_err(),
+            "no vendor or code `acmee` in the catalog; did you mean `acme`?"
+        );
+        assert_eq!(
+            run(&catalog, None, "NOT_FOUNDS").unwrap_err(),
+            "no code `NOT_FOUNDS` in any vendor; did you mean `not_found`?"
+        );
     }
 }
