@@ -414,13 +414,12 @@ fn index(catalog: &Catalog) -> String {
          Each vendor page lists every code with its HTTP status, kind and retry rule, then gives each code a section with its meaning and everything else the reference says about it.\n\n",
     );
     s.push_str("## Vendors\n\n");
-    s.push_str(&table_head(&["Vendor", "Id", "Codes", "Page"]));
-    for v in &catalog.vendors {
+    s.push_str(&table_head(&["Vendor", "Id", "Codes"]));
+    for v in by_name(catalog) {
         s.push_str(&row(&[
-            inline(&v.name),
+            format!("[{}]({}.md)", inline(&v.name), v.id),
             format!("`{}`", v.id),
             v.codes.len().to_string(),
-            format!("[{}.md]({}.md)", v.id, v.id),
         ]));
     }
     let _ = write!(
@@ -471,10 +470,17 @@ fn index(catalog: &Catalog) -> String {
 fn summary(catalog: &Catalog) -> String {
     let mut s = String::from("# Summary\n\n[errcat error reference](README.md)\n\n");
     s.push_str("- [Error kinds across vendors](kinds.md)\n- [Retry matrix](retry.md)\n");
-    for v in &catalog.vendors {
+    for v in by_name(catalog) {
         let _ = writeln!(s, "- [{}]({}.md)", inline(&v.name), v.id);
     }
     s
+}
+
+/// The vendors in the order a reader looks for them: by name, ignoring case, then by id.
+fn by_name(catalog: &Catalog) -> Vec<&Vendor> {
+    let mut vendors: Vec<&Vendor> = catalog.vendors.iter().collect();
+    vendors.sort_by_cached_key(|v| (v.name.to_lowercase(), v.id.clone()));
+    vendors
 }
 
 /// A vendor's page, header included (written in place: the page is large).
@@ -742,6 +748,17 @@ fn vendor(v: &Vendor) -> String {
     let py_classes = super::python::class_names(v);
     let py_module = super::python::module(&v.id);
     for ((c, ts_class), py_class) in v.codes.iter().zip(&ts_classes).zip(&py_classes) {
+        // The code as a ticket shows it (`RATE_LIMIT_EXCEEDED`) lands here
+        // too: anchors are lower case, HTML ids are not. An id of upper-case
+        // letters or `.` can equal no anchor, which has neither.
+        let own = &c.code;
+        if *own != c.anchor
+            && own
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.'))
+        {
+            let _ = writeln!(s, "<a id=\"{own}\"></a>");
+        }
         let _ = write!(
             s,
             "<a id=\"{}\"></a>\n\n### {}\n\n",
@@ -941,9 +958,9 @@ fn retry_matrix(catalog: &Catalog) -> String {
         }
         let _ = write!(
             s,
-            "### {}\n\n- **Page:** [{}.md]({}.md)\n- **Delay before each retry:** {}\n- **Server delay header:** {}\n- **Safe to retry:** {}\n\n",
+            "### {}\n\n- **Page:** [{}]({}.md)\n- **Delay before each retry:** {}\n- **Server delay header:** {}\n- **Safe to retry:** {}\n\n",
             inline(&v.name),
-            v.id,
+            inline(&v.name),
             v.id,
             backoff_line(v),
             v.retry
