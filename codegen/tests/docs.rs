@@ -151,8 +151,7 @@ fn own_html(html: &str) -> Option<Vec<String>> {
             let r = rest.strip_prefix("<a id=\"")?;
             let (id, r) = r.split_once("\">")?;
             // Anchors, and codes as written (`RATE_LIMIT_EXCEEDED`, `a.b`).
-            let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
-            if id.is_empty() || !id.bytes().all(plain) {
+            if !docs::is_plain_id(id) {
                 return None;
             }
             ids.push(id.to_owned());

@@ -476,6 +476,15 @@ fn summary(catalog: &Catalog) -> String {
     s
 }
 
+/// Whether `id` can be an HTML id the pages write as it is: ASCII letters,
+/// digits, `_`, `-` and `.`, at least one (an anchor, or a code as written).
+pub fn is_plain_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
 /// The vendors in the order a reader looks for them: by name, ignoring case, then by id.
 fn by_name(catalog: &Catalog) -> Vec<&Vendor> {
     let mut vendors: Vec<&Vendor> = catalog.vendors.iter().collect();
@@ -752,11 +761,7 @@ fn vendor(v: &Vendor) -> String {
         // too: anchors are lower case, HTML ids are not. An id of upper-case
         // letters or `.` can equal no anchor, which has neither.
         let own = &c.code;
-        if *own != c.anchor
-            && own
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.'))
-        {
+        if *own != c.anchor && is_plain_id(own) {
             let _ = writeln!(s, "<a id=\"{own}\"></a>");
         }
         let _ = write!(
