@@ -72,6 +72,7 @@ const LABELS: &[&str] = &[
     "HTTP status:",
     "Kind:",
     "Retry:",
+    "Delays:",
     "Resolution:",
     "Category:",
     "SDK names:",
@@ -941,4 +942,27 @@ fn vendors_are_listed_by_name_and_a_code_is_reached_as_written() {
     );
     // A code already written as its anchor gets no second id.
     assert_eq!(pages["zzz.md"].matches("<a id=\"rate_limit\">").count(), 1);
+}
+
+/// A code's section gives the delays a client waits, as `explain` does, not
+/// only the rule's name: Pentify's `rate_limited` waits Retry-After up to the
+/// reference's 30 s cap, and backs off without it.
+#[test]
+fn a_code_section_shows_its_actual_delays() {
+    let (catalog, _) = real();
+    let page = &pages(catalog)["pentify.md"];
+    let section = &page[page.find("\n### rate\\_limited\n").expect("the section")..];
+    let section = &section[..section[1..].find("\n### ").map_or(section.len(), |i| i + 1)];
+    assert!(
+        section.contains(
+            "- **Delays:** wait what Retry-After says (give up if longer than 30 s, the reference's cap); \
+             without it, backoff: 1 s, 2 s, 4 s, 8 s"
+        ),
+        "{section}"
+    );
+    let never = &page[page
+        .find("\n### validation\\_error\n")
+        .expect("the section")..];
+    let never = &never[..never[1..].find("\n### ").map_or(never.len(), |i| i + 1)];
+    assert!(!never.contains("**Delays:**"), "{never}");
 }

@@ -137,7 +137,7 @@ pub fn explain(v: &Vendor, c: &Code) -> String {
     if let Some(cat) = c.category.and_then(|i| v.categories.get(i)) {
         line("category:", &cat.name);
     }
-    line("retry:", &retry_words(v, &c.retry));
+    line("retry:", &docs::retry_in_full(v, &c.retry, str::to_owned));
     let server_error = c.statuses.iter().any(|s| *s >= 500);
     let retried = matches!(c.retry, Rule::Backoff | Rule::RetryAfter | Rule::Idempotent);
     if c.retry_any_method && retried {
@@ -191,33 +191,6 @@ pub fn explain(v: &Vendor, c: &Code) -> String {
 fn docs_link(v: &Vendor, c: &Code) -> String {
     v.code_url(c)
         .unwrap_or_else(|| format!("generated/docs/{}.md#{}", v.id, c.anchor))
-}
-
-fn retry_words(v: &Vendor, r: &Rule) -> String {
-    let backoff = docs::backoff_line(v);
-    let safe = v.retry.safe_methods.value.join(", ");
-    match r {
-        Rule::Never => "never: retrying the same request cannot help".to_owned(),
-        Rule::After(a) => format!("not until: {a}"),
-        Rule::Backoff => format!("with backoff: {backoff}"),
-        Rule::Idempotent => {
-            format!("with backoff, only when the request is safe to repeat ({safe}): {backoff}")
-        }
-        Rule::RetryAfter => format!(
-            "wait what {} says ({}); without it, backoff: {backoff}",
-            v.retry
-                .delay_header
-                .as_deref()
-                .unwrap_or("the delay header"),
-            match v.retry.max_server_delay_ms {
-                Some(cap) => format!(
-                    "give up if longer than {}, the reference's cap",
-                    docs::duration(cap)
-                ),
-                None => "as given: the reference caps no server delay".to_owned(),
-            }
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -380,6 +380,37 @@ pub fn code_rule_words(v: &Vendor, c: &Code) -> String {
     }
 }
 
+/// What a client does for a rule, in full: the delays it waits, the
+/// server's delay and its cap, which requests are safe to repeat. `text`
+/// writes catalog text (an action, a header name) for where it goes:
+/// markdown in the pages, plain in `cargo xtask explain`.
+pub fn retry_in_full(v: &Vendor, r: &Rule, text: impl Fn(&str) -> String) -> String {
+    let backoff = backoff_line(v);
+    let safe = v.retry.safe_methods.value.join(", ");
+    match r {
+        Rule::Never => "never: retrying the same request cannot help".to_owned(),
+        Rule::After(a) => format!("not until: {}", text(a)),
+        Rule::Backoff => format!("with backoff: {backoff}"),
+        Rule::Idempotent => {
+            format!("with backoff, only when the request is safe to repeat ({safe}): {backoff}")
+        }
+        Rule::RetryAfter => format!(
+            "wait what {} says ({}); without it, backoff: {backoff}",
+            v.retry
+                .delay_header
+                .as_deref()
+                .map_or_else(|| "the delay header".to_owned(), &text),
+            match v.retry.max_server_delay_ms {
+                Some(cap) => format!(
+                    "give up if longer than {}, the reference's cap",
+                    duration(cap)
+                ),
+                None => "as given: the reference caps no server delay".to_owned(),
+            }
+        ),
+    }
+}
+
 /// What a client does for a rule, in a few words.
 pub fn rule_words(v: &Vendor, r: &Rule) -> String {
     match r {
@@ -808,6 +839,10 @@ fn vendor(v: &Vendor) -> String {
             code_rule_words(v, c),
             kind = c.kind.id(),
         );
+        // The delays themselves, as `explain` gives them, for a rule that retries.
+        if matches!(c.retry, Rule::Backoff | Rule::Idempotent | Rule::RetryAfter) {
+            let _ = writeln!(s, "- **Delays:** {}", retry_in_full(v, &c.retry, inline));
+        }
         if let Some(r) = &c.resolution {
             let _ = writeln!(s, "- **Resolution:** {}", Inline(r));
         }
