@@ -240,25 +240,30 @@ pub type CodeField = (Class, &'static str, fn(&Vendor, &Code) -> String);
 /// Every vendor field compared, one line each.
 pub const VENDOR_FIELDS: &[VendorField] = &[
     (Class::Behaviour, "backoff.initial", |v| {
-        docs::duration(v.retry.initial_ms.value)
+        given(&v.retry.initial_ms, |ms| docs::duration(*ms))
     }),
     (Class::Behaviour, "backoff.multiplier", |v| {
-        v.retry.multiplier.value.to_string()
+        given(&v.retry.multiplier, f64::to_string)
     }),
     (Class::Behaviour, "backoff.max", |v| {
-        docs::duration(v.retry.max_ms.value)
+        given(&v.retry.max_ms, |ms| docs::duration(*ms))
     }),
     (Class::Behaviour, "backoff.jitter", |v| {
         jitter(v.retry.jitter)
     }),
     (Class::Behaviour, "max_attempts", |v| {
-        v.retry.max_attempts.value.to_string()
+        given(&v.retry.max_attempts, u32::to_string)
+    }),
+    (Class::Behaviour, "max_server_delay", |v| {
+        v.retry
+            .max_server_delay_ms
+            .map_or_else(|| "none".to_owned(), docs::duration)
     }),
     (Class::Behaviour, "delay_header", |v| {
         opt(&v.retry.delay_header)
     }),
     (Class::Behaviour, "safe_methods", |v| {
-        v.retry.safe_methods.value.join(", ")
+        given(&v.retry.safe_methods, |m| m.join(", "))
     }),
     (Class::Behaviour, "idempotency_key", |v| {
         opt(&v.retry.idempotency_key)
@@ -441,6 +446,18 @@ pub const CODE_FIELDS: &[CodeField] = &[
     }),
 ];
 
+/// A value as text, marked when it is errcat's default rather than the
+/// reference's: a default that becomes documented changes what applies (an
+/// attempt limit, a cap) even when the number stays.
+fn given<T>(value: &crate::ir::Given<T>, show: impl Fn(&T) -> String) -> String {
+    let text = show(&value.value);
+    if value.documented {
+        text
+    } else {
+        format!("{text} (errcat's default)")
+    }
+}
+
 fn opt(value: &Option<String>) -> String {
     value.clone().unwrap_or_else(|| "none".to_owned())
 }
@@ -611,7 +628,8 @@ fn code(vb: &Vendor, va: &Vendor, a: &Code, b: &Code, out: &mut Vec<Change>) {
         if !b.aliases.contains(alias) {
             out.push(
                 change(Class::Breaking, Kind::AliasRemoved, id, at)
-                    .values(Some(alias.clone()), None),
+                    .values(Some(alias.clone()), None)
+                    .unannounced(),
             );
         }
     }

@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod par;
+pub mod replacements;
 pub mod validate;
 
 use std::path::Path;

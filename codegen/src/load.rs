@@ -101,12 +101,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
         match read_regular(&entry.path()) {
             Ok(bytes) => sources.push(Source { file_name, bytes }),
             Err(Unread::TooLarge) => problems.push(too_large(&path)),
-            Err(Unread::NotRegular(what)) => problems.push(Diagnostic::new(
-                path,
-                (1, 1),
-                format!("the file is {what}, not a regular file, so it is not read"),
-                "keep the vendor's file itself in catalog/, not a link or a special file",
-            )),
+            Err(Unread::NotRegular(what)) => problems.push(not_regular(path, what)),
             Err(Unread::Io(e)) => problems.push(Diagnostic::new(
                 path,
                 (1, 1),
@@ -131,6 +126,17 @@ enum Unread {
     NotRegular(&'static str),
     /// Opening or reading failed.
     Io(std::io::Error),
+}
+
+/// The problem of a catalog entry at `path` that is `what` (`a symbolic
+/// link`), not a regular file: in the working tree or in a git revision.
+pub fn not_regular(path: String, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        (1, 1),
+        format!("the file is {what}, not a regular file, so it is not read"),
+        "keep the vendor's file itself in catalog/, not a link or a special file",
+    )
 }
 
 /// Reads a regular file of at most [`MAX_FILE_BYTES`], following no link.

@@ -182,6 +182,42 @@ struct Owner<'f> {
     at: Option<(usize, usize)>,
 }
 
+/// What is wrong with the replacement of `code`, given every code of the
+/// vendor with its position in the file: a replacement the vendor removed, or
+/// replacements that lead back to `code`. A loop is reported once, at its
+/// first code in the file.
+fn replacement_problem(
+    entries: &HashMap<&str, (usize, &model::Entry)>,
+    code: &str,
+) -> Option<String> {
+    let replacement = |c: &str| match &entries.get(c)?.1.deprecated.as_ref()?.value {
+        model::Deprecated::Details(x) => x.replacement.as_deref(),
+        model::Deprecated::Note(_) => None,
+    };
+    let first = replacement(code)?;
+    if let Some(r) = &entries.get(first)?.1.removed {
+        return Some(format!(
+            "the replacement `{first}` of code `{code}` is itself removed (since {})",
+            r.value.since
+        ));
+    }
+    let mut chain = vec![code, first];
+    while let Some(next) = replacement(chain[chain.len() - 1]) {
+        if let Some(start) = chain.iter().position(|c| *c == next) {
+            let position = |c: &str| entries.get(c).map(|(i, _)| *i);
+            let earliest = chain[start..].iter().filter_map(|c| position(c)).min();
+            return (next == code && earliest == position(code)).then(|| {
+                format!(
+                    "the replacements of code `{code}` go round in a loop: {} -> {code}",
+                    chain.join(" -> ")
+                )
+            });
+        }
+        chain.push(next);
+    }
+    None
+}
+
 /// One namespace: each name and who took it first.
 #[derive(Default)]
 struct Namespace<'f>(HashMap<String, Owner<'f>>);
@@ -849,7 +885,15 @@ impl Cx<'_> {
         keyed_by_status: bool,
     ) {
         let codes: Vec<&str> = errors.iter().map(|e| e.code.value.as_str()).collect();
+        let entries: HashMap<&str, (usize, &model::Entry)> = errors
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.code.value.as_str(), (i, e)))
+            .collect();
         let mut aliases: HashMap<String, (&str, &str, (usize, usize))> = HashMap::new();
+        // Every spelling as written, whatever its characters: one without a
+        // letter or digit has no Rust name to collide on.
+        let mut spellings: HashMap<&str, (&str, (usize, usize))> = HashMap::new();
         for e in errors {
             let code = e.code.value.as_str();
             if let Some(d) = &e.deprecated
@@ -868,6 +912,12 @@ impl Cx<'_> {
                         format!("the replacement `{r}` of code `{code}` is not a code of this vendor"),
                         "name a code listed in this file exactly as written there (add the new code first)",
                     );
+                } else if let Some(problem) = replacement_problem(&entries, code) {
+                    self.err(
+                        d,
+                        problem,
+                        "name a code the vendor still sends, or leave `replacement` out",
+                    );
                 }
             }
             for a in &e.aliases {
@@ -879,10 +929,33 @@ impl Cx<'_> {
                     );
                     continue;
                 }
-                let Ok(v) = names::variant(&a.value) else {
+                let alias = a.value.as_str();
+                if let Some(&(other, first)) = spellings.get(alias) {
+                    if other == code {
+                        self.err(
+                            a,
+                            format!(
+                                "alias `{alias}` is listed twice (first at {}:{})",
+                                first.0, first.1
+                            ),
+                            "list each alias once",
+                        );
+                    } else {
+                        self.err(
+                            a,
+                            format!(
+                                "alias `{alias}` of code `{code}` is also an alias of code `{other}` (at {}:{})",
+                                first.0, first.1
+                            ),
+                            "a spelling can parse to one code only; keep the alias on the code the vendor means",
+                        );
+                    }
+                    continue;
+                }
+                spellings.insert(alias, (code, pos(a)));
+                let Ok(v) = names::variant(alias) else {
                     continue;
                 };
-                let alias = a.value.as_str();
                 if let Some(Owner { name: other, at }) = variants.0.get(&v)
                     && *other != code
                 {
@@ -905,11 +978,6 @@ impl Cx<'_> {
                             first.0, first.1
                         ),
                         "a spelling can parse to one code only; keep the alias on the code the vendor means",
-                    ),
-                    Some((other_alias, _, first)) if *other_alias == alias => self.err(
-                        a,
-                        format!("alias `{alias}` is listed twice (first at {}:{})", first.0, first.1),
-                        "list each alias once",
                     ),
                     Some(_) => {}
                     None => {

@@ -72,6 +72,7 @@ const LABELS: &[&str] = &[
     "HTTP status:",
     "Kind:",
     "Retry:",
+    "Delays:",
     "Shortest wait:",
     "Type:",
     "Without a readable code:",
@@ -155,9 +156,8 @@ fn own_html(html: &str) -> Option<Vec<String>> {
         } else {
             let r = rest.strip_prefix("<a id=\"")?;
             let (id, r) = r.split_once("\">")?;
-            let plain =
-                |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-';
-            if id.is_empty() || !id.bytes().all(plain) {
+            // Anchors, and codes as written (`RATE_LIMIT_EXCEEDED`, `a.b`).
+            if !docs::is_plain_id(id) {
                 return None;
             }
             ids.push(id.to_owned());
@@ -917,4 +917,79 @@ fn docs_on_disk_match_the_emitter() {
         ),
         problems,
     );
+}
+
+/// The sidebar and the index list vendors by name, as a reader looks for
+/// them, with the name as the link's text; a code's section is reached by the
+/// code as written (`#RATE_LIMIT`, the spelling a ticket shows) as well as by
+/// its anchor.
+#[test]
+fn vendors_are_listed_by_name_and_a_code_is_reached_as_written() {
+    let vendor = |id: &str, name: &str, code: &str| errcat_codegen::load::Source {
+        file_name: format!("{id}.yaml"),
+        bytes: format!(
+            "name: {name}\nsummary: \"Errors.\"\nsource: https://docs.acme.test/errors\n\
+             envelope:\n  code: /error/code\n  message: /error/message\n  \
+             example: '{{\"error\": {{\"code\": \"{code}\", \"message\": \"m\"}}}}'\n\
+             errors:\n  - code: {code}\n    status: 429\n    kind: rate_limited\n    \
+             meaning: \"Slow down.\"\n    retry: never\n"
+        )
+        .into_bytes(),
+    };
+    let sources = [
+        vendor("aaa", "Zeta", "RATE_LIMIT"),
+        vendor("zzz", "alpha", "rate_limit"),
+    ];
+    let catalog = errcat_codegen::catalog_from_sources("catalog", &sources)
+        .unwrap_or_else(|d| panic!("{}", d.render()));
+    let pages = pages(&catalog);
+    let summary = &pages["SUMMARY.md"];
+    let (alpha, zeta) = (
+        summary.find("[alpha](zzz.md)"),
+        summary.find("[Zeta](aaa.md)"),
+    );
+    assert!(
+        alpha.is_some() && zeta.is_some() && alpha < zeta,
+        "{summary}"
+    );
+    let index = &pages["README.md"];
+    let (alpha, zeta) = (
+        index.find("| [alpha](zzz.md) |"),
+        index.find("| [Zeta](aaa.md) |"),
+    );
+    assert!(alpha.is_some() && zeta.is_some() && alpha < zeta, "{index}");
+    assert!(
+        !index.contains(".md]("),
+        "a file name as link text: {index}"
+    );
+    let page = &pages["aaa.md"];
+    assert!(
+        page.contains("<a id=\"RATE_LIMIT\"></a>\n<a id=\"rate_limit\"></a>\n"),
+        "{page}"
+    );
+    // A code already written as its anchor gets no second id.
+    assert_eq!(pages["zzz.md"].matches("<a id=\"rate_limit\">").count(), 1);
+}
+
+/// A code's section gives the delays a client waits, as `explain` does, not
+/// only the rule's name: Pentify's `rate_limited` waits Retry-After up to the
+/// reference's 30 s cap, and backs off without it.
+#[test]
+fn a_code_section_shows_its_actual_delays() {
+    let (catalog, _) = real();
+    let page = &pages(catalog)["pentify.md"];
+    let section = &page[page.find("\n### rate\\_limited\n").expect("the section")..];
+    let section = &section[..section[1..].find("\n### ").map_or(section.len(), |i| i + 1)];
+    assert!(
+        section.contains(
+            "- **Delays:** wait what Retry-After says (give up if longer than 30 s, the reference's cap); \
+             without it, backoff: 1 s, 2 s, 4 s, 8 s"
+        ),
+        "{section}"
+    );
+    let never = &page[page
+        .find("\n### validation\\_error\n")
+        .expect("the section")..];
+    let never = &never[..never[1..].find("\n### ").map_or(never.len(), |i| i + 1)];
+    assert!(!never.contains("**Delays:**"), "{never}");
 }

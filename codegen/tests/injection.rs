@@ -76,7 +76,6 @@ errors:
     retry: {{after: {h}}}
     sdk: {{python: {h}}}
     deprecated: {h}
-    removed: {{since: {h}, why: {h}}}
     aliases: [{alias}]
     examples:
       - title: {h}
@@ -89,6 +88,7 @@ errors:
     retry: backoff
     fallback: true
     deprecated: {{since: {h}, why: {h}, replacement: "x\"*/{{"}}
+    removed: {{since: {h}, why: {h}}}
 "##,
         template = quoted(HOSTILE_TEMPLATE),
         alias = quoted(HOSTILE_ASCII),
@@ -415,4 +415,84 @@ fn a_python_module_built_from_hostile_text_imports_and_keeps_the_text() {
         serde_json::json!(["XError", "x\"*/{", "hi", "r\u{0}"])
     );
     assert_eq!(hostile["via_parse"], "#[doc = \"x\"]");
+}
+
+/// Text that reads as markup in a doc comment: a JSDoc tag and an inline tag,
+/// a doctest prompt, reStructuredText's directive and field, and an indented
+/// code block (which rustdoc runs as a doctest).
+const MARKUP: &str = "Gone.\n@deprecated not really {@link Foo}\n  @see x\n>>> 1/0\n  .. deprecated:: 1.0\n:deprecated: yes\n\n    assert!(false);";
+
+/// [`plain_vendor`] with [`MARKUP`] as its summary and its code's meaning and resolution.
+fn markup_vendor() -> String {
+    let m = quoted(MARKUP);
+    plain_vendor()
+        .replace("\"Acme's API errors.\"", &m)
+        .replace(
+            "meaning: \"The resource does not exist.\"",
+            &format!("meaning: {m}\n    resolution: {m}"),
+        )
+}
+
+/// Catalog text never becomes a doc tag, a doctest or a directive, in any
+/// language: a current code is not marked deprecated by its own meaning.
+#[test]
+fn catalog_text_never_becomes_markup_in_doc_comments() {
+    let text = markup_vendor();
+    assert!(text.contains("resolution:"), "the vendor holds the markup");
+    let catalog = catalog(&text);
+
+    // TypeScript: the compiler finds no tag but the module's own `@module`, and no inline tag.
+    let files = errcat_codegen::emit::typescript::files(&catalog);
+    let package = support::packages::TypeScript::build("markup", &files);
+    let compiler = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../generated/typescript/node_modules/typescript/lib/typescript.js");
+    let script = format!(
+        "const ts = (await import({})).default; \
+         const {{ readFileSync }} = await import('node:fs'); \
+         const file = ts.createSourceFile('acme.ts', readFileSync('src/vendors/acme.ts', 'utf8'), ts.ScriptTarget.Latest, true); \
+         const tags = []; let inline = 0; \
+         const visit = (node) => {{ \
+           for (const t of ts.getJSDocTags(node)) tags.push(t.tagName.text); \
+           for (const d of ts.getJSDocCommentsAndTags(node)) \
+             if (Array.isArray(d.comment)) inline += d.comment.filter((p) => p.kind !== ts.SyntaxKind.JSDocText).length; \
+           ts.forEachChild(node, visit); }}; \
+         visit(file); \
+         process.stdout.write(JSON.stringify({{ tags, inline }}));",
+        quoted(&format!("file://{}", compiler.display()))
+    );
+    let got = package.node(&script, b"");
+    assert_eq!(got, serde_json::json!({"tags": ["module"], "inline": 0}));
+
+    // Python: doctest finds no example, and no docstring line starts a directive or a field.
+    let files = errcat_codegen::emit::python::files(&catalog);
+    let package = support::packages::Python::new("markup", &files);
+    let got = package.run(
+        "import doctest, inspect, json, errcat.acme as m\n\
+         docs = [m.__doc__] + [c.__doc__ for _, c in inspect.getmembers(m, inspect.isclass) if c.__module__ == m.__name__]\n\
+         lines = [l.strip() for d in docs if d for l in d.splitlines()]\n\
+         examples = sum(len(t.examples) for t in doctest.DocTestFinder().find(m))\n\
+         print(json.dumps({'examples': examples, 'markup': [l for l in lines if l.startswith(('..', ':', '>>>'))], 'kept': sum('deprecated:: 1.0' in l for l in lines)}))",
+        b"",
+    );
+    assert_eq!(got["examples"], 0, "{got}");
+    assert_eq!(got["markup"], serde_json::json!([]), "{got}");
+    assert!(
+        got["kept"].as_u64() > Some(0),
+        "the text is still there: {got}"
+    );
+
+    // Rust: no doc line of catalog text is indented enough to be a code block.
+    let files = errcat_codegen::emit::rust::files(&catalog).unwrap();
+    let module = files.iter().find(|f| f.path.ends_with("/acme.rs")).unwrap();
+    let indented: Vec<&str> = module
+        .contents
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("///"))
+        .filter(|l| l.starts_with("     "))
+        .collect();
+    assert!(indented.is_empty(), "{indented:?}");
+    assert!(
+        module.contents.contains("assert\\!(false);"),
+        "the text is still there"
+    );
 }

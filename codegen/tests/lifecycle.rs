@@ -382,12 +382,51 @@ fn expected_answers() -> serde_json::Value {
         .iter()
         .map(|&(.., class, code, kind)| [class, code, kind])
         .collect();
+    let catalog = catalog();
+    let lifecycle: Vec<serde_json::Value> = LIFECYCLE
+        .iter()
+        .map(|(vendor, code)| {
+            let v = catalog.vendors.iter().find(|v| v.id == *vendor).unwrap();
+            let c = v.code(code).unwrap();
+            serde_json::json!([
+                c.is_deprecated(),
+                c.deprecation_note(),
+                c.removed.is_some(),
+                c.replacement(),
+                v.code_url(c),
+            ])
+        })
+        .collect();
+    // Each kind of life is there, so the languages cannot agree by all answering nothing.
+    assert_eq!(
+        lifecycle[0],
+        serde_json::json!([
+            false,
+            null,
+            false,
+            null,
+            "https://errors.acme.test/acme.html#not_found"
+        ])
+    );
+    assert_eq!(lifecycle[1][3], "not_found");
+    assert_eq!(lifecycle[2][2], true);
     serde_json::json!({
         "probes": probes,
         "cases": expect,
         "aliases": [["NotFound", "missing"], [], ["seven", "SEVEN_ALT"]],
+        "lifecycle": lifecycle,
     })
 }
+
+/// The codes whose deprecation, removal, replacement and docs address each
+/// language must give as Rust does: current, deprecated with a replacement,
+/// removed, and one of the large vendor.
+const LIFECYCLE: &[(&str, &str)] = &[
+    ("acme", "not_found"),
+    ("acme", "gone"),
+    ("acme", "old_limit"),
+    ("bulk", "code_3"),
+];
 
 const TYPESCRIPT: &str = r#"
 import { readFileSync } from "node:fs";
@@ -402,7 +441,10 @@ const cases = input.cases.map((c) => {
   return { code: err.code, message: err.message, request_id: err.requestId, kind: err.kind };
 });
 const aliases = [m.acme.CODES["not_found"], m.acme.CODES["gone"], m.bulk.CODES["code_7"]].map((c) => c.aliases);
-process.stdout.write(JSON.stringify({ probes, cases, aliases }));
+const lifecycle = [m.acme.CODES["not_found"], m.acme.CODES["gone"], m.acme.CODES["old_limit"], m.bulk.CODES["code_3"]].map(
+  (c) => [c.isDeprecated, c.deprecated, c.removed, c.replacedBy, c.docsUrl],
+);
+process.stdout.write(JSON.stringify({ probes, cases, aliases, lifecycle }));
 "#;
 
 const PYTHON: &str = r#"
@@ -420,12 +462,15 @@ for c in data["cases"]:
     cases.append({"code": err.code, "message": err.message, "request_id": err.request_id, "kind": err.kind})
 row = lambda m, code: list(next(r for r in m.CODES if r.code == code).aliases)
 aliases = [row(acme, "not_found"), row(acme, "gone"), row(bulk, "code_7")]
-print(json.dumps({"probes": probes, "cases": cases, "aliases": aliases}))
+rows = [next(r for r in m.CODES if r.code == code) for m, code in [(acme, "not_found"), (acme, "gone"), (acme, "old_limit"), (bulk, "code_3")]]
+lifecycle = [[r.is_deprecated, r.deprecated, r.removed, r.replaced_by, r.docs_url] for r in rows]
+print(json.dumps({"probes": probes, "cases": cases, "aliases": aliases, "lifecycle": lifecycle}))
 "#;
 
 /// The TypeScript package parses each alias to its code's class and its
 /// code's own spelling, keeps a spelling that is no alias unknown, lists the
-/// aliases in `CODES`, and passes the generated parse cases.
+/// aliases in `CODES` with each code's deprecation, removal, replacement and
+/// docs address as Rust gives them, and passes the generated parse cases.
 #[test]
 fn typescript_parses_aliases_as_rust_does() {
     let files = errcat_codegen::emit::typescript::files(&catalog());

@@ -2,6 +2,8 @@
 //! pages list are the classes the generated modules declare, every code has
 //! its class, and class names follow the catalog's `sdk.typescript`.
 
+mod support;
+
 use std::path::Path;
 
 use errcat_codegen::OutputFile;
@@ -97,4 +99,59 @@ fn class_names_follow_the_catalog_else_derive_from_the_code() {
         errcat_codegen::emit::typescript::class_names(defendis)[0],
         "Code400Error"
     );
+}
+
+/// `sdk.typescript` names TypeScript keeps for itself: a class may not be
+/// called `any` or `number` (TS2414), and a class called `Record`,
+/// `Readonly` or `ReadonlyMap` hides the global generic type the module's
+/// tables are declared with (TS2315). Each falls back to the derived name,
+/// for a vendor's base class and for a code's class, and the package
+/// type-checks.
+#[test]
+fn sdk_names_typescript_keeps_for_itself_fall_back_to_derived_names() {
+    let taken = [
+        "Record",
+        "Readonly",
+        "ReadonlyMap",
+        "any",
+        "unknown",
+        "never",
+        "number",
+        "bigint",
+        "boolean",
+        "string",
+        "symbol",
+        "object",
+    ];
+    let mut sources = Vec::new();
+    for (i, base) in ["Record", "number"].into_iter().enumerate() {
+        let mut text = format!(
+            "name: Acme{i}\nsummary: \"Errors.\"\nsource: https://docs.acme.test/errors\n\
+             envelope:\n  code: /error/code\n  message: /error/message\n  \
+             example: '{{\"error\": {{\"code\": \"code_0\", \"message\": \"m\"}}}}'\n\
+             sdk: {{typescript: {base}}}\nerrors:\n"
+        );
+        for (n, name) in taken.iter().enumerate() {
+            text.push_str(&format!(
+                "  - code: code_{n}\n    status: {}\n    kind: invalid_request\n    meaning: \"M.\"\n    \
+                 retry: never\n    sdk: {{typescript: {name}}}\n",
+                400 + n
+            ));
+        }
+        sources.push(errcat_codegen::load::Source {
+            file_name: format!("acme{i}.yaml"),
+            bytes: text.into_bytes(),
+        });
+    }
+    let catalog = errcat_codegen::catalog_from_sources("catalog", &sources)
+        .unwrap_or_else(|d| panic!("{}", d.render()));
+    for v in &catalog.vendors {
+        let base = errcat_codegen::emit::typescript::base_class(v);
+        assert_eq!(base, format!("Acme{}Error", &v.id[4..]));
+        let names = errcat_codegen::emit::typescript::class_names(v);
+        let expected: Vec<String> = (0..taken.len()).map(|n| format!("Code{n}Error")).collect();
+        assert_eq!(names, expected, "{}", v.id);
+    }
+    let files = errcat_codegen::emit::typescript::files(&catalog);
+    support::packages::TypeScript::build("sdk-names", &files);
 }

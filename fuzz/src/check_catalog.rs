@@ -208,9 +208,7 @@ fn own_html(html: &str) -> bool {
             else {
                 return false;
             };
-            let plain =
-                |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-';
-            if id.is_empty() || !id.bytes().all(plain) {
+            if !docs::is_plain_id(id) {
                 return false;
             }
             rest = r;

@@ -191,6 +191,64 @@ fn every_edge_case_agrees() {
     check("edge.json", decision);
 }
 
+/// What a budget case's steps give: the capacity, the start and each step's answer.
+fn budget_steps(case: &Value) -> Value {
+    let b = &case["budget"];
+    let setting = |key: &str| uint(&b[key]).map(|n| n as u32);
+    let mut budget = Budget::new();
+    if let Some(n) = setting("capacity") {
+        budget = budget.with_capacity(n);
+    }
+    if let Some(n) = setting("retry_cost") {
+        budget = budget.with_retry_cost(n);
+    }
+    if let Some(n) = setting("timeout_cost") {
+        budget = budget.with_timeout_cost(n);
+    }
+    if let Some(n) = setting("success_deposit") {
+        budget = budget.with_success_deposit(n);
+    }
+    if let Some(n) = setting("available") {
+        budget = budget.with_available(n);
+    }
+    let start = budget.available();
+    let response = Outcome::Response {
+        status: 503,
+        rule: errcat::Retry::Backoff,
+        any_method: false,
+        retry_after: None,
+        min_delay: None,
+        should_retry: None,
+        known_code: true,
+    };
+    let steps: Vec<Value> = case["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|step| {
+            let outcome = match step.as_str().unwrap_or_default() {
+                "success" => {
+                    budget.deposit_success();
+                    return json!({"available": budget.available()});
+                }
+                "response" => response,
+                "connect" => Outcome::Transport(TransportFailure::Connect),
+                "timeout" => Outcome::Transport(TransportFailure::Timeout),
+                "reset" => Outcome::Transport(TransportFailure::Reset),
+                other => panic!("{}: unknown step {other}", case["name"]),
+            };
+            let allowed = budget.try_withdraw(&outcome);
+            json!({"allowed": allowed, "available": budget.available()})
+        })
+        .collect();
+    json!({"capacity": budget.capacity(), "available": start, "steps": steps})
+}
+
+#[test]
+fn every_budget_case_agrees() {
+    check("budget.json", budget_steps);
+}
+
 /// The hand-written real-vendor cases, when the file is there: each case's decision as
 /// an edge case's, and with `parse` also every parse fact.
 #[test]

@@ -15,11 +15,12 @@
 //! header line the emitters write; temporaries are created exclusively, under
 //! unpredictable names, without following links. Every new file is written to
 //! a temporary first and nothing is replaced until all are written; [`apply`]
-//! then renames in an order that keeps the `errcat` crate building at every step:
-//! vendor modules, then `gen/mod.rs`, then removed modules, then the docs and
-//! the schema. A run killed at any point leaves a crate that builds, docs that
-//! are the old or the new pages, and at most some temporaries, which the next
-//! run removes (and `--check` reports).
+//! then renames in an order that keeps every language building at every step:
+//! every language's vendor files and pages, then the indexes that name them
+//! (`gen/mod.rs`, `index.ts`, `_vendors.py`, `SUMMARY.md`, ...), then removed
+//! files. A run killed at any point leaves each language's index naming only
+//! files that exist, and at most some temporaries, which the next run removes
+//! (and `--check` reports).
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -78,19 +79,15 @@ impl Change {
         }
     }
 
-    /// When the change is made: leftovers first, then vendor modules, then
-    /// `gen/mod.rs` (which names them), then removed modules (no longer
-    /// named), then docs and the schema, then removed pages.
+    /// When the change is made: leftovers first, then every language's
+    /// per-vendor files (and the schema), then the indexes that name them
+    /// ([`is_index`]), then removed files, which no index names any more.
     fn phase(&self) -> u8 {
-        let rust = self.path().starts_with("generated/src/");
-        let root_module = self.path() == "generated/src/gen/mod.rs";
         match self {
             Change::Leftover(_) => 0,
-            Change::Create(_) | Change::Update(_) if rust && !root_module => 1,
-            Change::Create(_) | Change::Update(_) if rust => 2,
-            Change::Remove(_) if rust => 3,
-            Change::Create(_) | Change::Update(_) => 4,
-            Change::Remove(_) => 5,
+            Change::Create(_) | Change::Update(_) if !is_index(self.path()) => 1,
+            Change::Create(_) | Change::Update(_) => 2,
+            Change::Remove(_) => 3,
         }
     }
 
@@ -101,6 +98,29 @@ impl Change {
             Change::Remove(_) | Change::Leftover(_) => None,
         }
     }
+}
+
+/// The generated files that name other generated files, one per language:
+/// renamed into place after the files they name, so that a killed run never
+/// leaves an index naming a file not yet written.
+const INDEXES: &[&str] = &[
+    "generated/src/gen/mod.rs",
+    "generated/typescript/src/index.ts",
+    "generated/python/src/errcat/_vendors.py",
+];
+
+/// Whether `path` is an index ([`INDEXES`]), a docs page that spans vendors
+/// (`SUMMARY.md`, the index, kinds and retry link every vendor's page), or a
+/// conformance file (whose cases name every vendor).
+fn is_index(path: &str) -> bool {
+    INDEXES.contains(&path)
+        || path
+            .strip_prefix(errcat_codegen::emit::docs::DIR)
+            .and_then(|p| p.strip_prefix('/'))
+            .is_some_and(|page| errcat_codegen::emit::docs::PAGES.contains(&page))
+        || path
+            .strip_prefix(errcat_codegen::emit::conformance::DIR)
+            .is_some_and(|p| p.starts_with('/'))
 }
 
 /// The difference between the generated files and the disk.
@@ -844,17 +864,17 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_write_leaves_gen_mod_and_the_docs_as_they_were() {
+    fn a_failed_write_leaves_the_indexes_as_they_were() {
         let tree = Tree::new("order");
         let old = [
             file("generated/src/gen/mod.rs", &format!("{RS}// old\n")),
-            file("generated/docs/acme.md", &format!("{MD}old\n")),
+            file("generated/docs/SUMMARY.md", &format!("{MD}old\n")),
         ];
         write_through(&tree.0, &old).unwrap();
         let new = [
             file("generated/src/gen/beta.rs", &format!("{RS}// beta\n")),
             file("generated/src/gen/mod.rs", &format!("{RS}// names beta\n")),
-            file("generated/docs/acme.md", &format!("{MD}new\n")),
+            file("generated/docs/SUMMARY.md", &format!("{MD}names beta\n")),
         ];
         let p = plan_of(&tree.0, &new, Mode::Write).unwrap();
         // The new module cannot be put in place: a folder that is not empty is in the way.
@@ -865,9 +885,9 @@ mod tests {
             "{e}"
         );
         assert_eq!(tree.read("generated/src/gen/mod.rs"), old[0].contents);
-        assert_eq!(tree.read("generated/docs/acme.md"), old[1].contents);
+        assert_eq!(tree.read("generated/docs/SUMMARY.md"), old[1].contents);
         assert_eq!(tree.list("generated/src/gen"), ["beta.rs", "mod.rs"]);
-        assert_eq!(tree.list("generated/docs"), ["acme.md"]);
+        assert_eq!(tree.list("generated/docs"), ["SUMMARY.md"]);
     }
 
     #[test]

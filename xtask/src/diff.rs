@@ -28,11 +28,15 @@ enum Failure {
     Usage(String),
     /// A catalog does not validate, or a file cannot be read: exit 1, the text printed as is.
     Problems(String),
+    /// The base revision's catalog does not pass today's validation (or holds
+    /// a link): exit 3, after saying so, so that it is not taken for a breaking change.
+    InvalidBase(String),
 }
 
 /// Runs the diff, prints the report and gives the exit code: 0, or 1 when a
-/// change breaks users without saying so or a catalog has problems, or 2 when
-/// the root is not in a git repository or the revision is unknown.
+/// change breaks users without saying so or the working tree's catalog has
+/// problems, 2 when the root is not in a git repository or the revision is
+/// unknown, 3 when the base revision's catalog does not validate.
 pub fn run(root: &Path, base: &str, format: Format) -> ExitCode {
     match report(root, base, format) {
         Ok((text, unannounced)) => {
@@ -41,9 +45,9 @@ pub fn run(root: &Path, base: &str, format: Format) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!(
-                "error: {unannounced} change{} a vendor or code without notice, breaking the programs that use it: \
+                "error: {unannounced} change{} a vendor, code or alias without notice, breaking the programs that use it: \
                  keep a code the vendor no longer sends and mark it `removed` (since, why) instead of deleting \
-                 or renaming it",
+                 or renaming it, and keep its aliases",
                 if unannounced == 1 {
                     " deletes"
                 } else {
@@ -59,6 +63,18 @@ pub fn run(root: &Path, base: &str, format: Format) -> ExitCode {
         Err(Failure::Problems(text)) => {
             eprint!("{text}");
             ExitCode::from(1)
+        }
+        Err(Failure::InvalidBase(text)) => {
+            eprintln!(
+                "error: the catalog at `{base}` does not pass today's validation, so nothing was compared; \
+                 its problems:"
+            );
+            eprint!("{text}");
+            eprintln!(
+                "help: compare with a revision whose catalog validates (`--base <commit>`); \
+                 this is not a change to the catalog"
+            );
+            ExitCode::from(3)
         }
     }
 }
@@ -150,6 +166,7 @@ fn base_catalog(root: &Path, base: &str) -> Result<Catalog, Failure> {
     )
     .map_err(|e| Failure::Problems(format!("error: cannot list catalog/ at `{base}`: {e}\n")))?;
     let mut sources = Vec::new();
+    let mut not_regular = errcat_codegen::Diagnostics::new();
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let entry = String::from_utf8_lossy(entry);
         // `<mode> <type> <object>\t<path>`
@@ -159,7 +176,21 @@ fn base_catalog(root: &Path, base: &str) -> Result<Catalog, Failure> {
         let Some(file_name) = path.rsplit('/').next() else {
             continue;
         };
-        if !meta.contains(" blob ") || !file_name.ends_with(".yaml") {
+        if !file_name.ends_with(".yaml") {
+            continue;
+        }
+        // `<mode>`: 120000 is a symbolic link, read as a regular file it would be its target's name.
+        let what = match meta.split(' ').next() {
+            _ if meta.contains(" tree ") => Some("a folder"),
+            Some("120000") => Some("a symbolic link"),
+            _ if !meta.contains(" blob ") => Some("a special file"),
+            _ => None,
+        };
+        if let Some(what) = what {
+            not_regular.push(errcat_codegen::load::not_regular(
+                format!("{base}:catalog/{file_name}"),
+                what,
+            ));
             continue;
         }
         let bytes = git(root, &["cat-file", "blob", &format!("{commit}:{path}")]).map_err(|e| {
@@ -170,6 +201,9 @@ fn base_catalog(root: &Path, base: &str) -> Result<Catalog, Failure> {
             bytes,
         });
     }
+    if !not_regular.is_empty() {
+        return Err(Failure::InvalidBase(not_regular.render()));
+    }
     if sources.is_empty() {
         return Ok(Catalog {
             vendors: Vec::new(),
@@ -177,7 +211,7 @@ fn base_catalog(root: &Path, base: &str) -> Result<Catalog, Failure> {
     }
     sources.sort_by(|a, b| a.file_name.cmp(&b.file_name));
     errcat_codegen::catalog_from_sources(&format!("{base}:catalog"), &sources)
-        .map_err(|d| Failure::Problems(d.render()))
+        .map_err(|d| Failure::InvalidBase(d.render()))
 }
 
 /// The `errcat` crate's version, from `generated/Cargo.toml`.

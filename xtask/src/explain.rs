@@ -54,11 +54,26 @@ pub fn run(catalog: &Catalog, vendor: Option<&str>, code: &str) -> Result<String
         if vendor.is_none() {
             known.extend(catalog.vendors.iter().map(|v| v.id.as_str()));
         }
+        let suggestion = did_you_mean(code, &known);
+        // A word that could be a vendor id is looked for as one too: say so,
+        // and which vendors there are, rather than only that no code has that name.
+        let could_be_vendor = code.starts_with(|c: char| c.is_ascii_lowercase())
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if vendor.is_none() && could_be_vendor {
+            let ids: Vec<&str> = catalog.vendors.iter().map(|v| v.id.as_str()).collect();
+            return Err(if suggestion.is_empty() {
+                format!(
+                    "no vendor or code `{code}` in the catalog; its vendors are {}",
+                    ids.join(", ")
+                )
+            } else {
+                format!("no vendor or code `{code}` in the catalog{suggestion}")
+            });
+        }
         let place = vendor.map_or_else(|| "any vendor".to_owned(), |v| format!("`{v}`"));
-        return Err(format!(
-            "no code `{code}` in {place}{}",
-            did_you_mean(code, &known)
-        ));
+        return Err(format!("no code `{code}` in {place}{suggestion}"));
     }
     Ok(hits
         .iter()
@@ -129,7 +144,7 @@ pub fn explain(v: &Vendor, c: &Code) -> String {
         let subcodes: Vec<&str> = c.subcodes.iter().map(|(sc, _)| sc.as_str()).collect();
         line("sub-codes:", &subcodes.join(", "));
     }
-    line("retry:", &retry_words(v, &c.retry));
+    line("retry:", &docs::retry_in_full(v, &c.retry, str::to_owned));
     if let Some(ms) = c.min_delay_ms {
         line(
             "min delay:",
@@ -185,7 +200,12 @@ pub fn explain(v: &Vendor, c: &Code) -> String {
         );
     }
     if let Some(r) = c.replacement().and_then(|r| v.code(r)) {
-        line("replaced:", &format!("{} ({})", r.code, docs_link(v, r)));
+        let mut text = format!("{} ({})", r.code, docs_link(v, r));
+        // A replacement that is itself deprecated: recommend where the chain ends.
+        if let Some(last) = errcat_codegen::replacements::end(v, c).filter(|l| l.code != r.code) {
+            text = format!("{} ({}), by way of {text}", last.code, docs_link(v, last));
+        }
+        line("replaced:", &text);
     }
     line("docs:", &docs_link(v, c));
     s
@@ -244,44 +264,24 @@ fn docs_link(v: &Vendor, c: &Code) -> String {
         .unwrap_or_else(|| format!("generated/docs/{}.md#{}", v.id, c.anchor))
 }
 
-fn retry_words(v: &Vendor, r: &Rule) -> String {
-    let backoff = docs::backoff_line(v);
-    let safe = v.retry.safe_methods.value.join(", ");
-    match r {
-        Rule::Never => "never: retrying the same request cannot help".to_owned(),
-        Rule::After(a) => format!("not until: {a}"),
-        Rule::Backoff => format!("with backoff: {backoff}"),
-        Rule::Idempotent => {
-            format!("with backoff, only when the request is safe to repeat ({safe}): {backoff}")
-        }
-        Rule::RetryAfter => format!(
-            "wait what {} says ({}); without it, backoff: {backoff}",
-            v.retry
-                .delay_header
-                .as_deref()
-                .unwrap_or("the delay header"),
-            match v.retry.max_server_delay_ms {
-                Some(cap) => format!(
-                    "give up if longer than {}, the reference's cap",
-                    docs::duration(cap)
-                ),
-                None => "as given: the reference caps no server delay".to_owned(),
-            }
-        ),
-        Rule::UntilReset => format!(
-            "wait until the rate limit resets, as {} says; without it, backoff: {backoff}",
-            v.rate_limit_header(errcat_codegen::ir::RateLimitRole::Reset)
-                .map_or("the reset header", |h| h.name.as_str()),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn lifecycle_catalog() -> Catalog {
-        let text = r#"name: Acme
+        catalog_of(LIFECYCLE)
+    }
+
+    fn catalog_of(text: &str) -> Catalog {
+        let source = errcat_codegen::load::Source {
+            file_name: "acme.yaml".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        errcat_codegen::catalog_from_sources("catalog", &[source])
+            .unwrap_or_else(|d| panic!("{}", d.render()))
+    }
+
+    const LIFECYCLE: &str = r#"name: Acme
 summary: "Errors."
 source: https://docs.acme.test/errors
 docs_url: https://errors.acme.test/
@@ -304,13 +304,6 @@ errors:
     deprecated: {since: "2024-01", why: "Merged.", replacement: not_found}
     removed: {since: "2025-01", why: "No longer sent."}
 "#;
-        let source = errcat_codegen::load::Source {
-            file_name: "acme.yaml".into(),
-            bytes: text.as_bytes().to_vec(),
-        };
-        errcat_codegen::catalog_from_sources("catalog", &[source])
-            .unwrap_or_else(|d| panic!("{}", d.render()))
-    }
 
     #[test]
     fn a_code_told_apart_by_match_says_how_and_which_statuses_fall_back() {
@@ -400,6 +393,49 @@ errors:
                 "  replaced:   not_found (https://errors.acme.test/acme.html#not_found)\n"
             ),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn a_replacement_that_is_itself_deprecated_recommends_where_the_chain_ends() {
+        let text = LIFECYCLE.replace(
+            "    aliases: [missing]\n",
+            "    aliases: [missing]\n    deprecated: {since: \"2025-02\", why: \"Split.\", replacement: absent}\n  - code: absent\n    status: 404\n    kind: not_found\n    meaning: \"Absent.\"\n    retry: never\n",
+        );
+        let catalog = catalog_of(&text);
+        let out = run(&catalog, Some("acme"), "gone").unwrap();
+        assert!(
+            out.contains(
+                "  replaced:   absent (https://errors.acme.test/acme.html#absent), \
+                 by way of not_found (https://errors.acme.test/acme.html#not_found)\n"
+            ),
+            "{out}"
+        );
+        assert_eq!(
+            errcat_codegen::replacements::warnings("catalog", &catalog),
+            [
+                "catalog/acme.yaml: the replacement `not_found` of code `gone` is itself deprecated; \
+              its replacements end at `absent`\n  help: name `absent` as the replacement of `gone`"
+            ]
+        );
+        let current = lifecycle_catalog();
+        assert!(errcat_codegen::replacements::warnings("catalog", &current).is_empty());
+    }
+
+    #[test]
+    fn a_vendor_that_is_not_in_the_catalog_is_named_as_a_vendor() {
+        let catalog = lifecycle_catalog();
+        assert_eq!(
+            run(&catalog, None, "stripe").unwrap_err(),
+            "no vendor or code `stripe` in the catalog; its vendors are acme"
+        );
+        assert_eq!(
+            run(&catalog, None, "acmee").unwrap_err(),
+            "no vendor or code `acmee` in the catalog; did you mean `acme`?"
+        );
+        assert_eq!(
+            run(&catalog, None, "NOT_FOUNDS").unwrap_err(),
+            "no code `NOT_FOUNDS` in any vendor; did you mean `not_found`?"
         );
     }
 }

@@ -301,6 +301,10 @@ fn codegen_locked(root: &Path, check: bool) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let shown = errcat_codegen::load::display_dir(&root.join("catalog"));
+    for warning in errcat_codegen::replacements::warnings(&shown, &catalog) {
+        eprintln!("warning: {warning}");
+    }
     let mode = if check {
         codegen::Mode::Check
     } else {

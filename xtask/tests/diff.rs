@@ -106,6 +106,32 @@ const CASES: &[Case] = &[
         exit: 0,
     },
     Case {
+        name: "change-max-server-delay",
+        edit: |ws| {
+            replace(
+                ws,
+                "catalog/pentify.yaml",
+                "max_server_delay: 30s",
+                "max_server_delay: 1m",
+            )
+        },
+        classes: &[("behaviour", "changed")],
+        exit: 0,
+    },
+    Case {
+        name: "change-retry-any-method",
+        edit: |ws| {
+            replace(
+                ws,
+                "catalog/vantaprism.yaml",
+                "    retry_any_method: true\n",
+                "",
+            )
+        },
+        classes: &[("behaviour", "changed")],
+        exit: 0,
+    },
+    Case {
         name: "add-code",
         edit: |ws| {
             let mut text = ws.read("catalog/pentify.yaml");
@@ -327,5 +353,79 @@ fn the_json_shown_in_the_catalog_readme_is_real_output() {
     assert!(
         readme.contains(&format!("```json\n{json}```\n")),
         "catalog/README.md does not show tests/diff/change-retry-rule.json as it is"
+    );
+}
+
+#[test]
+fn dropping_an_alias_breaks_without_notice_and_exits_1() {
+    let ws = TempWorkspace::new("diff-alias");
+    replace(
+        &ws,
+        "catalog/pentify.yaml",
+        SCOPE,
+        "  - code: insufficient_scope\n    aliases: [INSUFFICIENT_SCOPE]\n",
+    );
+    ws.commit_all("an alias");
+    replace(
+        &ws,
+        "catalog/pentify.yaml",
+        "    aliases: [INSUFFICIENT_SCOPE]\n",
+        "",
+    );
+    let (code, stdout, stderr) = ws.xtask(&["diff", "--format", "json"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["changes"][0]["change"], "alias_removed");
+    assert_eq!(doc["changes"][0]["unannounced"], true);
+    assert_eq!(doc["unannounced"], 1);
+    assert!(
+        stderr.contains("a vendor, code or alias without notice"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_base_that_fails_validation_exits_3_and_says_so() {
+    let ws = TempWorkspace::new("diff-invalid-base");
+    replace(
+        &ws,
+        "catalog/pentify.yaml",
+        "kind: rate_limited",
+        "kind: rate_limted",
+    );
+    ws.commit_all("a misspelt kind");
+    replace(
+        &ws,
+        "catalog/pentify.yaml",
+        "kind: rate_limted",
+        "kind: rate_limited",
+    );
+    let (code, stdout, stderr) = ws.xtask(&["diff"]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.starts_with(
+            "error: the catalog at `HEAD` does not pass today's validation, so nothing was compared"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("HEAD:catalog/pentify.yaml:"), "{stderr}");
+    assert!(stderr.contains("rate_limted"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_in_the_base_is_named_as_one() {
+    let ws = TempWorkspace::new("diff-symlink-base");
+    std::os::unix::fs::symlink("pentify.yaml", ws.path("catalog/linked.yaml")).unwrap();
+    ws.commit_all("a link");
+    fs::remove_file(ws.path("catalog/linked.yaml")).unwrap();
+    let (code, stdout, stderr) = ws.xtask(&["diff"]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert!(
+        stderr.contains(
+            "HEAD:catalog/linked.yaml:1:1: the file is a symbolic link, not a regular file, so it is not read"
+        ),
+        "{stderr}"
     );
 }

@@ -476,7 +476,7 @@ fn explain_with_a_vendor_alone_lists_its_codes() {
     assert_eq!(status, 1);
     assert_eq!(
         err,
-        "error: no code `pentfy` in any vendor; did you mean `pentify`?\n"
+        "error: no vendor or code `pentfy` in the catalog; did you mean `pentify`?\n"
     );
 }
 

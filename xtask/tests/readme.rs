@@ -217,7 +217,13 @@ fn readme_mdbook_command_builds_the_book() {
             std::env::var_os("CI").is_none(),
             "mdbook is not installed, and CI must run this test (.ci/run installs it)"
         );
-        eprintln!("mdbook is not installed: the README's mdbook command was not run");
+        // Written to the terminal itself, past the test harness's capture, so
+        // that a run without mdbook says what it did not check.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"note: mdbook is not installed, so the README's `mdbook build` command was not run \
+              (the README says how to install it)\n",
+        );
         return;
     }
     let ws = TempWorkspace::new("mdbook");

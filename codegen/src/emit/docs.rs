@@ -387,6 +387,42 @@ pub fn code_rule_words(v: &Vendor, c: &Code) -> String {
     }
 }
 
+/// What a client does for a rule, in full: the delays it waits, the
+/// server's delay and its cap, which requests are safe to repeat. `text`
+/// writes catalog text (an action, a header name) for where it goes:
+/// markdown in the pages, plain in `cargo xtask explain`.
+pub fn retry_in_full(v: &Vendor, r: &Rule, text: impl Fn(&str) -> String) -> String {
+    let backoff = backoff_line(v);
+    let safe = v.retry.safe_methods.value.join(", ");
+    match r {
+        Rule::Never => "never: retrying the same request cannot help".to_owned(),
+        Rule::After(a) => format!("not until: {}", text(a)),
+        Rule::Backoff => format!("with backoff: {backoff}"),
+        Rule::Idempotent => {
+            format!("with backoff, only when the request is safe to repeat ({safe}): {backoff}")
+        }
+        Rule::RetryAfter => format!(
+            "wait what {} says ({}); without it, backoff: {backoff}",
+            v.retry
+                .delay_header
+                .as_deref()
+                .map_or_else(|| "the delay header".to_owned(), &text),
+            match v.retry.max_server_delay_ms {
+                Some(cap) => format!(
+                    "give up if longer than {}, the reference's cap",
+                    duration(cap)
+                ),
+                None => "as given: the reference caps no server delay".to_owned(),
+            }
+        ),
+        Rule::UntilReset => format!(
+            "wait until the rate limit resets, as {} says; without it, backoff: {backoff}",
+            v.rate_limit_header(crate::ir::RateLimitRole::Reset)
+                .map_or_else(|| "the reset header".to_owned(), |h| text(&h.name)),
+        ),
+    }
+}
+
 /// What a client does for a rule, in a few words.
 pub fn rule_words(v: &Vendor, r: &Rule) -> String {
     match r {
@@ -425,13 +461,12 @@ fn index(catalog: &Catalog) -> String {
          Each vendor page lists every code with its HTTP status, kind and retry rule, then gives each code a section with its meaning and everything else the reference says about it.\n\n",
     );
     s.push_str("## Vendors\n\n");
-    s.push_str(&table_head(&["Vendor", "Id", "Codes", "Page"]));
-    for v in &catalog.vendors {
+    s.push_str(&table_head(&["Vendor", "Id", "Codes"]));
+    for v in by_name(catalog) {
         s.push_str(&row(&[
-            inline(&v.name),
+            format!("[{}]({}.md)", inline(&v.name), v.id),
             format!("`{}`", v.id),
             v.codes.len().to_string(),
-            format!("[{}.md]({}.md)", v.id, v.id),
         ]));
     }
     let _ = write!(
@@ -482,10 +517,26 @@ fn index(catalog: &Catalog) -> String {
 fn summary(catalog: &Catalog) -> String {
     let mut s = String::from("# Summary\n\n[errcat error reference](README.md)\n\n");
     s.push_str("- [Error kinds across vendors](kinds.md)\n- [Retry matrix](retry.md)\n");
-    for v in &catalog.vendors {
+    for v in by_name(catalog) {
         let _ = writeln!(s, "- [{}]({}.md)", inline(&v.name), v.id);
     }
     s
+}
+
+/// Whether `id` can be an HTML id the pages write as it is: ASCII letters,
+/// digits, `_`, `-` and `.`, at least one (an anchor, or a code as written).
+pub fn is_plain_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// The vendors in the order a reader looks for them: by name, ignoring case, then by id.
+fn by_name(catalog: &Catalog) -> Vec<&Vendor> {
+    let mut vendors: Vec<&Vendor> = catalog.vendors.iter().collect();
+    vendors.sort_by_cached_key(|v| (v.name.to_lowercase(), v.id.clone()));
+    vendors
 }
 
 /// A vendor's page, header included (written in place: the page is large).
@@ -879,6 +930,13 @@ fn vendor(v: &Vendor) -> String {
     let py_classes = super::python::class_names(v);
     let py_module = super::python::module(&v.id);
     for ((c, ts_class), py_class) in v.codes.iter().zip(&ts_classes).zip(&py_classes) {
+        // The code as a ticket shows it (`RATE_LIMIT_EXCEEDED`) lands here
+        // too: anchors are lower case, HTML ids are not. An id of upper-case
+        // letters or `.` can equal no anchor, which has neither.
+        let own = &c.code;
+        if *own != c.anchor && is_plain_id(own) {
+            let _ = writeln!(s, "<a id=\"{own}\"></a>");
+        }
         let _ = write!(
             s,
             "<a id=\"{}\"></a>\n\n### {}\n\n",
@@ -923,6 +981,13 @@ fn vendor(v: &Vendor) -> String {
             code_rule_words(v, c),
             kind = c.kind.id(),
         );
+        // The delays themselves, as `explain` gives them, for a rule that retries.
+        if matches!(
+            c.retry,
+            Rule::Backoff | Rule::Idempotent | Rule::RetryAfter | Rule::UntilReset
+        ) {
+            let _ = writeln!(s, "- **Delays:** {}", retry_in_full(v, &c.retry, inline));
+        }
         if let Some(ms) = c.min_delay_ms {
             let _ = writeln!(
                 s,
@@ -1222,9 +1287,9 @@ fn retry_matrix(catalog: &Catalog) -> String {
         }
         let _ = write!(
             s,
-            "### {}\n\n- **Page:** [{}.md]({}.md)\n- **Delay before each retry:** {}\n- **Server delay header:** {}\n- **Safe to retry:** {}\n\n",
+            "### {}\n\n- **Page:** [{}]({}.md)\n- **Delay before each retry:** {}\n- **Server delay header:** {}\n- **Safe to retry:** {}\n\n",
             inline(&v.name),
-            v.id,
+            inline(&v.name),
             v.id,
             backoff_line(v),
             v.retry

@@ -31,10 +31,14 @@ const KEYWORDS: &[&str] = &[
     "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
-/// Lower-case names the package root defines, which a vendor module would shadow.
-const RESERVED_MODULES: &[&str] = &[
+/// Lower-case names the package root binds (defines or imports), which a
+/// vendor module would replace once imported; `codegen/tests/names.rs` reads
+/// `__init__.py` and checks that this list keeps up with it.
+pub const RESERVED_MODULES: &[&str] = &[
+    "annotations",
     "decide",
     "errcat",
+    "importlib",
     "jitter_sample",
     "parse",
     "parse_retry_after",
@@ -165,6 +169,8 @@ fn opt_string(s: Option<&str>) -> String {
 }
 
 /// Writes a docstring indented by `indent`, keeping line breaks of the text.
+/// A line that doctest or reStructuredText would read as markup (`>>>`, a
+/// `..` directive, a `:field:`) starts with a backslash, so text stays text.
 fn docstring(out: &mut String, indent: &str, lines: &[String]) {
     out.push_str(indent);
     out.push_str("\"\"\"");
@@ -175,16 +181,22 @@ fn docstring(out: &mut String, indent: &str, lines: &[String]) {
                 out.push_str(indent);
             }
         }
-        for c in line.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '"' => out.push_str("\\\""),
-                '\n' => {
-                    out.push('\n');
-                    out.push_str(indent);
+        for (j, part) in line.split('\n').enumerate() {
+            if j > 0 {
+                out.push('\n');
+                out.push_str(indent);
+            }
+            let start = part.trim_start_matches([' ', '\t']);
+            if [">>>", "..", ":"].iter().any(|m| start.starts_with(m)) {
+                out.push_str("\\\\");
+            }
+            for c in part.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '"' => out.push_str("\\\""),
+                    c if needs_escape(c) => escape_char(out, c),
+                    c => out.push(c),
                 }
-                c if needs_escape(c) => escape_char(out, c),
-                c => out.push(c),
             }
         }
     }
@@ -403,7 +415,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         "#: Every code's row, in the catalog's order.\nCODES: tuple[_vendor.CodeInfo, ...] = (\n",
     );
     for c in &v.codes {
-        code_row(&mut out, c);
+        code_row(&mut out, v, c);
     }
     out.push_str(")\n\n\n");
 
@@ -501,7 +513,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
 }
 
 /// One row of `CODES`.
-fn code_row(out: &mut String, c: &Code) {
+fn code_row(out: &mut String, v: &Vendor, c: &Code) {
     let statuses: Vec<String> = c.statuses.iter().map(u16::to_string).collect();
     let statuses = tuple(&statuses);
     let _ = write!(
@@ -529,6 +541,16 @@ fn code_row(out: &mut String, c: &Code) {
     if !c.aliases.is_empty() {
         let aliases: Vec<String> = c.aliases.iter().map(|a| string(a)).collect();
         let _ = writeln!(out, "        aliases={},", tuple(&aliases));
+    }
+    // The rest of a code's life defaults to none too.
+    if c.removed.is_some() {
+        out.push_str("        removed=True,\n");
+    }
+    if let Some(r) = c.replacement() {
+        let _ = writeln!(out, "        replaced_by={},", string(r));
+    }
+    if let Some(url) = v.code_url(c) {
+        let _ = writeln!(out, "        docs_url={},", string(&url));
     }
     // Likewise the newer members, written only when set.
     if let Some(t) = &c.error_type {
@@ -657,6 +679,8 @@ mod tests {
         assert_eq!(module("pentify"), "pentify");
         assert_eq!(module("class"), "class_");
         assert_eq!(module("parse"), "parse_");
+        assert_eq!(module("importlib"), "importlib_");
+        assert_eq!(module("annotations"), "annotations_");
         assert_eq!(module("type"), "type");
     }
 

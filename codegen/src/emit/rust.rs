@@ -326,8 +326,10 @@ fn rule_variant(r: &Rule) -> &'static str {
 }
 
 /// One line of catalog text made safe for rustdoc: markdown punctuation is
-/// backslash-escaped so it renders as written, and control characters (which
-/// a doc comment cannot hold) are shown as escapes.
+/// backslash-escaped so it renders as written, control characters (which a
+/// doc comment cannot hold) are shown as escapes, and leading spaces are
+/// dropped (four would start an indented code block, which rustdoc runs as a
+/// doctest).
 fn escape_line(line: &str) -> String {
     Escaped(line).to_string()
 }
@@ -337,8 +339,9 @@ struct Escaped<'a>(&'a str);
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0.trim_start_matches(' ');
         let mut plain = 0;
-        for (at, c) in self.0.char_indices() {
+        for (at, c) in text.char_indices() {
             let markdown = matches!(
                 c,
                 '\\' | '`'
@@ -359,7 +362,7 @@ impl fmt::Display for Escaped<'_> {
             if !markdown && !c.is_control() && !is_bidi_control(c) {
                 continue;
             }
-            f.write_str(&self.0[plain..at])?;
+            f.write_str(&text[plain..at])?;
             plain = at + c.len_utf8();
             if markdown {
                 write!(f, "\\{c}")?;
@@ -367,7 +370,7 @@ impl fmt::Display for Escaped<'_> {
                 write!(f, "\\u{{{:x}}}", c as u32)?;
             }
         }
-        f.write_str(&self.0[plain..])
+        f.write_str(&text[plain..])
     }
 }
 

@@ -15,7 +15,9 @@ use std::fmt::Write as _;
 use heck::{ToLowerCamelCase, ToUpperCamelCase};
 
 use crate::OutputFile;
-use crate::ir::{Catalog, Condition, Format, Jitter, RateLimitRole, ResetFormat, Rule, Vendor};
+use crate::ir::{
+    Catalog, Code, Condition, Format, Jitter, RateLimitRole, ResetFormat, Rule, Vendor,
+};
 
 /// The package folder, relative to the workspace root.
 pub const PACKAGE: &str = "generated/typescript";
@@ -26,7 +28,7 @@ pub const DIRS: &[(&str, &str)] = &[
     ("generated/typescript/src/vendors", "ts"),
 ];
 
-/// JavaScript's reserved words and the globals a module must not shadow.
+/// JavaScript's reserved words, TypeScript's type names and the globals a module must not shadow.
 const RESERVED: &[&str] = &[
     "await",
     "break",
@@ -109,6 +111,21 @@ const RESERVED: &[&str] = &[
     "Reflect",
     "Proxy",
     "globalThis",
+    // TypeScript's own type names, which no class may take (TS2414).
+    "any",
+    "unknown",
+    "never",
+    "number",
+    "bigint",
+    "boolean",
+    "string",
+    "symbol",
+    "object",
+    // The global generic types a vendor module declares its tables with: a
+    // class of that name would hide them (TS2315).
+    "Record",
+    "Readonly",
+    "ReadonlyMap",
 ];
 
 /// Names a vendor module declares itself or imports, which no class may take.
@@ -287,14 +304,34 @@ fn num(x: f64) -> String {
 }
 
 /// Writes a doc comment of `lines` at `indent`, escaped so no text can end it
-/// or hide what it says.
+/// or hide what it says, and no text becomes a tag (`@` is written `\@`).
 fn doc(out: &mut String, indent: &str, lines: &[String]) {
+    doc_tagged(out, indent, lines, &[]);
+}
+
+/// [`doc`], then each of `tags`, a tag name (`deprecated`) with its text,
+/// which is escaped as the lines are.
+fn doc_tagged(out: &mut String, indent: &str, lines: &[String], tags: &[(&str, String)]) {
     let _ = writeln!(out, "{indent}/**");
-    for line in lines.iter().flat_map(|l| l.split('\n')) {
-        let mut escaped = String::with_capacity(line.len());
+    let tagged = tags.iter().map(|(tag, text)| (Some(*tag), text));
+    for (tag, text) in lines.iter().map(|l| (None, l)).chain(tagged) {
+        doc_text(out, indent, tag, text);
+    }
+    let _ = writeln!(out, "{indent} */");
+}
+
+/// Writes `text` as doc comment lines, the first after `@tag` when there is one.
+fn doc_text(out: &mut String, indent: &str, tag: Option<&str>, text: &str) {
+    for (i, line) in text.split('\n').enumerate() {
+        let mut escaped = match tag {
+            Some(tag) if i == 0 => format!("@{tag} "),
+            _ => String::with_capacity(line.len()),
+        };
         for c in line.chars() {
             if c.is_control() || super::is_bidi_control(c) || c == '\u{2028}' || c == '\u{2029}' {
                 let _ = write!(escaped, "\\u{{{:x}}}", c as u32);
+            } else if c == '@' {
+                escaped.push_str("\\@");
             } else {
                 escaped.push(c);
             }
@@ -302,7 +339,25 @@ fn doc(out: &mut String, indent: &str, lines: &[String]) {
         let escaped = escaped.replace("*/", "*\\/");
         let _ = writeln!(out, "{}", format!("{indent} * {escaped}").trim_end());
     }
-    let _ = writeln!(out, "{indent} */");
+}
+
+/// A code's deprecation, removal, replacement and docs address as the
+/// runtime's `codeInfo` takes them (`, { ... }`), empty when it has none.
+fn lifecycle(v: &Vendor, c: &Code) -> Vec<String> {
+    let mut fields = Vec::new();
+    if let Some(note) = c.deprecation_note() {
+        fields.push(format!("deprecated: {}", lit(&note)));
+    }
+    if c.removed.is_some() {
+        fields.push("removed: true".to_owned());
+    }
+    if let Some(r) = c.replacement() {
+        fields.push(format!("replacedBy: {}", lit(r)));
+    }
+    if let Some(url) = v.code_url(c) {
+        fields.push(format!("docsUrl: {}", lit(&url)));
+    }
+    fields
 }
 
 /// The rule as an expression over the runtime's constants.
@@ -358,15 +413,15 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
     let r = &v.retry;
     let env = &v.envelope;
     let mut s = header(&format!("catalog/{}.yaml", v.id));
-    doc(
+    doc_tagged(
         &mut s,
         "",
         &[
             format!("{}: {}", v.name, v.summary),
             String::new(),
             format!("The reference: {}", v.source),
-            "@module".to_owned(),
         ],
+        &[("module", String::new())],
     );
     // Import the rule constants the table uses, and nothing else, so strict checks pass.
     let rules: BTreeSet<&str> = v
@@ -475,6 +530,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
             let aliases: Vec<String> = c.aliases.iter().map(|a| lit(a)).collect();
             extras.push(format!("aliases: [{}]", aliases.join(", ")));
         }
+        extras.extend(lifecycle(v, c));
         if let Some(t) = &c.error_type {
             extras.push(format!("type: {}", lit(t)));
         }
@@ -562,10 +618,12 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
             let aliases: Vec<String> = c.aliases.iter().map(|a| format!("`{a}`")).collect();
             lines.push(format!("Also sent as {}.", aliases.join(", ")));
         }
-        if let Some(note) = c.deprecation_note() {
-            lines.push(format!("@deprecated {note}"));
-        }
-        doc(&mut s, "", &lines);
+        let tags: Vec<(&str, String)> = c
+            .deprecation_note()
+            .map(|n| ("deprecated", n))
+            .into_iter()
+            .collect();
+        doc_tagged(&mut s, "", &lines, &tags);
         let parent = c
             .error_type
             .as_ref()

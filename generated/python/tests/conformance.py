@@ -114,3 +114,25 @@ def retry_answer(case: dict[str, Any]) -> dict[str, Any]:
         parsed = parse_answer(case)
         answer.update((k, parsed[k]) for k in case["expect"] if k in parsed and k not in answer)
     return answer
+
+
+def budget_answer(case: dict[str, Any]) -> dict[str, Any]:
+    """What the package answers for a budget case: the capacity, the start and each step's answer."""
+    settings: dict[str, int] = case["budget"]
+    budget = Budget(**settings)
+    start = budget.available()
+    outcomes: dict[str, Outcome] = {
+        "response": errcat.Response(503, errcat.Retry.BACKOFF),
+        "connect": TransportFailure.CONNECT,
+        "timeout": TransportFailure.TIMEOUT,
+        "reset": TransportFailure.RESET,
+    }
+    steps: list[dict[str, Any]] = []
+    for step in case["steps"]:
+        if step == "success":
+            budget.deposit_success()
+            steps.append({"available": budget.available()})
+        else:
+            allowed = budget.try_withdraw(outcomes[step])
+            steps.append({"allowed": allowed, "available": budget.available()})
+    return {"capacity": budget.capacity, "available": start, "steps": steps}

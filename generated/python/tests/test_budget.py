@@ -39,12 +39,31 @@ def test_successes_deposit_up_to_the_capacity() -> None:
     budget.deposit_success()
     assert budget.available() == 10
     assert Budget(capacity=3, available=99).available() == 3
-    assert Budget(capacity=3, available=-5).available() == 0
 
 
-def test_negative_settings_are_refused() -> None:
-    with pytest.raises(ValueError, match="retry_cost"):
-        Budget(retry_cost=-1)
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"retry_cost": -1},
+        {"available": -5},
+        {"capacity": float("nan")},
+        {"capacity": float("inf")},
+        {"timeout_cost": 2.5},
+        {"success_deposit": True},
+        {"capacity": 4_294_967_296},
+    ],
+)
+def test_settings_outside_whole_numbers_up_to_u32_are_refused(settings: dict[str, object]) -> None:
+    name = next(iter(settings))
+    with pytest.raises(ValueError, match=name):
+        Budget(**settings)  # type: ignore[arg-type]
+
+
+def test_a_cost_above_the_capacity_counts_as_the_capacity() -> None:
+    budget = Budget(capacity=3)
+    assert budget.try_withdraw(RESPONSE)
+    assert budget.available() == 0
+    assert Budget(capacity=0).capacity == 1
 
 
 def test_threads_share_one_bucket() -> None:

@@ -2,7 +2,8 @@
 
 The cases are the files under ``generated/conformance/``: ``parse.json`` (every example body of
 the catalog), ``retry.json`` (retry cases made from the catalog), ``edge.json`` (edge cases
-written by hand) and, when present, ``vendors.json`` (real-vendor cases written by hand). The Rust and TypeScript tests run the same files.
+written by hand), ``budget.json`` (the retry budget, by hand) and, when present, ``vendors.json``
+(real-vendor cases written by hand). The Rust and TypeScript tests run the same files.
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ from typing import Any
 
 import pytest
 
-from conformance import files, load, parse_answer, retry_answer
+from conformance import budget_answer, files, load, parse_answer, retry_answer
 
 FILES = files()
+
+#: The files whose cases are not retry cases, by the kind of case they hold.
+KINDS = {"parse.json": "parse", "budget.json": "budget"}
 
 
 def _cases(kind: str) -> list[Any]:
     out = []
     for path in FILES:
-        if (path.name == "parse.json") != (kind == "parse"):
+        if KINDS.get(path.name, "retry") != kind:
             continue
         for case in load(path):
             out.append(pytest.param(case, id=f"{path.stem}: {case['name']}"))
@@ -40,6 +44,11 @@ def test_retry_case(case: dict[str, Any]) -> None:
         assert {k: parsed.get(k) for k in expect} == expect
         return
     assert retry_answer(case) == expect
+
+
+@pytest.mark.parametrize("case", _cases("budget"))
+def test_budget_case(case: dict[str, Any]) -> None:
+    assert budget_answer(case) == case["expect"]
 
 
 def test_every_file_has_cases() -> None:

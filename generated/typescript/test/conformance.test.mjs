@@ -81,6 +81,36 @@ for (const c of load("parse.json")) {
   });
 }
 
+/** What a budget case's steps give: the capacity, the start and each step's answer. */
+export function runBudget(c) {
+  const b = c.budget;
+  const budget = new Budget({
+    capacity: b.capacity,
+    available: b.available,
+    retryCost: b.retry_cost,
+    timeoutCost: b.timeout_cost,
+    successDeposit: b.success_deposit,
+  });
+  const start = budget.available;
+  const response = { kind: "response", status: 503, rule: { kind: "backoff" }, anyMethod: false, retryAfterMs: null };
+  const steps = c.steps.map((step) => {
+    if (step === "success") {
+      budget.depositSuccess();
+      return { available: budget.available };
+    }
+    const outcome = step === "response" ? response : { kind: "transport", failure: step };
+    const allowed = budget.tryWithdraw(outcome);
+    return { allowed, available: budget.available };
+  });
+  return { capacity: budget.capacity, available: start, steps };
+}
+
+for (const c of load("budget.json")) {
+  test(`budget.json: ${c.name}`, () => {
+    assert.deepEqual(runBudget(c), c.expect);
+  });
+}
+
 // A case with a `decision` is run as a retry case (its `code` checked too);
 // any other as a parse case, checking the keys it expects.
 const files = ["retry.json", "edge.json", ...(existsSync(new URL("vendors.json", dir)) ? ["vendors.json"] : [])];

@@ -226,6 +226,23 @@ test("the budget withdraws 5 per retry, 10 after a timeout, and refills by 1 up 
   assert.equal(empty.available, 4);
 });
 
+test("a budget setting that is not a whole number from 0 to 4294967295 throws, naming it", () => {
+  for (const [name, value] of [
+    ["retryCost", -5],
+    ["available", -50],
+    ["capacity", NaN],
+    ["capacity", Infinity],
+    ["timeoutCost", 2.5],
+    ["successDeposit", 4294967296],
+  ]) {
+    assert.throws(() => new Budget({ [name]: value }), (e) => e instanceof RangeError && e.message.includes(name), `${name}: ${value}`);
+  }
+  const small = new Budget({ capacity: 3 });
+  assert.equal(small.tryWithdraw(response(500, { kind: "backoff" })), true, "a cost above the capacity counts as the capacity");
+  assert.equal(small.available, 0);
+  assert.equal(new Budget({ capacity: 0 }).capacity, 1);
+});
+
 test("each code has its class, extending the vendor's base class and ApiError", () => {
   const err = pentify.fromResponse(429, { "Retry-After": "2" }, '{"error":{"code":"rate_limited","message":"Slow down","request_id":"req_1"}}');
   assert.ok(err instanceof pentify.RateLimitedError);

@@ -10,13 +10,26 @@ from errcat._retry import Outcome, TransportFailure
 __all__ = ["Budget"]
 
 
+_MAX = 4_294_967_295
+"""The largest setting a budget takes, the same in every language (Rust's ``u32::MAX``)."""
+
+
+def _setting(name: str, value: object) -> int:
+    """``value`` when it is a whole number from 0 to ``_MAX``; raises ``ValueError`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX:
+        raise ValueError(f"Budget {name} must be a whole number from 0 to {_MAX}, not {value!r}")
+    return value
+
+
 class Budget:
     """A token bucket that stops retries when too many requests are failing.
 
     A retry withdraws ``retry_cost`` tokens, a retry after a timeout or reset
     ``timeout_cost``; when the bucket holds fewer, the retry is refused. Each success deposits
     ``success_deposit`` (never above ``capacity``); withdrawn tokens are not returned. The
-    bucket starts full unless ``available`` says otherwise. Share one ``Budget`` object between
+    bucket starts full unless ``available`` says otherwise. Every setting is a whole number from 0
+    to 4294967295 (anything else raises ``ValueError``); a capacity of 0 counts as 1, and a cost
+    or ``available`` above the capacity counts as the capacity. Share one ``Budget`` object between
     the threads and requests that should draw on one bucket; its methods take a lock.
     """
 
@@ -30,20 +43,12 @@ class Budget:
         success_deposit: int = 1,
         available: Optional[int] = None,
     ) -> None:
-        for name, value in (
-            ("capacity", capacity),
-            ("retry_cost", retry_cost),
-            ("timeout_cost", timeout_cost),
-            ("success_deposit", success_deposit),
-        ):
-            if value < 0:
-                raise ValueError(f"Budget {name} must be 0 or more, not {value}")
+        capacity = max(_setting("capacity", capacity), 1)
         self._capacity = capacity
-        self._retry_cost = retry_cost
-        self._timeout_cost = timeout_cost
-        self._success_deposit = success_deposit
-        start = capacity if available is None else min(max(available, 0), capacity)
-        self._tokens = start
+        self._retry_cost = min(_setting("retry_cost", retry_cost), capacity)
+        self._timeout_cost = min(_setting("timeout_cost", timeout_cost), capacity)
+        self._success_deposit = _setting("success_deposit", success_deposit)
+        self._tokens = capacity if available is None else min(_setting("available", available), capacity)
         self._lock = threading.Lock()
 
     @property

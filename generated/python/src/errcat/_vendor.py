@@ -104,6 +104,11 @@ class CodeInfo:
     """What the catalog records about one code: a row of the vendor's code table.
 
     ``aliases`` are the other spellings the vendor has sent for the code; each parses to it.
+    ``deprecated`` is the deprecation note (since when, why, what replaces it) when the vendor
+    deprecated or removed the code; ``removed`` is true when the vendor no longer sends it (it
+    still parses); ``replaced_by`` names the code that replaces it, when the catalog names one;
+    ``docs_url`` is the address of its section of the published reference, when the catalog says
+    where the reference is published.
     ``error_type`` is the id of the vendor's type the code belongs to; ``fallback`` marks the
     code a body without a readable code means at its statuses; ``conditions`` tell the code
     apart from others of its status (all must hold); ``min_delay_ns`` is the shortest wait
@@ -120,11 +125,19 @@ class CodeInfo:
     any_method: bool = False
     deprecated: Optional[str] = None
     aliases: tuple[str, ...] = ()
+    removed: bool = False
+    replaced_by: Optional[str] = None
+    docs_url: Optional[str] = None
     error_type: Optional[str] = None
     fallback: bool = False
     conditions: tuple[Condition, ...] = ()
     min_delay_ns: Optional[int] = None
     subcodes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_deprecated(self) -> bool:
+        """True when the vendor deprecated or removed the code."""
+        return self.deprecated is not None
 
     @property
     def status(self) -> Optional[int]:

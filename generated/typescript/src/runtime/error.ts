@@ -39,6 +39,16 @@ export interface CodeInfo {
   readonly resolution: string | null;
   /** Other spellings the vendor has sent for the code, which parse to it. */
   readonly aliases: readonly string[];
+  /** The deprecation note (since when, why, what replaces it) when the vendor deprecated or removed the code. */
+  readonly deprecated: string | null;
+  /** True when the vendor deprecated or removed the code. */
+  readonly isDeprecated: boolean;
+  /** True when the vendor no longer sends the code; it still parses. */
+  readonly removed: boolean;
+  /** The code that replaces this one, when the catalog names it. */
+  readonly replacedBy: string | null;
+  /** The URL of the code's section of the published reference, when the catalog says where it is published. */
+  readonly docsUrl: string | null;
   /** The vendor's type of error the code belongs to, if the catalog says. */
   readonly type: string | null;
   /** The shortest wait before a retry of the code, in milliseconds, when the reference gives one. */
@@ -59,6 +69,14 @@ export interface SubCode {
 export interface CodeExtras {
   /** Other spellings of the code. */
   readonly aliases?: readonly string[];
+  /** The deprecation note, when the vendor deprecated or removed the code. */
+  readonly deprecated?: string;
+  /** True when the vendor no longer sends the code. */
+  readonly removed?: boolean;
+  /** The code that replaces this one. */
+  readonly replacedBy?: string;
+  /** The URL of the code's section of the published reference. */
+  readonly docsUrl?: string;
   /** The vendor's type of error. */
   readonly type?: string;
   /** The shortest wait before a retry, in milliseconds. */
@@ -67,7 +85,7 @@ export interface CodeExtras {
   readonly subcodes?: readonly SubCode[];
 }
 
-/** A frozen table row; generated tables call this once per code. */
+/** A frozen table row; generated tables call this once per code (`extras` defaults to none). */
 export function codeInfo(
   code: string,
   statuses: readonly number[],
@@ -89,6 +107,11 @@ export function codeInfo(
     message,
     resolution,
     aliases: Object.freeze((extras.aliases ?? []).slice()),
+    deprecated: extras.deprecated ?? null,
+    isDeprecated: extras.deprecated !== undefined,
+    removed: extras.removed ?? false,
+    replacedBy: extras.replacedBy ?? null,
+    docsUrl: extras.docsUrl ?? null,
     type: extras.type ?? null,
     minDelayMs: extras.minDelayMs ?? null,
     subcodes: Object.freeze((extras.subcodes ?? []).map((s) => Object.freeze({ code: s.code, meaning: s.meaning }))),

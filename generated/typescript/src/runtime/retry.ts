@@ -283,25 +283,41 @@ export function jitterSample(): number {
   return Math.random();
 }
 
-/** The token bucket's settings; each is optional. */
+/**
+ * The token bucket's settings; each is optional and, when given, a whole
+ * number from 0 to 4294967295 (anything else throws a `RangeError`).
+ */
 export interface BudgetOptions {
-  /** Tokens the bucket holds at most (default 500). */
+  /** Tokens the bucket holds at most (default 500; 0 counts as 1). */
   readonly capacity?: number;
-  /** Tokens it holds at the start (default: full). */
+  /** Tokens it holds at the start (default: full; more than the capacity counts as the capacity). */
   readonly available?: number;
-  /** Tokens a retry withdraws (default 5). */
+  /** Tokens a retry withdraws (default 5; more than the capacity counts as the capacity). */
   readonly retryCost?: number;
-  /** Tokens a retry after a timeout or reset withdraws (default 10). */
+  /** Tokens a retry after a timeout or reset withdraws (default 10; more than the capacity counts as the capacity). */
   readonly timeoutCost?: number;
   /** Tokens each success deposits (default 1). */
   readonly successDeposit?: number;
+}
+
+/** The largest setting a budget takes, the same in every language (Rust's `u32::MAX`). */
+const BUDGET_MAX = 4294967295;
+
+/** `value` when it is a whole number from 0 to {@link BUDGET_MAX}, `fallback` when it is absent; throws otherwise. */
+function budgetSetting(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0 || value > BUDGET_MAX) {
+    throw new RangeError(`Budget ${name} must be a whole number from 0 to ${BUDGET_MAX}, not ${String(value)}`);
+  }
+  return value;
 }
 
 /**
  * A retry budget shared by the requests of one client: a token bucket. A
  * retry withdraws 5 tokens, a retry after a timeout or reset 10; when the
  * bucket holds fewer, the retry is refused. Each success deposits 1, never
- * above capacity; withdrawn tokens are not returned.
+ * above capacity; withdrawn tokens are not returned. A capacity of 0 counts
+ * as 1, and a cost above the capacity counts as the capacity.
  */
 export class Budget {
   /** Tokens the bucket holds at most. */
@@ -315,11 +331,11 @@ export class Budget {
   #available: number;
 
   constructor(options: BudgetOptions = {}) {
-    this.capacity = options.capacity ?? 500;
-    this.retryCost = options.retryCost ?? 5;
-    this.timeoutCost = options.timeoutCost ?? 10;
-    this.successDeposit = options.successDeposit ?? 1;
-    this.#available = Math.min(options.available ?? this.capacity, this.capacity);
+    this.capacity = Math.max(budgetSetting("capacity", options.capacity, 500), 1);
+    this.retryCost = Math.min(budgetSetting("retryCost", options.retryCost, 5), this.capacity);
+    this.timeoutCost = Math.min(budgetSetting("timeoutCost", options.timeoutCost, 10), this.capacity);
+    this.successDeposit = budgetSetting("successDeposit", options.successDeposit, 1);
+    this.#available = Math.min(budgetSetting("available", options.available, this.capacity), this.capacity);
   }
 
   /** Tokens in the bucket now. */
