@@ -5,11 +5,12 @@
  */
 
 import { header, headerPairs, serverDelayMs, type HeadersInput } from "./headers.js";
+import { arrayIndex, readJson } from "./json.js";
 import { readXml, xmlElement, xmlSteps } from "./xml.js";
 
 // The encoding APIs are globals in every JavaScript runtime this package
 // targets; declared here so the package needs no DOM or Node type library.
-declare const TextDecoder: new (label?: string, options?: { fatal?: boolean }) => {
+declare const TextDecoder: new (label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean }) => {
   decode(input: Uint8Array): string;
 };
 declare const TextEncoder: new () => { encode(input: string): Uint8Array };
@@ -77,7 +78,8 @@ export interface RawError {
   readonly retryAfterMs: number | null;
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// `ignoreBOM`: the one byte order mark is stripped before; a second one stays, and is no JSON.
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lossy = new TextDecoder("utf-8");
 const encoder = new TextEncoder();
 
@@ -101,10 +103,11 @@ const NO_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
  * needed) measures delays given as dates.
  *
  * The body (after an optional byte order mark) is read only when it is valid
- * UTF-8 of at most {@link MAX_BODY} bytes: as JSON, or for an envelope of
+ * UTF-8 of at most {@link MAX_BODY} bytes: as JSON under the Rust crate's
+ * (`serde_json`'s) rules, which {@link readJson} follows, or for an envelope of
  * format `xml` as XML under the rules of {@link readXml}; a body that cannot
  * be read has no fields. The code is the first of the code paths that holds a
- * non-empty string (or in JSON a number, as its decimal text); the message
+ * non-empty string (or in JSON a number, as the text `serde_json` writes); the message
  * the string at its path, else an {@link excerpt} of the body; the request
  * id the string or number at its path (trimmed, non-empty), else the
  * request-id header; the details whatever value is at their path; the type,
@@ -139,34 +142,36 @@ export function parseRaw(
     }
   }
   const paths = compiled(envelope);
-  let get: (path: readonly string[] | null) => unknown;
+  // The value at each path (see `Paths.all`), and for a JSON number the text serde_json writes.
+  let get: (i: number) => unknown;
+  let texts: readonly (string | null)[] | null = null;
   if (envelope.format === "xml") {
     const root = text === null ? null : readXml(text);
-    get = (steps) => {
+    get = (i) => {
       if (root === null) return undefined;
-      const element = xmlElement(root, steps);
+      const element = xmlElement(root, paths.all[i]!);
       return element === null ? undefined : element.text;
     };
   } else {
-    let json: unknown = undefined;
-    if (text !== null) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-    }
-    json = walk(json, paths.base);
-    get = (tokens) => walk(json, tokens);
+    const found = text === null ? null : readJson(text, paths.all);
+    texts = found === null ? null : found.texts;
+    get = found === null ? () => undefined : (i) => found.values[i];
   }
+  /** A string, or with `numbers` a JSON number's text as serde_json writes it; else `null`. */
+  const scalarAt = (i: number, numbers: boolean): string | null => {
+    const value = get(i);
+    if (typeof value === "string") return value;
+    if (numbers && typeof value === "number") return texts?.[i] ?? String(value);
+    return null;
+  };
   let code: string | null = null;
-  for (let i = 0; i < paths.code.length && code === null; i++) {
-    const found = scalar(get(paths.code[i]!), true);
+  for (let i = 0; i < paths.codes && code === null; i++) {
+    const found = scalarAt(FIRST_CODE + i, true);
     if (found !== null && found !== "") code = found;
   }
-  const found = scalar(get(paths.message), false);
+  const found = scalarAt(MESSAGE, false);
   const message = found !== null ? bounded(found, MAX_MESSAGE) : excerpt(bytes ?? text ?? "");
-  let requestId = scalar(get(paths.requestId), true);
+  let requestId = scalarAt(REQUEST_ID, true);
   if (requestId !== null && requestId !== "" && (isSpace(requestId, 0) || isSpace(requestId, requestId.length - 1))) {
     requestId = requestId.replace(SPACE_ENDS, "");
   }
@@ -175,11 +180,12 @@ export function parseRaw(
     requestId = fromHeader === null || fromHeader === "" ? null : fromHeader;
   }
   let fields = NO_FIELDS;
-  for (const [name, path] of paths.fields) {
-    const value = get(path);
+  const firstField = FIRST_CODE + paths.codes;
+  for (let n = 0; n < paths.names.length; n++) {
+    const value = get(firstField + n);
     if (value === undefined) continue;
     if (fields === NO_FIELDS) fields = {};
-    (fields as Record<string, unknown>)[name] = value;
+    (fields as Record<string, unknown>)[paths.names[n]!] = value;
   }
   return {
     status,
@@ -187,10 +193,10 @@ export function parseRaw(
     message,
     bodyMessage: found,
     requestId: requestId === null ? null : bounded(requestId, MAX_MESSAGE),
-    details: get(paths.details),
-    type: nonEmpty(get(paths.type)),
-    subcode: nonEmpty(get(paths.subcode)),
-    docUrl: nonEmpty(get(paths.docUrl)),
+    details: get(DETAILS),
+    type: nonEmpty(get(TYPE)),
+    subcode: nonEmpty(get(SUBCODE)),
+    docUrl: nonEmpty(get(DOC_URL)),
     fields: fields === NO_FIELDS ? fields : Object.freeze(fields),
     retryAfterMs: delayHeader === null ? null : serverDelayMs(pairs, delayHeader, nowMs),
   };
@@ -212,26 +218,29 @@ export function resolve(value: unknown, pointer: string | null): unknown {
 }
 
 /**
- * An envelope's paths split into tokens or steps (`null`: matches nothing).
- * For JSON each comes after the tokens all of them start with (`base`), which
- * are walked once; for XML `base` is empty.
+ * An envelope's paths split into JSON pointer tokens or XML steps (`null`:
+ * matches nothing), in one list: message, request id, details, type,
+ * sub-code, docs link (at the indices below), then the code paths, then the
+ * fields' paths in the order of `names`.
  */
 interface Paths {
-  readonly base: readonly string[];
-  readonly code: ReadonlyArray<readonly string[] | null>;
-  readonly message: readonly string[] | null;
-  readonly requestId: readonly string[] | null;
-  readonly details: readonly string[] | null;
-  readonly type: readonly string[] | null;
-  readonly subcode: readonly string[] | null;
-  readonly docUrl: readonly string[] | null;
-  readonly fields: ReadonlyArray<readonly [string, readonly string[] | null]>;
+  readonly all: ReadonlyArray<readonly string[] | null>;
+  readonly codes: number;
+  readonly names: readonly string[];
 }
+
+const MESSAGE = 0;
+const REQUEST_ID = 1;
+const DETAILS = 2;
+const TYPE = 3;
+const SUBCODE = 4;
+const DOC_URL = 5;
+const FIRST_CODE = 6;
 
 /** Each envelope's paths, split once. */
 const PATHS = new WeakMap<Envelope, Paths>();
 
-/** The envelope's paths, split into tokens (after their common start) or steps. */
+/** The envelope's paths, split into tokens or steps. */
 function compiled(envelope: Envelope): Paths {
   let paths = PATHS.get(envelope);
   if (paths === undefined) {
@@ -247,27 +256,7 @@ function compiled(envelope: Envelope): Paths {
       ...envelope.code,
       ...names.map((n) => envelope.fields[n]!),
     ].map((p) => (p === null ? null : xml ? xmlSteps(p) : tokensOf(p)));
-    let shared = 0;
-    const used = all.filter((t): t is readonly string[] => t !== null);
-    const first = used[0] ?? [];
-    if (!xml) {
-      // The longest start every pointer shares, leaving each at least one token.
-      const limit = used.length === 0 ? 0 : Math.min(...used.map((t) => t.length - 1));
-      while (shared < limit && used.every((t) => t[shared] === first[shared])) shared++;
-    }
-    const rest = (t: readonly string[] | null | undefined) => (t === null || t === undefined ? null : t.slice(shared));
-    const codes = envelope.code.length;
-    paths = {
-      base: first.slice(0, shared),
-      message: rest(all[0]),
-      requestId: rest(all[1]),
-      details: rest(all[2]),
-      type: rest(all[3]),
-      subcode: rest(all[4]),
-      docUrl: rest(all[5]),
-      code: all.slice(6, 6 + codes).map(rest),
-      fields: names.map((n, i) => [n, rest(all[6 + codes + i])] as const),
-    };
+    paths = { all, codes: envelope.code.length, names };
     PATHS.set(envelope, paths);
   }
   return paths;
@@ -320,23 +309,6 @@ function tokensOf(pointer: string): readonly string[] | null {
     if (TOKENS.size < 1024) TOKENS.set(pointer, tokens);
   }
   return tokens;
-}
-
-/** The array index a token names (decimal digits without a leading zero), or -1. */
-function arrayIndex(token: string): number {
-  if (token.length === 0 || (token.length > 1 && token.charCodeAt(0) === 0x30)) return -1;
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return -1;
-  }
-  return Number(token);
-}
-
-/** A string, or with `numbers` a number's decimal text; else `null`. */
-function scalar(value: unknown, numbers: boolean): string | null {
-  if (typeof value === "string") return value;
-  if (numbers && typeof value === "number") return String(value);
-  return null;
 }
 
 /** The length of `text` in UTF-8 bytes. */
