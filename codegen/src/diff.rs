@@ -271,11 +271,6 @@ pub const VENDOR_FIELDS: &[VendorField] = &[
     (Class::Behaviour, "should_retry_header", |v| {
         opt(&v.retry.should_retry_header)
     }),
-    (Class::Behaviour, "max_server_delay", |v| {
-        v.retry
-            .max_server_delay_ms
-            .map_or_else(|| "none".to_owned(), docs::duration)
-    }),
     (Class::Behaviour, "envelope.format", |v| {
         format!("{:?}", v.envelope.format).to_ascii_lowercase()
     }),
