@@ -42,6 +42,30 @@ fn written_dirs() -> Vec<&'static str> {
     dirs
 }
 
+/// The folders `dir` stands for: itself, or for `parent/*` (an emitter that
+/// writes a package per folder) each real folder in `parent`, links left out.
+fn expand(root: &Path, dir: &str) -> io::Result<Vec<String>> {
+    let Some(parent) = dir.strip_suffix("/*") else {
+        return Ok(vec![dir.to_owned()]);
+    };
+    let entries = match fs::read_dir(inside(root, parent)?) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(at(parent, e)),
+    };
+    let mut dirs = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_type()?.is_dir()
+            && let Some(name) = entry.file_name().to_str()
+        {
+            dirs.push(format!("{parent}/{name}"));
+        }
+    }
+    dirs.sort();
+    Ok(dirs)
+}
+
 /// How the name of every temporary file ends: `.<name>.<random>.errcat-tmp`.
 const TEMP_SUFFIX: &str = ".errcat-tmp";
 
@@ -221,7 +245,9 @@ pub fn plan(
     make: impl FnOnce(&(dyn Fn(OutputFile) + Sync)) -> Result<(), errcat_codegen::Diagnostics>,
 ) -> Result<Plan, Failure> {
     for dir in written_dirs() {
-        inside(root, dir)?;
+        for dir in expand(root, dir)? {
+            inside(root, &dir)?;
+        }
     }
     // Found before anything is staged, so that no temporary of this run is
     // taken for a leftover.
@@ -345,30 +371,41 @@ fn scan(root: &Path) -> io::Result<OnDisk> {
     let mut found = OnDisk::default();
     // The folders come from the emitters, so a new language's orphans are found too.
     let generated = errcat_codegen::emit::generated_dirs();
-    for dir in written_dirs() {
-        let ext = generated.iter().find(|(d, _)| *d == dir).map(|(_, e)| *e);
-        let entries = match fs::read_dir(inside(root, dir)?) {
-            Ok(e) => e,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(at(dir, e)),
-        };
-        for entry in entries {
-            let entry = entry?;
-            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-                continue;
-            };
-            let path = format!("{dir}/{name}");
-            if !entry.file_type()?.is_file() {
-                continue;
-            }
-            if is_temporary(&name) {
-                found.leftovers.push(path);
-            } else if ext.is_some_and(|ext| name.ends_with(&format!(".{ext}"))) {
-                found.candidates.push((path, entry.path()));
-            }
+    for pattern in written_dirs() {
+        let ext = generated
+            .iter()
+            .find(|(d, _)| *d == pattern)
+            .map(|(_, e)| *e);
+        for dir in expand(root, pattern)? {
+            scan_dir(root, &dir, ext, &mut found)?;
         }
     }
     Ok(found)
+}
+
+/// Lists one written folder into `found`.
+fn scan_dir(root: &Path, dir: &str, ext: Option<&str>, found: &mut OnDisk) -> io::Result<()> {
+    let entries = match fs::read_dir(inside(root, dir)?) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(at(dir, e)),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        let path = format!("{dir}/{name}");
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        if is_temporary(&name) {
+            found.leftovers.push(path);
+        } else if ext.is_some_and(|ext| name.ends_with(&format!(".{ext}"))) {
+            found.candidates.push((path, entry.path()));
+        }
+    }
+    Ok(())
 }
 
 /// True for the name of a temporary file the generator creates.
@@ -669,7 +706,7 @@ mod tests {
             let root =
                 std::env::temp_dir().join(format!("errcat-xtask-{}-{label}", std::process::id()));
             let _ = fs::remove_dir_all(&root);
-            for dir in written_dirs() {
+            for dir in written_dirs().into_iter().filter(|d| !d.ends_with("/*")) {
                 fs::create_dir_all(root.join(dir)).unwrap();
             }
             Tree(root)

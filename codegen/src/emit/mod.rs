@@ -5,6 +5,7 @@ mod ast;
 use rust::is_bidi_control;
 pub mod conformance;
 pub mod docs;
+pub mod go;
 pub mod python;
 pub mod rust;
 pub mod schema;
@@ -25,6 +26,7 @@ pub struct Emitter {
     pub name: &'static str,
     /// The folders it writes into, relative to the workspace root, each with
     /// the extension of its generated files (the files checked for orphans).
+    /// A folder written `parent/*` stands for each folder in `parent`.
     pub dirs: &'static [(&'static str, &'static str)],
     /// The file it writes for each vendor, if it writes one per vendor.
     pub vendor_file: Option<fn(&Vendor) -> OutputFile>,
@@ -40,6 +42,12 @@ pub const LANGUAGES: &[Emitter] = &[
         dirs: conformance::DIRS,
         vendor_file: None,
         catalog_files: conformance::CATALOG_FILES,
+    },
+    Emitter {
+        name: "go",
+        dirs: go::DIRS,
+        vendor_file: Some(go::vendor_file),
+        catalog_files: &[go::kinds_file, go::registry_file],
     },
     Emitter {
         name: "python",
