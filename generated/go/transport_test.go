@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -269,4 +270,27 @@ func TestClassifyError(t *testing.T) {
 			t.Errorf("%v: %v %v", c.err, got, ok)
 		}
 	}
+}
+
+// The README's example: a client whose requests to Pentify retry as its
+// reference says, within the client's own limits and a shared budget.
+func ExampleTransport() {
+	budget := errcat.NewBudget() // one per vendor, shared by every client
+	client := &http.Client{Transport: &errcat.Transport{
+		Vendor: pentify.Vendor,
+		Limits: errcat.Limits{MaxAttempts: 4, Deadline: time.Minute},
+		Budget: budget,
+	}}
+	var result errcat.Result // filled in: attempts made and the last decision
+	ctx := errcat.WithResult(context.Background(), &result)
+	req, _ := http.NewRequestWithContext(ctx, "GET", "https://api.pentify.example/v1/scans", nil)
+	resp, err := client.Do(req)
+	if err == nil && resp.StatusCode >= 400 {
+		body, _ := io.ReadAll(resp.Body)
+		apiErr := pentify.FromResponse(resp.StatusCode, resp.Header, body)
+		if apiErr.Code == pentify.CodeInsufficientTokens {
+			fmt.Println("top up first")
+		}
+	}
+	fmt.Println(result.Attempts, result.Decision)
 }

@@ -741,7 +741,15 @@ fn vendor(v: &Vendor) -> String {
     let ts_namespace = super::typescript::namespace(v);
     let py_classes = super::python::class_names(v);
     let py_module = super::python::module(&v.id);
-    for ((c, ts_class), py_class) in v.codes.iter().zip(&ts_classes).zip(&py_classes) {
+    let go_names = super::go::code_names(v);
+    let go_package = super::go::package(&v.id);
+    for (((c, ts_class), py_class), go_name) in v
+        .codes
+        .iter()
+        .zip(&ts_classes)
+        .zip(&py_classes)
+        .zip(&go_names)
+    {
         let _ = write!(
             s,
             "<a id=\"{}\"></a>\n\n### {}\n\n",
@@ -802,7 +810,7 @@ fn vendor(v: &Vendor) -> String {
         }
         let _ = writeln!(
             s,
-            "- **Generated types:** Rust `errcat::{}::ErrorCode::{}`, TypeScript `{ts_namespace}.{ts_class}`, Python `errcat.{py_module}.{py_class}`",
+            "- **Generated types:** Rust `errcat::{}::ErrorCode::{}`, TypeScript `{ts_namespace}.{ts_class}`, Python `errcat.{py_module}.{py_class}`, Go `{go_package}.{go_name}`",
             v.module, c.variant
         );
         s.push('\n');

@@ -224,6 +224,18 @@ pub fn code_names(v: &Vendor) -> Vec<String> {
         .collect()
 }
 
+/// One code's constant, as [`code_names`] gives it: without walking the
+/// vendor's codes when none has an `sdk.go` name, so that a caller asking
+/// for every code's name is not quadratic in the vendor's size.
+pub fn code_name(v: &Vendor, c: &Code) -> String {
+    if !v.codes.iter().any(|c| c.sdk.contains_key("go")) {
+        return format!("Code{}", c.variant);
+    }
+    let at = v.codes.iter().position(|x| x.code == c.code);
+    at.and_then(|i| code_names(v).into_iter().nth(i))
+        .unwrap_or_else(|| format!("Code{}", c.variant))
+}
+
 /// The constant of a kind in the runtime package: `KindRateLimited`.
 pub fn kind_name(k: Kind) -> String {
     let mut out = String::from("Kind");
