@@ -196,7 +196,8 @@ pub fn error_type(v: &Vendor) -> String {
 
 /// Each code's constant, in the vendor's order: the catalog's `sdk.go` name
 /// when it is an exported identifier that starts with `Code` and something
-/// more and is not taken yet, else `Code` and the code's Rust name, with
+/// more and is not taken yet, else its derived name (`Code` and the code's
+/// Rust name, or the digits of a code of digits alone), with
 /// `_2`, `_3`, ... added while that is taken. All start with `Code`, so none
 /// is a keyword, a predeclared identifier or another name of the package.
 pub fn code_names(v: &Vendor) -> Vec<String> {
@@ -211,7 +212,7 @@ pub fn code_names(v: &Vendor) -> Vec<String> {
                 .map(|g| sdk_ident(g))
                 .filter(|n| exported(n) && n.len() > 4 && n.starts_with("Code"))
                 .filter(|n| !taken.contains(*n));
-            let stem = given.map_or_else(|| format!("Code{}", c.variant), str::to_owned);
+            let stem = given.map_or_else(|| derived_name(c), str::to_owned);
             let mut name = stem.clone();
             let mut n = 2;
             while taken.contains(&name) {
@@ -224,16 +225,28 @@ pub fn code_names(v: &Vendor) -> Vec<String> {
         .collect()
 }
 
+/// A code's constant when the catalog names none: `Code` and the code's Rust
+/// name (`CodeRateLimited`), or for a code of digits alone `Code` and the
+/// digits (`Code429`, where the Rust name is `Code429` already). No Rust
+/// name is digits alone, so the two forms never meet.
+fn derived_name(c: &Code) -> String {
+    if !c.code.is_empty() && c.code.bytes().all(|b| b.is_ascii_digit()) {
+        format!("Code{}", c.code)
+    } else {
+        format!("Code{}", c.variant)
+    }
+}
+
 /// One code's constant, as [`code_names`] gives it: without walking the
 /// vendor's codes when none has an `sdk.go` name, so that a caller asking
 /// for every code's name is not quadratic in the vendor's size.
 pub fn code_name(v: &Vendor, c: &Code) -> String {
     if !v.codes.iter().any(|c| c.sdk.contains_key("go")) {
-        return format!("Code{}", c.variant);
+        return derived_name(c);
     }
     let at = v.codes.iter().position(|x| x.code == c.code);
     at.and_then(|i| code_names(v).into_iter().nth(i))
-        .unwrap_or_else(|| format!("Code{}", c.variant))
+        .unwrap_or_else(|| derived_name(c))
 }
 
 /// The constant of a kind in the runtime package: `KindRateLimited`.
@@ -797,6 +810,36 @@ mod tests {
         assert_eq!(duration(30_000), "30 * time.Second");
         assert_eq!(duration(250), "250 * time.Millisecond");
         assert_eq!(duration(u64::MAX), "time.Duration(9223372036854775807)");
+    }
+
+    #[test]
+    fn code_names_take_the_digits_of_a_status_code_and_never_meet() {
+        let ir = crate::catalog_from_sources(
+            "catalog",
+            &[crate::load::Source {
+                file_name: "acme.yaml".into(),
+                bytes: include_bytes!("../../tests/base.yaml").to_vec(),
+            }],
+        )
+        .unwrap();
+        let mut v = ir.vendors[0].clone();
+        let mut code = |code: &str, variant: &str| {
+            let mut c = v.codes[0].clone();
+            (c.code, c.variant) = (code.to_owned(), variant.to_owned());
+            c.sdk.clear();
+            c
+        };
+        let codes = vec![
+            code("429", "Code429"),
+            code("code429", "Code429X"),
+            code("rate_limited", "RateLimited"),
+        ];
+        v.codes = codes;
+        assert_eq!(
+            code_names(&v),
+            ["Code429", "CodeCode429X", "CodeRateLimited"]
+        );
+        assert_eq!(code_name(&v, &v.codes[0]), "Code429");
     }
 
     #[test]

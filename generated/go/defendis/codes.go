@@ -21,65 +21,65 @@ type Code string
 
 // The codes the reference documents, in its order.
 const (
-	// CodeCode400 is "400": Missing or invalid parameters/JSON body
+	// Code400 is "400": Missing or invalid parameters/JSON body
 	//
 	// HTTP status 400; kind invalid_request; retry never.
 	// Resolution: Fix request shape or required inputs
-	CodeCode400 Code = "400"
+	Code400 Code = "400"
 
-	// CodeCode401 is "401": Missing, invalid, or revoked API key
+	// Code401 is "401": Missing, invalid, or revoked API key
 	//
 	// HTTP status 401; kind unauthenticated; retry never.
 	// Resolution: Validate credentials and replace/re-enable key
-	CodeCode401 Code = "401"
+	Code401 Code = "401"
 
-	// CodeCode403 is "403": Authenticated but blocked by enterprise access policy
+	// Code403 is "403": Authenticated but blocked by enterprise access policy
 	//
 	// HTTP status 403; kind permission_denied; retry never.
 	// Resolution: Verify enterprise scope/eligibility and enterprise billing state
-	CodeCode403 Code = "403"
+	Code403 Code = "403"
 
-	// CodeCode409 is "409": Workspace quota reached on write operations
+	// Code409 is "409": Workspace quota reached on write operations
 	//
 	// HTTP status 409; kind quota_exhausted; retry only after: Reduce usage or increase workspace quotas, then retry.
 	// Resolution: Reduce usage or increase workspace quotas, then retry
-	CodeCode409 Code = "409"
+	Code409 Code = "409"
 
-	// CodeCode404 is "404": Unknown endpoint or resource
+	// Code404 is "404": Unknown endpoint or resource
 	//
 	// HTTP status 404; kind not_found; retry never.
 	// Resolution: Confirm endpoint path, method, and resource identifiers
-	CodeCode404 Code = "404"
+	Code404 Code = "404"
 
-	// CodeCode429 is "429": Rate limit exceeded
+	// Code429 is "429": Rate limit exceeded
 	//
 	// HTTP status 429; kind rate_limited; retry with backoff.
 	// Resolution: Retry with exponential backoff + jitter
-	CodeCode429 Code = "429"
+	Code429 Code = "429"
 
-	// CodeCode500 is "500": Transient server-side failure
+	// Code500 is "500": Transient server-side failure
 	//
 	// HTTP status 500; kind internal; retry with backoff when the request is safe to repeat.
 	// Resolution: Retry safe requests (GET) with backoff
-	CodeCode500 Code = "500"
+	Code500 Code = "500"
 
-	// CodeCode502 is "502": Transient server-side failure
+	// Code502 is "502": Transient server-side failure
 	//
 	// HTTP status 502; kind unavailable; retry with backoff when the request is safe to repeat.
 	// Resolution: Retry safe requests (GET) with backoff
-	CodeCode502 Code = "502"
+	Code502 Code = "502"
 
-	// CodeCode503 is "503": Transient server-side failure
+	// Code503 is "503": Transient server-side failure
 	//
 	// HTTP status 503; kind unavailable; retry with backoff when the request is safe to repeat.
 	// Resolution: Retry safe requests (GET) with backoff
-	CodeCode503 Code = "503"
+	Code503 Code = "503"
 
-	// CodeCode504 is "504": Transient server-side failure
+	// Code504 is "504": Transient server-side failure
 	//
 	// HTTP status 504; kind timeout; retry with backoff when the request is safe to repeat.
 	// Resolution: Retry safe requests (GET) with backoff
-	CodeCode504 Code = "504"
+	Code504 Code = "504"
 )
 
 // Vendor is Defendis: its retry policy, its envelope and its code table.
