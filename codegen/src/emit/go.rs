@@ -814,16 +814,8 @@ mod tests {
 
     #[test]
     fn code_names_take_the_digits_of_a_status_code_and_never_meet() {
-        let ir = crate::catalog_from_sources(
-            "catalog",
-            &[crate::load::Source {
-                file_name: "acme.yaml".into(),
-                bytes: include_bytes!("../../tests/base.yaml").to_vec(),
-            }],
-        )
-        .unwrap();
-        let mut v = ir.vendors[0].clone();
-        let mut code = |code: &str, variant: &str| {
+        let mut v = super::super::base_catalog().vendors[0].clone();
+        let code = |code: &str, variant: &str| {
             let mut c = v.codes[0].clone();
             (c.code, c.variant) = (code.to_owned(), variant.to_owned());
             c.sdk.clear();

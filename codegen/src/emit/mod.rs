@@ -289,20 +289,26 @@ impl<T: std::fmt::Display> std::fmt::Display for Joined<'_, T> {
     }
 }
 
+/// The catalog of `tests/base.yaml` alone, for the emitters' unit tests.
+#[cfg(test)]
+pub(crate) fn base_catalog() -> Catalog {
+    crate::catalog_from_sources(
+        "catalog",
+        &[crate::load::Source {
+            file_name: "acme.yaml".into(),
+            bytes: include_bytes!("../../tests/base.yaml").to_vec(),
+        }],
+    )
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_headers_the_emitters_write_are_recognised_and_nothing_looser() {
-        let ir = crate::catalog_from_sources(
-            "catalog",
-            &[crate::load::Source {
-                file_name: "acme.yaml".into(),
-                bytes: include_bytes!("../../tests/base.yaml").to_vec(),
-            }],
-        )
-        .unwrap();
+        let ir = base_catalog();
         let files = all(&ir).unwrap();
         for f in files.iter().filter(|f| !f.path.ends_with(".json")) {
             assert!(is_header(f.contents.lines().next().unwrap()), "{}", f.path);
