@@ -111,8 +111,17 @@ func ClassifyError(err error) (TransportFailure, bool) {
 	return 0, false
 }
 
+// ErrNoVendor is returned by a Transport without a Vendor.
+var ErrNoVendor = errors.New("errcat: Transport.Vendor is not set")
+
 // RoundTrip sends req, and again as long as the decision says to retry.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.Vendor == nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, ErrNoVendor
+	}
 	ctx := req.Context()
 	result, _ := ctx.Value(resultKey{}).(*Result)
 	if result == nil {

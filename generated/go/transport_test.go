@@ -253,6 +253,13 @@ func TestASharedBudgetStopsRetries(t *testing.T) {
 	}
 }
 
+func TestATransportWithoutAVendorFailsInsteadOfPanicking(t *testing.T) {
+	req, _ := http.NewRequest("GET", "http://127.0.0.1:1", nil)
+	if _, err := (&errcat.Transport{}).RoundTrip(req); !errors.Is(err, errcat.ErrNoVendor) {
+		t.Fatal(err)
+	}
+}
+
 func TestClassifyError(t *testing.T) {
 	for _, c := range []struct {
 		err  error
