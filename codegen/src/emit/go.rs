@@ -324,21 +324,26 @@ fn duration(ms: u64) -> String {
     }
 }
 
+/// The longest `key: value` gofmt aligns with its neighbours, in bytes: a
+/// longer one counts as not fitting on a line (go/printer's `infinity`).
+const GOFMT_LINE: usize = 1_000_000;
+
 /// Writes keyed fields as gofmt prints them: each on its own line at
 /// `indent`, the values of consecutive single-line fields aligned one space
-/// after the longest `key:`. A value holding a line break starts a field of
-/// its own.
+/// after the longest `key:`. A value holding a line break, or too long for
+/// gofmt to align ([`GOFMT_LINE`]), stands alone.
 fn fields(out: &mut String, indent: &str, items: &[(&str, String)]) {
+    let alone = |(k, v): &(&str, String)| v.contains('\n') || k.len() + 2 + v.len() > GOFMT_LINE;
     let mut i = 0;
     while i < items.len() {
-        if items[i].1.contains('\n') {
+        if alone(&items[i]) {
             let _ = writeln!(out, "{indent}{}: {},", items[i].0, items[i].1);
             i += 1;
             continue;
         }
         let end = items[i..]
             .iter()
-            .position(|(_, v)| v.contains('\n'))
+            .position(alone)
             .map_or(items.len(), |p| i + p);
         let width = items[i..end]
             .iter()
@@ -803,6 +808,22 @@ mod tests {
             out,
             "\tID:   \"x\",\n\tName: \"X\",\n\tPolicy: P{\n\t},\n\tEnvelope: 1,\n"
         );
+    }
+
+    #[test]
+    fn a_value_too_long_for_gofmt_to_align_stands_alone() {
+        let long = "x".repeat(GOFMT_LINE);
+        let mut out = String::new();
+        fields(
+            &mut out,
+            "",
+            &[
+                ("A", "1".into()),
+                ("Meaning", long.clone()),
+                ("Code", "2".into()),
+            ],
+        );
+        assert_eq!(out, format!("A: 1,\nMeaning: {long},\nCode: 2,\n"));
     }
 
     #[test]
