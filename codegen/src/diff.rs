@@ -265,7 +265,46 @@ pub const VENDOR_FIELDS: &[VendorField] = &[
     (Class::Behaviour, "idempotency_key", |v| {
         opt(&v.retry.idempotency_key)
     }),
-    (Class::Behaviour, "envelope.code", |v| opt(&v.envelope.code)),
+    (Class::Behaviour, "should_retry_header", |v| {
+        opt(&v.retry.should_retry_header)
+    }),
+    (Class::Behaviour, "max_server_delay", |v| {
+        v.retry
+            .max_server_delay_ms
+            .map_or_else(|| "none".to_owned(), docs::duration)
+    }),
+    (Class::Behaviour, "envelope.format", |v| {
+        format!("{:?}", v.envelope.format).to_ascii_lowercase()
+    }),
+    (Class::Behaviour, "envelope.code", |v| {
+        if v.envelope.code.is_empty() {
+            "none".to_owned()
+        } else {
+            v.envelope.code.join(", ")
+        }
+    }),
+    (Class::Behaviour, "envelope.type", |v| {
+        opt(&v.envelope.type_path)
+    }),
+    (Class::Behaviour, "envelope.subcode", |v| {
+        opt(&v.envelope.subcode)
+    }),
+    (Class::Behaviour, "envelope.doc_url", |v| {
+        opt(&v.envelope.doc_url)
+    }),
+    (Class::Behaviour, "envelope.fields", |v| {
+        let f: Vec<String> = v
+            .envelope
+            .fields
+            .iter()
+            .map(|(k, p)| format!("{k}: {p}"))
+            .collect();
+        if f.is_empty() {
+            "none".to_owned()
+        } else {
+            f.join(", ")
+        }
+    }),
     (Class::Behaviour, "envelope.message", |v| {
         v.envelope.message.clone()
     }),
@@ -288,13 +327,48 @@ pub const VENDOR_FIELDS: &[VendorField] = &[
     (Class::Text, "envelope.example", |v| {
         v.envelope.example.clone()
     }),
+    (Class::Behaviour, "rate_limit_headers.roles", |v| {
+        let h: Vec<String> = v
+            .rate_limit_headers
+            .iter()
+            .filter_map(|h| {
+                let role = crate::validate::role_id(h.role?);
+                let format = h
+                    .reset_format
+                    .map_or(String::new(), |f| format!(" ({f:?})"));
+                Some(format!("{role}: {}{format}", h.name))
+            })
+            .collect();
+        if h.is_empty() {
+            "none".to_owned()
+        } else {
+            h.join(", ")
+        }
+    }),
     (Class::Text, "rate_limit_headers", |v| {
         let h: Vec<String> = v
             .rate_limit_headers
             .iter()
-            .map(|(name, what)| format!("{name}: {what}"))
+            .map(|h| format!("{}: {}", h.name, h.description))
             .collect();
         h.join("\n")
+    }),
+    (
+        Class::Text,
+        "doc_url_template",
+        |v| opt(&v.doc_url_template),
+    ),
+    (Class::Text, "types", |v| {
+        let t: Vec<String> = v
+            .types
+            .iter()
+            .map(|t| format!("{}: {} ({})", t.id, t.meaning, pairs(&t.sdk)))
+            .collect();
+        if t.is_empty() {
+            "none".to_owned()
+        } else {
+            t.join("\n")
+        }
     }),
     (Class::Text, "retry.guidance", |v| opt(&v.retry.guidance)),
     (Class::Text, "sdk", |v| pairs(&v.sdk)),
@@ -317,6 +391,35 @@ pub const CODE_FIELDS: &[CodeField] = &[
     }),
     (Class::Behaviour, "kind", |_, c| c.kind.id().to_owned()),
     (Class::Behaviour, "retry", |_, c| rule(&c.retry)),
+    (Class::Behaviour, "retry_any_method", |_, c| {
+        c.retry_any_method.to_string()
+    }),
+    (Class::Behaviour, "type", |_, c| opt(&c.error_type)),
+    (Class::Behaviour, "fallback", |_, c| c.fallback.to_string()),
+    (Class::Behaviour, "match", |_, c| {
+        let m: Vec<String> = c.conditions.iter().map(|x| format!("{x:?}")).collect();
+        if m.is_empty() {
+            "none".to_owned()
+        } else {
+            m.join(" and ")
+        }
+    }),
+    (Class::Behaviour, "min_delay", |_, c| {
+        c.min_delay_ms
+            .map_or_else(|| "none".to_owned(), docs::duration)
+    }),
+    (Class::Text, "subcodes", |_, c| {
+        let s: Vec<String> = c
+            .subcodes
+            .iter()
+            .map(|(k, m)| format!("{k}: {m}"))
+            .collect();
+        if s.is_empty() {
+            "none".to_owned()
+        } else {
+            s.join("\n")
+        }
+    }),
     (Class::Text, "meaning", |_, c| c.meaning.clone()),
     (Class::Text, "message", |_, c| opt(&c.message)),
     (Class::Text, "resolution", |_, c| opt(&c.resolution)),
@@ -357,6 +460,7 @@ fn pairs(map: &std::collections::BTreeMap<String, String>) -> String {
 fn jitter(j: Jitter) -> String {
     match j {
         Jitter::None => "none".to_owned(),
+        Jitter::Full => "full".to_owned(),
         Jitter::Proportional(p) => format!("proportional {p}"),
         Jitter::AdditiveMs(ms) => format!("additive {}", docs::duration(ms)),
     }
@@ -369,6 +473,7 @@ fn rule(r: &Rule) -> String {
         Rule::Backoff => "backoff".to_owned(),
         Rule::RetryAfter => "retry_after".to_owned(),
         Rule::Idempotent => "idempotent".to_owned(),
+        Rule::UntilReset => "until_reset".to_owned(),
         Rule::After(a) => format!("after: {a}"),
     }
 }
@@ -741,6 +846,139 @@ pub fn json(report: &Report, sides: Sides<'_>) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where each field of the catalog's model is compared: a name of
+    /// [`VENDOR_FIELDS`] or [`CODE_FIELDS`], or `None` for a field a change
+    /// [`Kind`] of its own reports (a code, an alias, a deprecation).
+    const COMPARED_AS: &[(&str, Option<&str>)] = &[
+        ("name", Some("name")),
+        ("summary", Some("summary")),
+        ("source", Some("source")),
+        ("docs_url", Some("docs_url")),
+        ("doc_url_template", Some("doc_url_template")),
+        ("sdk", Some("sdk")),
+        ("categories", Some("categories")),
+        ("types", Some("types")),
+        ("errors", None),
+        ("rate_limit_headers.name", Some("rate_limit_headers")),
+        ("rate_limit_headers.description", Some("rate_limit_headers")),
+        ("rate_limit_headers.role", Some("rate_limit_headers.roles")),
+        (
+            "rate_limit_headers.format",
+            Some("rate_limit_headers.roles"),
+        ),
+        ("retry.max_attempts", Some("max_attempts")),
+        ("retry.backoff.initial", Some("backoff.initial")),
+        ("retry.backoff.multiplier", Some("backoff.multiplier")),
+        ("retry.backoff.max", Some("backoff.max")),
+        ("retry.backoff.jitter", Some("backoff.jitter")),
+        ("retry.delay_header", Some("delay_header")),
+        ("retry.safe_methods", Some("safe_methods")),
+        ("retry.idempotency_key", Some("idempotency_key")),
+        ("retry.should_retry_header", Some("should_retry_header")),
+        ("retry.max_server_delay", Some("max_server_delay")),
+        ("retry.guidance", Some("retry.guidance")),
+        ("errors.code", None),
+        ("errors.status", Some("status")),
+        ("errors.kind", Some("kind")),
+        ("errors.meaning", Some("meaning")),
+        ("errors.message", Some("message")),
+        ("errors.resolution", Some("resolution")),
+        ("errors.category", Some("category")),
+        ("errors.retry", Some("retry")),
+        ("errors.retry_any_method", Some("retry_any_method")),
+        ("errors.type", Some("type")),
+        ("errors.fallback", Some("fallback")),
+        ("errors.match", Some("match")),
+        ("errors.min_delay", Some("min_delay")),
+        ("errors.subcodes", Some("subcodes")),
+        ("errors.sdk", Some("sdk")),
+        ("errors.aliases", None),
+        ("errors.deprecated", Some("deprecation")),
+        ("errors.removed", None),
+        ("errors.examples", Some("examples")),
+    ];
+
+    /// Every field of the catalog's model, from its JSON Schema: `a.b` for a
+    /// field `b` of an object `a` (the envelope's as `envelope.<field>`), down
+    /// to a field [`COMPARED_AS`] names as a whole.
+    fn model_fields() -> Vec<String> {
+        let schema = crate::emit::schema::schema();
+        let defs = &schema["definitions"];
+        let props = |node: &serde_json::Value| -> Vec<(String, serde_json::Value)> {
+            node["properties"]
+                .as_object()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default()
+        };
+        // The definition a property refers to, through `$ref`, arrays and `anyOf` (an option).
+        let def_of = |v: &serde_json::Value| -> Option<serde_json::Value> {
+            let mut stack = vec![v.clone()];
+            while let Some(v) = stack.pop() {
+                if let Some(r) = v["$ref"].as_str() {
+                    let name = r.rsplit('/').next()?;
+                    let d = &defs[name];
+                    if d["properties"].is_object() {
+                        return Some(d.clone());
+                    }
+                }
+                stack.extend(v["items"].as_object().map(|_| v["items"].clone()));
+                for key in ["anyOf", "oneOf", "allOf"] {
+                    stack.extend(v[key].as_array().cloned().unwrap_or_default());
+                }
+            }
+            None
+        };
+        let mut out = Vec::new();
+        let mut todo: Vec<(String, serde_json::Value)> = props(&schema);
+        while let Some((path, v)) = todo.pop() {
+            // A field compared as a whole is not walked into; the codes are.
+            let whole = path != "errors" && COMPARED_AS.iter().any(|(m, _)| *m == path);
+            match def_of(&v).filter(|_| !whole) {
+                Some(d) => {
+                    if path == "errors" {
+                        out.push(path.clone());
+                    }
+                    todo.extend(
+                        props(&d)
+                            .into_iter()
+                            .map(|(k, v)| (format!("{path}.{k}"), v)),
+                    )
+                }
+                None => out.push(path),
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_field_of_the_model_is_compared() {
+        let vendor: Vec<&str> = VENDOR_FIELDS.iter().map(|f| f.1).collect();
+        let code: Vec<&str> = CODE_FIELDS.iter().map(|f| f.1).collect();
+        let fields = model_fields();
+        assert!(fields.len() > 40, "{fields:?}");
+        let mut missing = Vec::new();
+        for f in &fields {
+            let compared = COMPARED_AS.iter().find(|(m, _)| m == f).map(|e| e.1);
+            match compared {
+                None if f.starts_with("envelope.") && vendor.contains(&f.as_str()) => {}
+                None => missing.push(format!("{f}: not in COMPARED_AS")),
+                Some(None) => {}
+                Some(Some(name)) => {
+                    let table = if f.starts_with("errors.") {
+                        &code
+                    } else {
+                        &vendor
+                    };
+                    if !table.contains(&name) {
+                        missing.push(format!("{f}: `{name}` is compared nowhere"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
 
     fn report(classes: &[Class]) -> Report {
         Report {

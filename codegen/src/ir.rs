@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-pub use crate::model::Kind;
+pub use crate::model::{Format, Kind, RateLimitRole, ResetFormat};
 
 /// Attempts in all shown when the reference gives no limit; the generated policy
 /// has no attempt limit then (see [`RetryPolicy::attempt_limit`]).
@@ -81,8 +81,12 @@ pub struct Vendor {
     pub docs_url: Option<String>,
     /// The error body's shape.
     pub envelope: Envelope,
-    /// Rate-limit headers: name and description.
-    pub rate_limit_headers: Vec<(String, String)>,
+    /// Rate-limit headers, in the reference's order.
+    pub rate_limit_headers: Vec<RateLimitHeader>,
+    /// A URL with `{code}` where the vendor documents each code.
+    pub doc_url_template: Option<String>,
+    /// The vendor's types of error (a level between the vendor and its codes), in the reference's order.
+    pub types: Vec<ErrorType>,
     /// Retry guidance with defaults filled in.
     pub retry: RetryPolicy,
     /// SDK base classes by language.
@@ -96,7 +100,24 @@ pub struct Vendor {
 impl Vendor {
     /// True when the vendor sends no stable code, so its entries are keyed by status.
     pub fn keyed_by_status(&self) -> bool {
-        self.envelope.code.is_none()
+        self.envelope.code.is_empty()
+    }
+
+    /// The header a client reads for this rate-limit role, and for `reset` its format.
+    pub fn rate_limit_header(&self, role: RateLimitRole) -> Option<&RateLimitHeader> {
+        self.rate_limit_headers
+            .iter()
+            .find(|h| h.role == Some(role))
+    }
+
+    /// True when the vendor declares a header a client reads its rate limit from.
+    pub fn has_rate_limit(&self) -> bool {
+        self.rate_limit_headers.iter().any(|h| h.role.is_some())
+    }
+
+    /// The type with this id.
+    pub fn error_type(&self, id: &str) -> Option<&ErrorType> {
+        self.types.iter().find(|t| t.id == id)
     }
 
     /// The URL of a code's section of the published reference, when the
@@ -111,30 +132,48 @@ impl Vendor {
         self.codes.iter().find(|c| c.code == code)
     }
 
-    /// Each status documented for exactly one code, with that code's index,
-    /// sorted by status: a body without a code still maps to that code.
-    pub fn single_status_codes(&self) -> Vec<(u16, usize)> {
-        let mut by_status: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
+    /// Each status the catalog says a body without a readable code means,
+    /// with the index of that code, sorted by status: the codes marked
+    /// `fallback` and, for a vendor keyed by status, each code that is its
+    /// status. No other status maps to a code (errcat invents no identity).
+    pub fn status_fallbacks(&self) -> Vec<(u16, usize)> {
+        let mut by_status: BTreeMap<u16, usize> = BTreeMap::new();
         for (i, c) in self.codes.iter().enumerate() {
-            for s in &c.statuses {
-                by_status.entry(*s).or_default().push(i);
+            if c.fallback {
+                for s in &c.statuses {
+                    by_status.entry(*s).or_insert(i);
+                }
             }
         }
-        by_status
-            .into_iter()
-            .filter_map(|(s, codes)| match codes[..] {
-                [one] => Some((s, one)),
-                _ => None,
-            })
-            .collect()
+        by_status.into_iter().collect()
+    }
+
+    /// The codes told apart by conditions, with their indexes, in the
+    /// catalog's order: the order a response without a readable code is
+    /// tried against them.
+    pub fn matched_codes(&self) -> impl Iterator<Item = (usize, &Code)> {
+        self.codes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.conditions.is_empty())
     }
 }
 
-/// JSON pointers into the error body and the request-id header.
+/// Paths into the error body (JSON pointers, or XML element paths) and the request-id header.
 #[derive(Debug, Clone)]
 pub struct Envelope {
-    /// Pointer to the code; `None` when the vendor has no stable code.
-    pub code: Option<String>,
+    /// The body's format.
+    pub format: Format,
+    /// Paths to the code, tried in order; empty when the vendor has no stable code.
+    pub code: Vec<String>,
+    /// Path to the vendor's type of error.
+    pub type_path: Option<String>,
+    /// Path to the sub-code.
+    pub subcode: Option<String>,
+    /// Path to the vendor's docs link for the error.
+    pub doc_url: Option<String>,
+    /// The documented extra fields: name and path, sorted by name.
+    pub fields: Vec<(String, String)>,
     /// A note on the code field.
     pub code_note: Option<String>,
     /// Pointer to the message.
@@ -149,11 +188,48 @@ pub struct Envelope {
     pub example: String,
 }
 
+/// A rate-limit header the reference documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateLimitHeader {
+    /// The name as the reference writes it.
+    pub name: String,
+    /// What it carries, in the reference's words; empty when it does not say.
+    pub description: String,
+    /// What a client reads from it, when the catalog says.
+    pub role: Option<RateLimitRole>,
+    /// How a `reset` header writes its time.
+    pub reset_format: Option<ResetFormat>,
+}
+
+/// One of the vendor's types of error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorType {
+    /// The wire string.
+    pub id: String,
+    /// What its errors have in common.
+    pub meaning: String,
+    /// The vendor's SDK class names by language.
+    pub sdk: BTreeMap<String, String>,
+}
+
+/// A condition a response without a readable code must meet to be a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// A value of the header (name as written), trimmed, equals the text.
+    HeaderEquals(String, String),
+    /// The response has the header.
+    HeaderPresent(String),
+    /// The body's message contains the text, ignoring ASCII case.
+    MessageContains(String),
+}
+
 /// Randomisation of a delay.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Jitter {
     /// None.
     None,
+    /// A uniform draw from 0 up to the delay.
+    Full,
     /// Plus or minus this fraction.
     Proportional(f64),
     /// Plus 0 up to this many milliseconds.
@@ -182,6 +258,8 @@ pub struct RetryPolicy {
     pub safe_methods: Given<Vec<String>>,
     /// The idempotency key that makes a mutating request safe.
     pub idempotency_key: Option<String>,
+    /// The header whose `true` or `false` overrides the code's rule.
+    pub should_retry_header: Option<String>,
     /// The reference's words.
     pub guidance: Option<String>,
 }
@@ -220,6 +298,8 @@ pub enum Rule {
     RetryAfter,
     /// Retry with backoff when the request is safe to repeat.
     Idempotent,
+    /// Wait until the vendor's rate-limit reset header says.
+    UntilReset,
     /// Retry only after the user does this.
     After(String),
 }
@@ -251,6 +331,16 @@ pub struct Code {
     pub retry: Rule,
     /// True when the reference declares the code safe to retry whatever the HTTP method.
     pub retry_any_method: bool,
+    /// The vendor's type of error this code belongs to.
+    pub error_type: Option<String>,
+    /// True when a response of one of its statuses without a readable code is this code.
+    pub fallback: bool,
+    /// Conditions telling this code apart from others of its status; empty for none.
+    pub conditions: Vec<Condition>,
+    /// The shortest wait before a retry, in milliseconds, when the reference gives one.
+    pub min_delay_ms: Option<u64>,
+    /// Documented sub-codes: code and meaning.
+    pub subcodes: Vec<(String, String)>,
     /// SDK names by language.
     pub sdk: BTreeMap<String, String>,
     /// Other wire spellings, each parsed to this code.

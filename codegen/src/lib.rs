@@ -4,6 +4,7 @@
 //! files to write, or every problem found. Writing is the caller's business
 //! (`cargo xtask codegen`).
 
+pub mod body;
 pub mod diag;
 pub mod diff;
 pub mod emit;

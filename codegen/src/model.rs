@@ -37,6 +37,15 @@ pub struct VendorFile {
     /// Response headers the reference documents about rate limits.
     #[serde(default)]
     pub rate_limit_headers: Vec<HeaderDoc>,
+    /// A URL with `{code}` where the vendor documents each code, when the
+    /// reference gives such a pattern, e.g. `https://docs.acme.example/errors/{code}`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub doc_url_template: Option<Spanned<String>>,
+    /// The vendor's second level of error names (Stripe's `type`), in the
+    /// reference's order. Entries name theirs with `type`.
+    #[serde(default)]
+    pub types: Vec<ErrorType>,
     /// The vendor's own retry guidance. It may be left empty when the
     /// reference gives none; errcat's defaults then apply.
     #[serde(default)]
@@ -51,15 +60,38 @@ pub struct VendorFile {
     pub errors: Vec<Entry>,
 }
 
-/// The shape of the vendor's JSON error body, as JSON pointers (RFC 6901).
+/// The shape of the vendor's error body: paths into it, JSON pointers
+/// (RFC 6901) for a JSON body or element paths (`/Error/Code`) for XML.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
-    /// Pointer to the stable machine code, e.g. `/error/code`. Absent when the
-    /// vendor sends no stable code; its entries are then keyed by status.
+    /// The body's format: `json` (the default) or `xml`.
+    #[serde(default)]
+    #[schemars(with = "Option<Format>")]
+    pub format: Option<Spanned<Format>>,
+    /// Path to the stable machine code, e.g. `/error/code`, or a list of paths
+    /// tried in order (`[/error/code, /error/type]`). Absent when the vendor
+    /// sends no stable code; its entries are then keyed by status.
+    #[serde(default)]
+    #[schemars(with = "Option<Paths>")]
+    pub code: Option<Spanned<Paths>>,
+    /// Path to the vendor's second level of error names (Stripe `/error/type`).
+    #[serde(default, rename = "type")]
+    #[schemars(with = "Option<String>")]
+    pub type_: Option<Spanned<String>>,
+    /// Path to a sub-code (Stripe `/error/decline_code`).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    pub code: Option<Spanned<String>>,
+    pub subcode: Option<Spanned<String>>,
+    /// Path to the link to the vendor's docs for this error that the body carries.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub doc_url: Option<Spanned<String>>,
+    /// The vendor's documented extra fields, by a lower snake case name:
+    /// `param: /error/param`.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub fields: BTreeMap<String, Spanned<String>>,
     /// Why there is no `code` pointer, or anything else about the code field.
     #[serde(default)]
     pub code_note: Option<String>,
@@ -78,10 +110,57 @@ pub struct Envelope {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub details: Option<Spanned<String>>,
-    /// The reference's example envelope, as valid JSON. Every pointer above
-    /// must resolve in it.
+    /// The reference's example error body, in the envelope's format. The
+    /// code, message, request id and details paths must resolve in it.
     #[schemars(with = "String")]
     pub example: Spanned<String>,
+}
+
+/// The format of an error body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// A JSON document; paths are JSON pointers.
+    Json,
+    /// An XML document; paths are element names from the root, `/Error/Code`.
+    Xml,
+}
+
+/// One path or several, tried in order.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(
+    untagged,
+    expecting = "`code` must be a path such as `/error/code`, or a list of paths such as [/error/code, /error/type]"
+)]
+pub enum Paths {
+    /// The one path.
+    One(String),
+    /// Paths tried in order; the first that holds a code wins.
+    Many(Vec<String>),
+}
+
+impl Paths {
+    /// The paths in order.
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            Paths::One(p) => std::slice::from_ref(p),
+            Paths::Many(v) => v,
+        }
+    }
+}
+
+/// One of the vendor's types of error: a level between the vendor and its codes.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorType {
+    /// The type exactly as sent on the wire, e.g. `card_error`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// What errors of this type have in common, in the catalog's words.
+    pub meaning: String,
+    /// The class names the vendor's SDKs give the type, by language.
+    #[serde(default)]
+    pub sdk: BTreeMap<String, String>,
 }
 
 /// A response header and what the reference says it carries.
@@ -89,10 +168,43 @@ pub struct Envelope {
 #[serde(deny_unknown_fields)]
 pub struct HeaderDoc {
     /// The header name as the reference writes it.
-    pub name: String,
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
     /// What it carries, when the reference says.
     #[serde(default)]
     pub description: Option<String>,
+    /// What a client reads from it at run time: `limit`, `remaining`, `used` or `reset`.
+    #[serde(default)]
+    #[schemars(with = "Option<RateLimitRole>")]
+    pub role: Option<Spanned<RateLimitRole>>,
+    /// For a `reset` header: `epoch_seconds` (a Unix time) or `seconds` (from now).
+    #[serde(default)]
+    #[schemars(with = "Option<ResetFormat>")]
+    pub format: Option<Spanned<ResetFormat>>,
+}
+
+/// What a rate-limit header tells a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RateLimitRole {
+    /// The number of requests allowed in the window.
+    Limit,
+    /// The number of requests left in the window.
+    Remaining,
+    /// The number of requests made in the window.
+    Used,
+    /// When the window resets.
+    Reset,
+}
+
+/// How a reset header writes its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetFormat {
+    /// Seconds since the Unix epoch.
+    EpochSeconds,
+    /// Seconds from now.
+    Seconds,
 }
 
 /// The vendor's retry guidance. Fields the reference does not give are left
@@ -118,6 +230,11 @@ pub struct RetryGuidance {
     /// The idempotency key that makes a mutating request safe to retry.
     #[serde(default)]
     pub idempotency_key: Option<String>,
+    /// A response header whose `true` or `false` tells a client whether to
+    /// retry, overriding the code's rule either way (`Stripe-Should-Retry`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub should_retry_header: Option<Spanned<String>>,
     /// The longest server-requested wait (delay header) the reference says to
     /// honour, e.g. `30s`. Left out when the reference gives no cap: the
     /// server's wait is then honoured as given.
@@ -161,6 +278,8 @@ pub struct Duration(#[schemars(pattern(r"^[0-9]+(ms|s|m)$"))] String);
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Jitter {
+    /// A uniformly drawn delay from 0 up to the computed one ("full jitter").
+    Full,
     /// Plus or minus this fraction of the delay: `0.25` is ±25%.
     Proportional(f64),
     /// Plus a uniformly drawn 0 up to this duration, e.g. `250ms`.
@@ -213,6 +332,27 @@ pub struct Entry {
     #[serde(default)]
     #[schemars(with = "bool")]
     pub retry_any_method: Option<Spanned<bool>>,
+    /// The id of the vendor's type this code belongs to (`card_error`).
+    #[serde(default, rename = "type")]
+    #[schemars(with = "Option<String>")]
+    pub type_: Option<Spanned<String>>,
+    /// `true` when the reference says that a response of this code's status
+    /// whose body carries no readable code is this code.
+    #[serde(default)]
+    #[schemars(with = "bool")]
+    pub fallback: Option<Spanned<bool>>,
+    /// Conditions, all of which a response without a readable code must meet
+    /// to be this code; tried in the catalog's order before any fallback.
+    #[serde(default, rename = "match")]
+    #[schemars(with = "Vec<Condition>")]
+    pub match_: Vec<Spanned<Condition>>,
+    /// The shortest wait before retrying this code that the reference gives, e.g. `60s`.
+    #[serde(default)]
+    #[schemars(with = "Option<Duration>")]
+    pub min_delay: Option<Spanned<String>>,
+    /// The sub-codes the reference documents under this code (Stripe's decline codes).
+    #[serde(default)]
+    pub subcodes: Vec<Subcode>,
     /// Class or constant names the vendor's SDKs use for this code, by language.
     #[serde(default)]
     pub sdk: BTreeMap<String, String>,
@@ -234,6 +374,38 @@ pub struct Entry {
     /// Every example response body the reference shows for this entry, verbatim.
     #[serde(default)]
     pub examples: Vec<Example>,
+}
+
+/// A condition on a response that has no readable code.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    /// A value of the header, trimmed, equals the text exactly.
+    Header(HeaderEquals),
+    /// The response has this header.
+    HeaderPresent(String),
+    /// The body's message contains the text, ignoring ASCII case.
+    MessageContains(String),
+}
+
+/// A header and the value it must have.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderEquals {
+    /// The header name.
+    pub name: String,
+    /// The value, compared exactly after trimming spaces and tabs.
+    pub equals: String,
+}
+
+/// A sub-code the reference documents under a code.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Subcode {
+    /// The sub-code as sent on the wire.
+    pub code: String,
+    /// What it means, in the catalog's words.
+    pub meaning: String,
 }
 
 /// A code's deprecation: a plain note, or its parts.
@@ -307,6 +479,8 @@ pub enum RetryRule {
     RetryAfter,
     /// Retry with backoff only when the request is safe to repeat.
     Idempotent,
+    /// Wait until the rate limit resets, as the vendor's `reset` header says.
+    UntilReset,
     /// Retry only after the user has done this first.
     After(String),
 }
@@ -365,6 +539,7 @@ kinds! {
     Conflict => "conflict", "ABORTED", "The resource's current state conflicts with the request.";
     FailedPrecondition => "failed_precondition", "FAILED_PRECONDITION", "Something must be done first (verify, wait for completion, re-enable).";
     PaymentRequired => "payment_required", "FAILED_PRECONDITION", "The account's balance does not cover the operation.";
+    PaymentDeclined => "payment_declined", "FAILED_PRECONDITION", "The card issuer or payment provider declined the payment.";
     PayloadTooLarge => "payload_too_large", "INVALID_ARGUMENT", "The request body exceeds the size limit.";
     UnsupportedMediaType => "unsupported_media_type", "INVALID_ARGUMENT", "The content type or file type is not supported.";
     RateLimited => "rate_limited", "RESOURCE_EXHAUSTED", "Too many requests in a short window: retry soon.";

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::body::{self, Doc};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{self, Given};
 use crate::layout;
@@ -61,19 +62,27 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
         );
     }
 
-    let envelope = cx.envelope(&f.envelope);
+    let envelope = cx.envelope(&f.envelope, !f.types.is_empty());
     let no_guidance = model::RetryGuidance::default();
     let retry_spec = f.retry.as_ref().unwrap_or(&no_guidance);
     let retry = cx.retry(retry_spec);
+    let rate_limit_headers = cx.rate_limit_headers(&f.rate_limit_headers, retry_spec);
+    let types = cx.types(&f.types);
+    if let Some(t) = &f.doc_url_template {
+        let u = t.value.as_str();
+        if !(u.starts_with("https://") || u.starts_with("http://")) || !u.contains("{code}") {
+            cx.err(
+                t,
+                format!("`doc_url_template` is not a URL with `{{code}}`: `{u}`"),
+                "write the address of a code's page with `{code}` where the code goes, e.g. `https://docs.acme.example/errors/{code}`",
+            );
+        }
+    }
 
     let mut category_ids: HashMap<&str, usize> = HashMap::new();
     for (i, c) in f.categories.iter().enumerate() {
         let id = c.id.value.as_str();
-        let snake = id.starts_with(|c: char| c.is_ascii_lowercase())
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        if !snake {
+        if !is_snake(id) {
             cx.err(
                 &c.id,
                 format!("category id `{id}` is not lower snake case"),
@@ -97,10 +106,20 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
 
     let mut names = Names::new(&loaded.path, f);
     let mut codes = Vec::with_capacity(f.errors.len());
+    let vendor = VendorFacts {
+        retry: retry_spec,
+        envelope: &envelope,
+        categories: &category_ids,
+        types: &types,
+        has_reset: rate_limit_headers
+            .iter()
+            .any(|h| h.role == Some(model::RateLimitRole::Reset)),
+    };
     for e in &f.errors {
         let variant = cx.code_names(e, &mut names);
-        codes.push(cx.entry(e, variant, retry_spec, &envelope, &category_ids));
+        codes.push(cx.entry(e, variant, &vendor));
     }
+    cx.fallbacks(&f.errors, f.envelope.code.is_none());
     cx.lifecycle(&f.errors, &names.variants, f.envelope.code.is_none());
     if let Some(url) = &f.docs_url {
         let u = url.value.as_str();
@@ -138,11 +157,9 @@ pub fn vendor(loaded: &Loaded) -> Result<ir::Vendor, Diagnostics> {
         source: f.source.value.clone(),
         docs_url: f.docs_url.as_ref().map(|u| u.value.clone()),
         envelope,
-        rate_limit_headers: f
-            .rate_limit_headers
-            .iter()
-            .map(|h| (h.name.clone(), h.description.clone().unwrap_or_default()))
-            .collect(),
+        rate_limit_headers,
+        doc_url_template: f.doc_url_template.as_ref().map(|t| t.value.clone()),
+        types,
         retry,
         sdk: f.sdk.clone(),
         categories: f
@@ -269,6 +286,23 @@ pub fn pos<T>(s: &Spanned<T>) -> (usize, usize) {
     (s.referenced.line() as usize, s.referenced.column() as usize)
 }
 
+/// Lower snake case: a lower-case ASCII letter, then lower-case letters, digits and `_`.
+fn is_snake(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// What an entry is checked against: the vendor-level facts already read.
+struct VendorFacts<'a> {
+    retry: &'a model::RetryGuidance,
+    envelope: &'a Option<ir::Envelope>,
+    categories: &'a HashMap<&'a str, usize>,
+    types: &'a [ir::ErrorType],
+    has_reset: bool,
+}
+
 struct Cx<'a> {
     path: &'a str,
     text: &'a str,
@@ -317,57 +351,158 @@ impl Cx<'_> {
         }
     }
 
-    fn pointer(&mut self, p: &Spanned<String>, field: &str, example: Option<&Value>) {
+    /// Parses an example body in the envelope's format, pointing a syntax
+    /// error at its line in the YAML.
+    fn example(&mut self, s: &Spanned<String>, format: model::Format, what: &str) -> Option<Doc> {
+        if format == model::Format::Json {
+            return self.json(s, what).map(Doc::Json);
+        }
+        match body::parse(format, &s.value) {
+            Ok(doc) => Some(doc),
+            Err(e) => {
+                let at = self.json_position(s, e.line, e.column);
+                self.at(
+                    at,
+                    format!("{what} is not readable XML: {}", e.message),
+                    "write the body exactly as the reference shows it, completing any abbreviation (no DOCTYPE, at most 127 nested elements)",
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks a path's form and, with an example, that it resolves there.
+    fn pointer(
+        &mut self,
+        p: &Spanned<String>,
+        format: model::Format,
+        field: &str,
+        example: Option<&Doc>,
+    ) {
         let ptr = p.value.as_str();
-        if !(ptr.is_empty() || ptr.starts_with('/')) {
+        if let Err(help) = body::check_path(format, ptr) {
+            let what = match format {
+                model::Format::Json => "a JSON pointer",
+                model::Format::Xml => "an XML element path",
+            };
             self.err(
                 p,
-                format!("`envelope.{field}` is not a JSON pointer: `{ptr}`"),
-                "write a JSON pointer (RFC 6901) such as `/error/code`",
+                format!("`envelope.{field}` is not {what}: `{ptr}`"),
+                help,
             );
             return;
         }
         if let Some(example) = example
-            && example.pointer(ptr).is_none()
+            && body::lookup(example, ptr).is_none()
         {
             self.err(
                 p,
-                format!(
-                    "`envelope.{field}` pointer `{ptr}` does not resolve in `envelope.example`"
-                ),
-                "fix the pointer, or make the example show the field where the vendor sends it",
+                format!("`envelope.{field}` path `{ptr}` does not resolve in `envelope.example`"),
+                "fix the path, or make the example show the field where the vendor sends it",
             );
         }
     }
 
-    fn envelope(&mut self, e: &model::Envelope) -> Option<ir::Envelope> {
+    fn envelope(&mut self, e: &model::Envelope, types: bool) -> Option<ir::Envelope> {
         let before = self.out.len();
-        let example = self.json(&e.example, "`envelope.example`");
-        if example.is_some() && !example.as_ref().is_some_and(Value::is_object) {
+        let format = e.format.as_ref().map_or(model::Format::Json, |f| f.value);
+        let example = self.example(&e.example, format, "`envelope.example`");
+        if let Some(Doc::Json(v)) = &example
+            && !v.is_object()
+        {
             self.err(
                 &e.example,
                 "`envelope.example` is not a JSON object",
                 "write the error body the reference shows",
             );
         }
-        // Pointers cannot resolve in an example that is not an object, which is
+        // Paths cannot resolve in an example that is not an object, which is
         // already reported: checking them too would only repeat that problem.
-        let ex = example.as_ref().filter(|v| v.is_object());
-        if let Some(p) = &e.code {
-            self.pointer(p, "code", ex);
+        let ex = example
+            .as_ref()
+            .filter(|d| !matches!(d, Doc::Json(v) if !v.is_object()));
+        let code: Vec<String> = e
+            .code
+            .as_ref()
+            .map(|c| c.value.as_slice().to_vec())
+            .unwrap_or_default();
+        if let Some(c) = &e.code {
+            if code.is_empty() {
+                self.err(
+                    c,
+                    "`envelope.code` is an empty list",
+                    "write the path to the code, or leave `code` out when the vendor sends none",
+                );
+            }
+            for (i, path) in code.iter().enumerate() {
+                let p = Spanned {
+                    value: path.clone(),
+                    referenced: c.referenced,
+                    defined: c.defined,
+                };
+                // Only the first path must show in the envelope's example: the
+                // others are where the code is when the first is absent.
+                self.pointer(&p, format, "code", ex.filter(|_| i == 0));
+                if code[..i].contains(path) {
+                    self.err(
+                        c,
+                        format!("`envelope.code` lists `{path}` twice"),
+                        "list each path once",
+                    );
+                }
+            }
         }
-        self.pointer(&e.message, "message", ex);
+        self.pointer(&e.message, format, "message", ex);
         if let Some(p) = &e.request_id {
-            self.pointer(p, "request_id", ex);
+            self.pointer(p, format, "request_id", ex);
         }
         if let Some(p) = &e.details {
-            self.pointer(p, "details", ex);
+            self.pointer(p, format, "details", ex);
+        }
+        // The type, sub-code, docs link and extra fields are not in every
+        // error the vendor sends, so the example need not show them.
+        for (p, field) in [
+            (&e.type_, "type"),
+            (&e.subcode, "subcode"),
+            (&e.doc_url, "doc_url"),
+        ] {
+            if let Some(p) = p {
+                self.pointer(p, format, field, None);
+            }
+        }
+        if let Some(t) = &e.type_
+            && !types
+        {
+            self.err(
+                t,
+                "`envelope.type` is set but the vendor declares no `types`",
+                "list the vendor's types of error under `types:`, or remove `envelope.type`",
+            );
+        }
+        for (name, p) in &e.fields {
+            self.pointer(p, format, &format!("fields.{name}"), None);
+            if !is_snake(name) {
+                self.err(
+                    p,
+                    format!("field name `{name}` is not lower snake case"),
+                    "name the field like `doc_url` (its name in the runtimes)",
+                );
+            }
         }
         if let Some(h) = &e.request_id_header {
             self.header_name(&h.value, "envelope.request_id_header", pos(h));
         }
         (self.out.len() == before).then(|| ir::Envelope {
-            code: e.code.as_ref().map(|s| s.value.clone()),
+            format,
+            code,
+            type_path: e.type_.as_ref().map(|s| s.value.clone()),
+            subcode: e.subcode.as_ref().map(|s| s.value.clone()),
+            doc_url: e.doc_url.as_ref().map(|s| s.value.clone()),
+            fields: e
+                .fields
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value.clone()))
+                .collect(),
             code_note: e.code_note.clone(),
             message: e.message.value.clone(),
             request_id: e.request_id.as_ref().map(|s| s.value.clone()),
@@ -375,6 +510,134 @@ impl Cx<'_> {
             details: e.details.as_ref().map(|s| s.value.clone()),
             example: e.example.value.clone(),
         })
+    }
+
+    /// Checks the rate-limit headers: names, one header per role, a format
+    /// exactly on the reset header, and no epoch time read as a delay.
+    fn rate_limit_headers(
+        &mut self,
+        headers: &[model::HeaderDoc],
+        retry: &model::RetryGuidance,
+    ) -> Vec<ir::RateLimitHeader> {
+        let mut roles: HashMap<model::RateLimitRole, (usize, usize)> = HashMap::new();
+        for h in headers {
+            if let Some(role) = &h.role {
+                // Only a header a client reads must be a header name; the
+                // others are published as the reference writes them.
+                self.header_name(&h.name.value, "rate_limit_headers.name", pos(&h.name));
+                if let Some(first) = roles.insert(role.value, pos(role)) {
+                    self.err(
+                        role,
+                        format!(
+                            "two rate-limit headers have the role `{}` (first at {}:{})",
+                            role_id(role.value),
+                            first.0,
+                            first.1
+                        ),
+                        "give each role to the one header a client reads it from",
+                    );
+                }
+            }
+            let is_reset = h.role.as_ref().map(|r| r.value) == Some(model::RateLimitRole::Reset);
+            match (&h.format, is_reset) {
+                (None, true) => self.err(
+                    &h.name,
+                    format!("the reset header `{}` has no `format`", h.name.value),
+                    "say how the reference writes the reset time: `format: epoch_seconds` (a Unix time) or `format: seconds` (from now)",
+                ),
+                (Some(f), false) => self.err(
+                    f,
+                    format!("`format` on `{}`, which is not the reset header", h.name.value),
+                    "add `role: reset`, or remove `format`",
+                ),
+                _ => {}
+            }
+            if let (Some(f), Some(d)) = (&h.format, &retry.delay_header)
+                && f.value == model::ResetFormat::EpochSeconds
+                && d.value.eq_ignore_ascii_case(&h.name.value)
+            {
+                self.err(
+                    d,
+                    format!(
+                        "`retry.delay_header` `{}` carries an epoch time (its `format` is `epoch_seconds`), not a delay",
+                        d.value
+                    ),
+                    "name the header that carries seconds to wait or an HTTP date (such as `Retry-After`); wait for a reset with `retry: until_reset`",
+                );
+            }
+        }
+        headers
+            .iter()
+            .map(|h| ir::RateLimitHeader {
+                name: h.name.value.clone(),
+                description: h.description.clone().unwrap_or_default(),
+                role: h.role.as_ref().map(|r| r.value),
+                reset_format: h.format.as_ref().map(|f| f.value),
+            })
+            .collect()
+    }
+
+    /// Checks the vendor's types of error: wire strings, each once.
+    fn types(&mut self, types: &[model::ErrorType]) -> Vec<ir::ErrorType> {
+        let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
+        for t in types {
+            let id = t.id.value.as_str();
+            if id.trim().is_empty() || !id.bytes().all(|b| b.is_ascii_graphic()) {
+                self.err(
+                    &t.id,
+                    format!("type `{id}` is not printable ASCII without spaces"),
+                    "write the type exactly as the vendor sends it, e.g. `card_error`",
+                );
+            }
+            if let Some(first) = seen.insert(id, pos(&t.id)) {
+                self.err(
+                    &t.id,
+                    format!("duplicate type `{id}` (first at {}:{})", first.0, first.1),
+                    "list each type once",
+                );
+            }
+            if t.meaning.trim().is_empty() {
+                self.err(
+                    &t.id,
+                    format!("type `{id}` has an empty `meaning`"),
+                    "say what its errors have in common",
+                );
+            }
+        }
+        types
+            .iter()
+            .map(|t| ir::ErrorType {
+                id: t.id.value.clone(),
+                meaning: t.meaning.clone(),
+                sdk: t.sdk.clone(),
+            })
+            .collect()
+    }
+
+    /// Checks that each status has at most one fallback code.
+    fn fallbacks(&mut self, errors: &[model::Entry], keyed_by_status: bool) {
+        let mut by_status: HashMap<u16, &str> = HashMap::new();
+        for e in errors {
+            let code = e.code.value.as_str();
+            let statuses = e.status.value.as_slice();
+            let implied = keyed_by_status
+                && e.match_.is_empty()
+                && statuses.len() == 1
+                && statuses[0].to_string() == code;
+            let explicit = e.fallback.as_ref().is_some_and(|f| f.value);
+            if !(implied || explicit) {
+                continue;
+            }
+            for s in statuses {
+                if let Some(other) = by_status.insert(*s, code) {
+                    self.at(
+                        pos(&e.code),
+                        format!("codes `{other}` and `{code}` are both the fallback for status {s}"),
+                        "a body without a readable code can be one code only: keep `fallback: true` (or, keyed by status, the code that is its status) on one of them, and tell the others apart with `match`",
+                    );
+                }
+            }
+        }
     }
 
     fn header_name(&mut self, name: &str, field: &str, at: (usize, usize)) {
@@ -443,6 +706,7 @@ impl Cx<'_> {
         let jitter = match b.and_then(|b| b.jitter.as_ref()) {
             None => ir::Jitter::None,
             Some(j) => match &j.value {
+                model::Jitter::Full => ir::Jitter::Full,
                 model::Jitter::Proportional(p) if p.is_finite() && (0.0..1.0).contains(p) => {
                     ir::Jitter::Proportional(*p)
                 }
@@ -469,6 +733,9 @@ impl Cx<'_> {
         };
         if let Some(h) = &r.delay_header {
             self.header_name(&h.value, "retry.delay_header", pos(h));
+        }
+        if let Some(h) = &r.should_retry_header {
+            self.header_name(&h.value, "retry.should_retry_header", pos(h));
         }
         let max_server_delay = r.max_server_delay.as_ref().and_then(|s| {
             let ms = self.duration(s, "retry.max_server_delay")?;
@@ -522,6 +789,7 @@ impl Cx<'_> {
                     .collect(),
             ),
             idempotency_key: r.idempotency_key.clone(),
+            should_retry_header: r.should_retry_header.as_ref().map(|h| h.value.clone()),
             guidance: r.guidance.clone(),
         }
     }
@@ -729,10 +997,9 @@ impl Cx<'_> {
         &mut self,
         e: &model::Entry,
         variant: String,
-        retry: &model::RetryGuidance,
-        envelope: &Option<ir::Envelope>,
-        categories: &HashMap<&str, usize>,
+        vendor: &VendorFacts,
     ) -> Option<ir::Code> {
+        let (retry, envelope, categories) = (vendor.retry, vendor.envelope, vendor.categories);
         let before = self.out.len();
         let code = e.code.value.as_str();
         let at = pos(&e.code);
@@ -746,10 +1013,10 @@ impl Cx<'_> {
             );
         }
         for s in &statuses {
-            if !(400..=599).contains(s) {
+            if !(300..=599).contains(s) {
                 self.err(
                     &e.status,
-                    format!("status {s} is not an HTTP error status (400 to 599)"),
+                    format!("status {s} is not an HTTP error status (300 to 599)"),
                     "write the status the reference documents for this error",
                 );
             }
@@ -764,7 +1031,8 @@ impl Cx<'_> {
                 "list each status once",
             );
         }
-        if envelope.as_ref().is_some_and(|env| env.code.is_none())
+        if envelope.as_ref().is_some_and(|env| env.code.is_empty())
+            && e.match_.is_empty()
             && (statuses.len() != 1 || statuses[0].to_string() != code)
         {
             self.at(
@@ -821,6 +1089,16 @@ impl Cx<'_> {
                 }
                 ir::Rule::RetryAfter
             }
+            model::RetryRule::UntilReset => {
+                if !vendor.has_reset {
+                    self.err(
+                        &e.retry,
+                        "`retry: until_reset` but the vendor declares no rate-limit header with `role: reset`",
+                        "add the reset header to `rate_limit_headers` with `role: reset` and its `format`, or use `backoff`",
+                    );
+                }
+                ir::Rule::UntilReset
+            }
             model::RetryRule::After(action) => {
                 if action.trim().is_empty() {
                     self.err(
@@ -842,6 +1120,100 @@ impl Cx<'_> {
                 "`retry_any_method: true` on a code whose rule never retries it",
                 "remove `retry_any_method`, or give the code the retry rule the reference states",
             );
+        }
+
+        let error_type = e.type_.as_ref().map(|t| {
+            if !vendor.types.iter().any(|x| x.id == t.value) {
+                let known: Vec<&str> = vendor.types.iter().map(|x| x.id.as_str()).collect();
+                self.err(
+                    t,
+                    format!("unknown type `{}`", t.value),
+                    if known.is_empty() {
+                        "declare it under `types:` with an `id` and a `meaning`".to_owned()
+                    } else {
+                        format!("use one of: {}", known.join(", "))
+                    },
+                );
+            }
+            t.value.clone()
+        });
+        let keyed_by_status = envelope.as_ref().is_some_and(|env| env.code.is_empty());
+        let fallback = match &e.fallback {
+            Some(f) if f.value && keyed_by_status => {
+                self.err(
+                    f,
+                    "`fallback: true` on a vendor keyed by status",
+                    "a vendor without `envelope.code` already maps each status to the code that is that status; remove `fallback`",
+                );
+                false
+            }
+            Some(f) if f.value && !e.match_.is_empty() => {
+                self.err(
+                    f,
+                    "`fallback: true` on a code told apart by `match`",
+                    "a fallback takes every response of its status that no `match` claims; keep one of the two",
+                );
+                false
+            }
+            Some(f) => f.value,
+            None => {
+                keyed_by_status
+                    && e.match_.is_empty()
+                    && statuses.len() == 1
+                    && statuses[0].to_string() == code
+            }
+        };
+        let conditions: Vec<ir::Condition> = e
+            .match_
+            .iter()
+            .map(|c| match &c.value {
+                model::Condition::Header(h) => {
+                    self.header_name(&h.name, "match.header.name", pos(c));
+                    ir::Condition::HeaderEquals(h.name.clone(), h.equals.clone())
+                }
+                model::Condition::HeaderPresent(name) => {
+                    self.header_name(name, "match.header_present", pos(c));
+                    ir::Condition::HeaderPresent(name.clone())
+                }
+                model::Condition::MessageContains(text) => {
+                    if text.is_empty() {
+                        self.err(
+                            c,
+                            "`match.message_contains` is empty, which every message contains",
+                            "write the words the reference says the message carries",
+                        );
+                    }
+                    ir::Condition::MessageContains(text.clone())
+                }
+            })
+            .collect();
+        let min_delay_ms = e.min_delay.as_ref().and_then(|d| {
+            let ms = self.duration(d, "min_delay")?;
+            if matches!(rule, ir::Rule::Never | ir::Rule::After(_)) {
+                self.err(
+                    d,
+                    "`min_delay` on a code whose rule never retries it",
+                    "remove `min_delay`, or give the code the retry rule the reference states",
+                );
+            }
+            Some(ms)
+        });
+        let mut subcodes: Vec<(String, String)> = Vec::new();
+        for sc in &e.subcodes {
+            if sc.code.trim().is_empty() || sc.meaning.trim().is_empty() {
+                self.at(
+                    at,
+                    format!("a sub-code of `{code}` has an empty `code` or `meaning`"),
+                    "write each sub-code as the vendor sends it, with what it means",
+                );
+            } else if subcodes.iter().any(|(c, _)| *c == sc.code) {
+                self.at(
+                    at,
+                    format!("sub-code `{}` of `{code}` is listed twice", sc.code),
+                    "list each sub-code once",
+                );
+            }
+            subcodes.push((sc.code.clone(), sc.meaning.clone()));
         }
 
         let deprecated = e.deprecated.as_ref().map(|d| self.deprecation(code, at, d));
@@ -910,10 +1282,12 @@ impl Cx<'_> {
                 }
                 None => statuses.first().copied().unwrap_or(0),
             };
-            if let Some(body) = self.json(&ex.body, &format!("example `{}`", ex.title))
-                && let Some(ptr) = envelope.as_ref().and_then(|env| env.code.as_deref())
+            if let Some(env) = envelope.as_ref()
+                && let Some(body) =
+                    self.example(&ex.body, env.format, &format!("example `{}`", ex.title))
+                && !env.code.is_empty()
             {
-                match body.pointer(ptr).and_then(Value::as_str) {
+                match body::code(&body, &env.code) {
                     Some(sent) if sent == code => {}
                     Some(sent) => self.err(
                         &ex.body,
@@ -922,7 +1296,11 @@ impl Cx<'_> {
                     ),
                     None => self.err(
                         &ex.body,
-                        format!("example `{}` has no code string at `{ptr}`", ex.title),
+                        format!(
+                            "example `{}` has no code at `{}`",
+                            ex.title,
+                            env.code.join("`, `")
+                        ),
                         "copy the body verbatim from the reference; it must carry the code where `envelope.code` points",
                     ),
                 }
@@ -947,12 +1325,27 @@ impl Cx<'_> {
             category,
             retry: rule,
             retry_any_method: any_method,
+            error_type,
+            fallback,
+            conditions,
+            min_delay_ms,
+            subcodes,
             sdk: e.sdk.clone(),
             aliases: e.aliases.iter().map(|a| a.value.clone()).collect(),
             deprecated,
             removed,
             examples,
         })
+    }
+}
+
+/// A rate-limit role as the catalog writes it.
+pub fn role_id(role: model::RateLimitRole) -> &'static str {
+    match role {
+        model::RateLimitRole::Limit => "limit",
+        model::RateLimitRole::Remaining => "remaining",
+        model::RateLimitRole::Used => "used",
+        model::RateLimitRole::Reset => "reset",
     }
 }
 

@@ -72,7 +72,12 @@ const LABELS: &[&str] = &[
     "HTTP status:",
     "Kind:",
     "Retry:",
+    "Shortest wait:",
+    "Type:",
+    "Without a readable code:",
+    "Fallback:",
     "Resolution:",
+    "Vendor docs:",
     "Category:",
     "SDK names:",
     "Generated types:",
@@ -492,14 +497,28 @@ fn check_markup(pages: &BTreeMap<String, Page>) -> Vec<String> {
 }
 
 /// Every link names a generated page and, with a fragment, an anchor on it;
-/// the one exception is a vendor page's link to its source. An `<a id>` is
+/// the exceptions are a vendor page's link to its source and to each current
+/// code's page of the vendor's docs (its `doc_url_template`). An `<a id>` is
 /// unique: written once, and no heading but the one it labels has its id.
 fn check_links(catalog: &Catalog, pages: &BTreeMap<String, Page>) -> Vec<String> {
     let mut problems = Vec::new();
     for (name, page) in pages {
-        let source = vendor_of(catalog, name).map(|v| autolink(&v.source));
+        let vendor = vendor_of(catalog, name);
+        let source = vendor.map(|v| autolink(&v.source));
+        let vendor_docs: Vec<String> = vendor
+            .and_then(|v| {
+                let t = v.doc_url_template.as_ref()?;
+                Some(
+                    v.codes
+                        .iter()
+                        .filter(|c| c.removed.is_none())
+                        .map(|c| autolink(&t.replace("{code}", &c.code)))
+                        .collect(),
+                )
+            })
+            .unwrap_or_default();
         for dest in &page.links {
-            if Some(dest) == source.as_ref() {
+            if Some(dest) == source.as_ref() || vendor_docs.contains(dest) {
                 continue;
             }
             let (file, fragment) = match dest.split_once('#') {
@@ -586,9 +605,17 @@ fn check_structure(catalog: &Catalog, pages: &BTreeMap<String, Page>) -> Vec<Str
 #[test]
 fn fixture_pages_match_the_expected_files() {
     let catalog = load(&fixtures().join("catalog"));
-    let [acme, statusly] = &catalog.vendors[..] else {
-        panic!("the fixture catalog has two vendors");
+    let [acme, bucket, statusly] = &catalog.vendors[..] else {
+        panic!("the fixture catalog has three vendors");
     };
+    // And the real-vendor model: an XML envelope, code paths in order, types,
+    // sub-codes, fields, match conditions, fallbacks, rate-limit roles.
+    assert!(bucket.envelope.format == errcat_codegen::ir::Format::Xml);
+    assert!(bucket.envelope.code.len() > 1 && !bucket.types.is_empty());
+    assert!(bucket.codes.iter().any(|c| !c.subcodes.is_empty()));
+    assert!(bucket.codes.iter().any(|c| c.min_delay_ms.is_some()));
+    assert!(bucket.matched_codes().count() > 1 && !bucket.status_fallbacks().is_empty());
+    assert!(bucket.has_rate_limit() && bucket.retry.should_retry_header.is_some());
     // The fixture exercises what the pages render differently.
     assert!(!acme.categories.is_empty() && acme.codes.iter().any(|c| c.category.is_none()));
     assert!(
@@ -696,7 +723,7 @@ fn texts(v: &Vendor) -> Vec<(String, String, bool)> {
     add("summary", &v.summary, true);
     add(
         "envelope.code",
-        e.code.as_deref().unwrap_or_default(),
+        e.code.first().map(String::as_str).unwrap_or_default(),
         false,
     );
     add(
@@ -721,9 +748,9 @@ fn texts(v: &Vendor) -> Vec<(String, String, bool)> {
         false,
     );
     add("envelope.example", &e.example, false);
-    for (name, description) in &v.rate_limit_headers {
-        add("rate_limit_headers.name", name, true);
-        add("rate_limit_headers.description", description, true);
+    for h in &v.rate_limit_headers {
+        add("rate_limit_headers.name", &h.name, true);
+        add("rate_limit_headers.description", &h.description, true);
     }
     let r = &v.retry;
     add(

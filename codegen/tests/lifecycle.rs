@@ -122,7 +122,11 @@ fn every_generated_parse_case_agrees() {
             "request_id": err.request_id(),
             "kind": err.kind().id(),
         });
-        assert_eq!(got, case["expect"], "{}", case["name"]);
+        // The aliases are what this suite checks; the other facts of a parse
+        // are each runtime's conformance suite's.
+        for key in ["code", "message", "request_id", "kind"] {
+            assert_eq!(got[key], case["expect"][key], "{} {key}", case["name"]);
+        }
     }
 }
 
@@ -358,11 +362,21 @@ fn script_input() -> Vec<u8> {
 /// code and kind, each case's expected answer, and the aliases in the code tables.
 fn expected_answers() -> serde_json::Value {
     let cases: serde_json::Value = serde_json::from_str(&parse_cases()).unwrap();
-    let expect: Vec<&serde_json::Value> = cases["cases"]
+    // The facts the scripts read: an alias changes the code and kind; the
+    // other facts of a parse are each runtime's conformance suite's.
+    let expect: Vec<serde_json::Value> = cases["cases"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| &c["expect"])
+        .map(|c| {
+            let e = &c["expect"];
+            serde_json::json!({
+                "code": e["code"],
+                "message": e["message"],
+                "request_id": e["request_id"],
+                "kind": e["kind"],
+            })
+        })
         .collect();
     let probes: Vec<[&str; 3]> = PROBES
         .iter()

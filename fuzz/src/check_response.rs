@@ -19,7 +19,9 @@
 //! - nothing is retried once `attempt` (0 counts as 1) reaches `max_attempts`;
 //! - a 5xx, or an error whose rule is `Idempotent`, is retried only when the
 //!   request is safe: a safe method, or an idempotency key the vendor supports;
-//! - a `Never` or `After` rule is never retried;
+//! - a `Never` or `After` rule is never retried, unless the vendor's should-retry
+//!   header says `true` (which makes any response of 400 or more retryable); a
+//!   `false` there is never retried;
 //! - the crate-level `ApiError` and the vendor's own `Error` agree, the code's
 //!   wire string reads back as the same code, and the message and request id
 //!   stay within `MAX_MESSAGE` bytes (plus the `…` that marks a cut).
@@ -156,10 +158,13 @@ pub fn check(bytes: &[u8]) {
         assert!(id.len() <= bound, "a long request id: {context}");
     }
     match &api {
+        ApiError::AwsS3(e) => vendor!(&api, e, aws_s3, context),
         ApiError::CertIx(e) => vendor!(&api, e, cert_ix, context),
         ApiError::Defendis(e) => vendor!(&api, e, defendis, context),
+        ApiError::Github(e) => vendor!(&api, e, github, context),
         ApiError::Inkog(e) => vendor!(&api, e, inkog, context),
         ApiError::Pentify(e) => vendor!(&api, e, pentify, context),
+        ApiError::Stripe(e) => vendor!(&api, e, stripe, context),
         ApiError::Vantaprism(e) => vendor!(&api, e, vantaprism, context),
         other => panic!(
             "fuzz/src/check_response.rs has no arm for {:?}: add one",
@@ -202,6 +207,15 @@ fn typed<C: VendorCode>(
     assert_eq!(e.request_id(), api.request_id(), "{context}");
     assert_eq!(e.retry_after(), api.retry_after(), "{context}");
     assert_eq!(e.to_string(), api.to_string(), "{context}");
+    assert_eq!(e.error_type(), api.error_type(), "{context}");
+    assert_eq!(e.subcode(), api.subcode(), "{context}");
+    assert_eq!(e.fields(), api.fields(), "{context}");
+    assert_eq!(e.vendor_docs_url(), api.vendor_docs_url(), "{context}");
+    assert_eq!(
+        e.rate_limit().is_some(),
+        C::ENVELOPE.rate_limit.is_some(),
+        "{context}"
+    );
     let _ = e.details();
     match e.code().info() {
         Some(info) => {
@@ -218,13 +232,24 @@ fn typed<C: VendorCode>(
     }
     let rule = e.retry_rule();
     let status = e.status();
-    // With a server delay, the longest wait is the larger of the reference's two caps
-    // (none when the reference caps neither); without one, the backoff's cap.
-    let cap = match (e.retry_after(), policy.max_server_delay, backoff.max()) {
+    let errcat::Outcome::Response {
+        retry_after: server_delay,
+        min_delay,
+        should_retry,
+        ..
+    } = e.outcome()
+    else {
+        panic!("a parsed response's outcome is a response: {context}");
+    };
+    // With a server delay (the delay header's, or the time to a rate-limit reset), the
+    // longest wait is the larger of the reference's two caps (none when the reference
+    // caps neither); without one, the backoff's cap. A code's minimum delay may raise it.
+    let cap = match (server_delay, policy.max_server_delay, backoff.max()) {
         (Some(_), Some(server), Some(backoff)) => Some(server.max(backoff)),
         (Some(_), _, _) => None,
         (None, _, backoff) => backoff,
     };
+    let cap = cap.map(|cap| min_delay.map_or(cap, |min| cap.max(min)));
     let max_attempts = backoff.max_attempts();
     let limit = max_attempts.unwrap_or(5);
     let attempts = [
@@ -280,6 +305,16 @@ fn typed<C: VendorCode>(
                         );
                     }
                     assert!(status >= 400, "retries a non-error: {}", case());
+                    assert_ne!(
+                        should_retry,
+                        Some(false),
+                        "the server said not to retry: {}",
+                        case()
+                    );
+                    if should_retry == Some(true) {
+                        // The server's word makes any rule, method and status retryable.
+                        continue;
+                    }
                     if (500..=599).contains(&status) || rule == Retry::Idempotent {
                         assert!(
                             safe || e.any_method(),

@@ -30,7 +30,9 @@
 
 mod runtime;
 
-pub use runtime::{backoff, budget, decision, headers, limits, lookup, outcome, response, vendor};
+pub use runtime::{
+    backoff, budget, decision, headers, limits, lookup, outcome, rate_limit, response, vendor, xml,
+};
 
 #[rustfmt::skip]
 #[path = "gen/mod.rs"]
@@ -44,6 +46,7 @@ pub use runtime::reqwest_retry;
 #[cfg(feature = "tower")]
 pub use runtime::tower_retry;
 pub use runtime::{
-    Attempt, Backoff, Budget, Decision, Envelope, GiveUpReason, Headers, Jitter, Limit, Limits,
-    Outcome, Policy, RawError, Request, Retrier, Retry, TransportFailure, decide, jitter_sample,
+    Attempt, Backoff, Budget, Decision, Envelope, Format, GiveUpReason, Headers, Jitter, Limit,
+    Limits, Outcome, Policy, RateLimit, RateLimitHeaders, RawError, Request, ResetFormat, Retrier,
+    Retry, TransportFailure, decide, jitter_sample,
 };

@@ -13,6 +13,7 @@ fn is_error<T: std::error::Error + Send + Sync + 'static>() {}
 fn jitter(catalog: ir::Jitter) -> errcat::Jitter {
     match catalog {
         ir::Jitter::None => errcat::Jitter::None,
+        ir::Jitter::Full => errcat::Jitter::Full,
         ir::Jitter::Proportional(fraction) => errcat::Jitter::Proportional(fraction),
         ir::Jitter::AdditiveMs(ms) => errcat::Jitter::Additive(Duration::from_millis(ms)),
     }
@@ -28,7 +29,7 @@ macro_rules! vendor_modules {
                 use std::convert::Infallible;
                 use std::time::Duration;
 
-                use errcat::$m::{BACKOFF, ENVELOPE, Error, ErrorCode, POLICY};
+                use errcat::$m::{BACKOFF, DOC_URL_TEMPLATE, ENVELOPE, Error, ErrorCode, POLICY};
                 use errcat::vendor::VendorCode;
 
                 use crate::support;
@@ -91,6 +92,34 @@ macro_rules! vendor_modules {
                         );
                         let info = VendorCode::info(c).unwrap_or_else(|| panic!("{what}: no row"));
                         assert_eq!(info.code, entry.code, "{what}");
+                        assert_eq!(info.error_type, entry.error_type.as_deref(), "{what}");
+                        assert_eq!(c.min_delay(), entry.min_delay_ms.map(Duration::from_millis), "{what}");
+                        let subcodes: Vec<(&str, &str)> = entry
+                            .subcodes
+                            .iter()
+                            .map(|(code, meaning)| (code.as_str(), meaning.as_str()))
+                            .collect();
+                        assert_eq!(c.subcodes(), subcodes.as_slice(), "{what}");
+                        for (subcode, _) in &entry.subcodes {
+                            assert!(c.is_known_subcode(subcode), "{what} {subcode}");
+                        }
+                        assert!(!c.is_known_subcode("errcat_no_such_subcode"), "{what}");
+                        let conditions: Vec<errcat::vendor::Condition> = entry
+                            .conditions
+                            .iter()
+                            .map(|cond| match cond {
+                                errcat_codegen::ir::Condition::HeaderEquals(n, t) => {
+                                    errcat::vendor::Condition::HeaderEquals(n.clone().leak(), t.clone().leak())
+                                }
+                                errcat_codegen::ir::Condition::HeaderPresent(n) => {
+                                    errcat::vendor::Condition::HeaderPresent(n.clone().leak())
+                                }
+                                errcat_codegen::ir::Condition::MessageContains(t) => {
+                                    errcat::vendor::Condition::MessageContains(t.clone().leak())
+                                }
+                            })
+                            .collect();
+                        assert_eq!(info.conditions, conditions.as_slice(), "{what}");
 
                         // What the docs know, at run time.
                         assert_eq!(c.resolution(), entry.resolution.as_deref(), "{what}");
@@ -149,10 +178,10 @@ macro_rules! vendor_modules {
                 }
 
                 #[test]
-                fn status_alone_gives_the_one_code_documented_for_it() {
+                fn status_alone_gives_only_the_catalogs_fallback() {
                     let v = catalog_vendor();
                     for status in (0..=1_000).chain([u16::MAX]) {
-                        let c = <ErrorCode as VendorCode>::from_status_only(status);
+                        let c = <ErrorCode as VendorCode>::fallback(status);
                         assert_eq!(
                             c.as_str(),
                             support::code_for_status(&v, status),
@@ -185,8 +214,43 @@ macro_rules! vendor_modules {
                     assert_eq!(POLICY.idempotency_key, retry.idempotency_key.as_deref());
 
                     let envelope = &v.envelope;
-                    assert_eq!(ENVELOPE.code, envelope.code.as_deref());
+                    let code: Vec<&str> = envelope.code.iter().map(String::as_str).collect();
+                    assert_eq!(ENVELOPE.code, code.as_slice());
+                    let format = match envelope.format {
+                        errcat_codegen::ir::Format::Json => errcat::Format::Json,
+                        errcat_codegen::ir::Format::Xml => errcat::Format::Xml,
+                    };
+                    assert_eq!(ENVELOPE.format, format);
                     assert_eq!(ENVELOPE.message, envelope.message);
+                    assert_eq!(ENVELOPE.error_type, envelope.type_path.as_deref());
+                    assert_eq!(ENVELOPE.subcode, envelope.subcode.as_deref());
+                    assert_eq!(ENVELOPE.doc_url, envelope.doc_url.as_deref());
+                    let fields: Vec<(&str, &str)> = envelope
+                        .fields
+                        .iter()
+                        .map(|(name, path)| (name.as_str(), path.as_str()))
+                        .collect();
+                    assert_eq!(ENVELOPE.fields, fields.as_slice());
+                    assert_eq!(ENVELOPE.should_retry_header, retry.should_retry_header.as_deref());
+                    assert_eq!(ENVELOPE.rate_limit.is_some(), v.has_rate_limit());
+                    if let Some(headers) = ENVELOPE.rate_limit {
+                        use errcat_codegen::ir::{RateLimitRole, ResetFormat};
+                        let name = |role| v.rate_limit_header(role).map(|h| h.name.as_str());
+                        assert_eq!(headers.limit, name(RateLimitRole::Limit));
+                        assert_eq!(headers.remaining, name(RateLimitRole::Remaining));
+                        assert_eq!(headers.used, name(RateLimitRole::Used));
+                        let reset = v.rate_limit_header(RateLimitRole::Reset).map(|h| {
+                            let format = match h.reset_format {
+                                Some(ResetFormat::EpochSeconds) => errcat::ResetFormat::EpochSeconds,
+                                _ => errcat::ResetFormat::Seconds,
+                            };
+                            (h.name.as_str(), format)
+                        });
+                        assert_eq!(headers.reset, reset);
+                    }
+                    assert_eq!(DOC_URL_TEMPLATE, v.doc_url_template.as_deref());
+                    let matched: Vec<usize> = v.matched_codes().map(|(i, _)| i).collect();
+                    assert_eq!(<ErrorCode as VendorCode>::MATCHED, matched.as_slice());
                     assert_eq!(ENVELOPE.request_id, envelope.request_id.as_deref());
                     assert_eq!(ENVELOPE.request_id_header, envelope.request_id_header.as_deref());
                     assert_eq!(ENVELOPE.details, envelope.details.as_deref());
@@ -196,7 +260,9 @@ macro_rules! vendor_modules {
     };
 }
 
-vendor_modules!(cert_ix, defendis, inkog, pentify, vantaprism);
+vendor_modules!(
+    aws_s3, cert_ix, defendis, github, inkog, pentify, stripe, vantaprism
+);
 
 #[test]
 fn every_catalog_vendor_has_a_module_here_and_in_the_crate() {
@@ -279,4 +345,27 @@ fn errors_are_std_errors_that_cross_threads() {
         boxed.to_string(),
         "Pentify not_found (HTTP 404): No such scan."
     );
+}
+
+#[test]
+fn stripe_error_types_are_the_catalogs() {
+    use errcat::stripe::{ErrorCode, ErrorType};
+    let catalog = support::catalog();
+    let v = support::vendor(&catalog, "stripe");
+    let ids: Vec<&str> = ErrorType::ALL.iter().map(ErrorType::as_str).collect();
+    let listed: Vec<&str> = v.types.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, listed);
+    for (t, entry) in ErrorType::ALL.iter().zip(&v.types) {
+        assert_eq!(&ErrorType::from_type(t.as_str()), t);
+        assert_eq!(t.meaning(), Some(entry.meaning.as_str()));
+        assert_eq!(t.to_string(), entry.id);
+    }
+    let new = ErrorType::from_type("brand_new_error");
+    assert_eq!(new, ErrorType::Unknown("brand_new_error".to_owned()));
+    assert_eq!((new.as_str(), new.meaning()), ("brand_new_error", None));
+    for (c, entry) in ErrorCode::ALL.iter().zip(&v.codes) {
+        let t = c.error_type().map(|t| t.as_str().to_owned());
+        assert_eq!(t, entry.error_type, "{}", entry.code);
+    }
+    assert_eq!(ErrorCode::Unknown("x".to_owned()).error_type(), None);
 }

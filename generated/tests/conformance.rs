@@ -9,16 +9,23 @@ use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 use errcat::{
-    Attempt, Budget, Decision, Envelope, GiveUpReason, Limits, Outcome, RawError, Request,
-    TransportFailure, Vendor, decide,
+    ApiError, Attempt, Budget, Decision, GiveUpReason, Limits, Outcome, Request, TransportFailure,
+    Vendor, decide,
 };
 use serde_json::{Value, json};
 
+/// The clock of a case without its own `now`: the one the generated cases are worked out at.
+const NOW: u64 = 1_700_000_000;
+
+fn path(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("conformance")
+        .join(name)
+}
+
 /// The cases of one file.
 fn cases(name: &str) -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("conformance")
-        .join(name);
+    let path = path(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let file: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     file["cases"].as_array().cloned().unwrap_or_default()
@@ -70,27 +77,45 @@ fn check(file: &str, run: impl Fn(&Value) -> Value) {
     );
 }
 
-#[test]
-fn every_parse_case_agrees() {
-    check("parse.json", |case| {
-        let status = uint(&case["status"]).unwrap_or_default() as u16;
-        let body = case["body"].as_str().unwrap_or_default();
-        let err = errcat::parse(vendor(case), status, &headers(case), body.as_bytes());
+/// The response of a case parsed at the case's `now` (seconds; [`NOW`] when it has none).
+fn parsed(case: &Value) -> ApiError {
+    let status = uint(&case["status"]).unwrap_or_default() as u16;
+    let body = case["body"].as_str().unwrap_or_default();
+    let now = UNIX_EPOCH + Duration::from_secs(uint(&case["now"]).unwrap_or(NOW));
+    errcat::parse_at(vendor(case), status, &headers(case), body.as_bytes(), now)
+}
+
+/// Everything a parse case's `expect` holds, as the crate gives it.
+fn parse_facts(err: &ApiError) -> Value {
+    let rate_limit = err.rate_limit().map(|r| {
         json!({
-            "code": err.code(),
-            "message": err.message(),
-            "request_id": err.request_id(),
-            "kind": err.kind().id(),
+            "limit": r.limit,
+            "remaining": r.remaining,
+            "used": r.used,
+            "reset_ms": r.reset.map(|d| d.as_millis() as u64),
         })
     });
+    json!({
+        "code": err.code(),
+        "message": err.message(),
+        "request_id": err.request_id(),
+        "kind": err.kind().id(),
+        "type": err.error_type(),
+        "subcode": err.subcode(),
+        "fields": err.fields(),
+        "vendor_docs_url": err.vendor_docs_url(),
+        "rate_limit": rate_limit,
+    })
+}
+
+#[test]
+fn every_parse_case_agrees() {
+    check("parse.json", |case| parse_facts(&parsed(case)));
 }
 
 /// The decision a retry or edge case gives, in the cases' own terms.
 fn decision(case: &Value) -> Value {
-    let vendor = vendor(case);
-    let policy = vendor.policy();
-    let headers = headers(case);
-    let body = case["body"].as_str().unwrap_or_default().as_bytes();
+    let policy = vendor(case).policy();
     let mut code = None;
     let outcome = match case["failure"].as_str() {
         Some(failure) => Outcome::Transport(match failure {
@@ -100,25 +125,9 @@ fn decision(case: &Value) -> Value {
             other => panic!("{}: unknown failure {other}", case["name"]),
         }),
         None => {
-            let status = uint(&case["status"]).unwrap_or_default() as u16;
-            let err = errcat::parse(vendor, status, &headers, body);
+            let err = parsed(case);
             code = Some(err.code().to_owned());
-            // The server's delay measured from the case's `now` (the envelope plays no part in it).
-            let now = UNIX_EPOCH + Duration::from_secs(uint(&case["now"]).unwrap_or_default());
-            let none = Envelope {
-                code: None,
-                message: "",
-                request_id: None,
-                request_id_header: None,
-                details: None,
-            };
-            let raw = RawError::parse_at(&none, policy.delay_header, status, &headers, body, now);
-            Outcome::Response {
-                status,
-                rule: err.retry_rule(),
-                any_method: err.any_method(),
-                retry_after: raw.retry_after,
-            }
+            err.outcome()
         }
     };
     let mut request = Request::new(case["method"].as_str().unwrap_or_default());
@@ -180,4 +189,44 @@ fn every_retry_case_agrees() {
 #[test]
 fn every_edge_case_agrees() {
     check("edge.json", decision);
+}
+
+/// The hand-written real-vendor cases, when the file is there: each case's decision as
+/// an edge case's, and with `parse` also every parse fact.
+#[test]
+fn every_vendor_case_agrees() {
+    if !path("vendors.json").is_file() {
+        return;
+    }
+    let all = cases("vendors.json");
+    let failures: Vec<String> = all
+        .iter()
+        .flat_map(|case| {
+            let mut wrong = Vec::new();
+            let got = decision(case);
+            if got != case["expect"] {
+                wrong.push(format!(
+                    "{}\n    expected {}\n    got      {got}",
+                    case["name"], case["expect"]
+                ));
+            }
+            if let Some(expected) = case.get("parse") {
+                let got = parse_facts(&parsed(case));
+                if &got != expected {
+                    wrong.push(format!(
+                        "{} (parse)\n    expected {expected}\n    got      {got}",
+                        case["name"]
+                    ));
+                }
+            }
+            wrong
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} disagreements over {} cases of vendors.json:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
 }

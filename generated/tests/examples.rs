@@ -3,6 +3,7 @@
 mod support;
 
 use errcat::vendor::VendorCode;
+use errcat_codegen::body::{self, Doc};
 use errcat_codegen::ir;
 use serde_json::Value;
 use support::with_module;
@@ -72,32 +73,39 @@ fn untyped(vendor: errcat::Vendor, status: u16, headers: &[(&str, &str)], body: 
     }
 }
 
-/// The string at `pointer` in `json`, if there is one.
-fn text_at(json: &Value, pointer: &str) -> Option<String> {
-    json.pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+/// The string at `path` in `doc`, if there is one.
+fn text_at(doc: &Doc, path: &str) -> Option<String> {
+    body::text(doc, path, false)
 }
 
-/// What `body` sent with `status` should give, computed from the catalog and the body alone.
-fn expected<'a>(v: &'a ir::Vendor, status: u16, json: &Value, what: &str) -> Expected<'a> {
-    let code = match &v.envelope.code {
-        Some(pointer) => text_at(json, pointer)
-            .unwrap_or_else(|| panic!("{what}: no string at the code pointer {pointer}")),
-        None => support::code_for_status(v, status),
+/// What `body` sent with `status` and `headers` should give, computed from the catalog,
+/// the body (read by the generator's own reader, JSON or XML) and the headers alone.
+fn expected<'a>(
+    v: &'a ir::Vendor,
+    status: u16,
+    text: &str,
+    doc: &Doc,
+    headers: &[(&str, &str)],
+    what: &str,
+) -> Expected<'a> {
+    // A body without a message (Stripe's envelope example) gives an excerpt of itself.
+    let in_body = text_at(doc, &v.envelope.message);
+    let message = in_body
+        .clone()
+        .unwrap_or_else(|| errcat::response::excerpt(text.as_bytes()));
+    let code = match body::code(doc, &v.envelope.code) {
+        Some(code) => code,
+        None if v.keyed_by_status() => {
+            support::code_for_response(v, status, in_body.as_deref(), headers)
+        }
+        None => panic!("{what}: no code at the code paths {:?}", v.envelope.code),
     };
-    let message = text_at(json, &v.envelope.message).unwrap_or_else(|| {
-        panic!(
-            "{what}: no string at the message pointer {}",
-            v.envelope.message
-        )
-    });
     // The request id is text or the decimal text of a number; an empty one counts as none.
     let request_id = v
         .envelope
         .request_id
         .as_deref()
-        .and_then(|pointer| json.pointer(pointer))
+        .and_then(|path| body::lookup(doc, path))
         .and_then(|id| match id {
             Value::String(text) => Some(text.trim().to_owned()),
             Value::Number(number) => Some(number.to_string()),
@@ -118,12 +126,25 @@ fn expected<'a>(v: &'a ir::Vendor, status: u16, json: &Value, what: &str) -> Exp
     }
 }
 
-/// Parses `body` both ways and checks both against `want`.
-fn check(v: &ir::Vendor, status: u16, body: &str, want: &Expected<'_>, what: &str) {
+/// The headers a case sends: the request id, and those that `extra` adds.
+fn headers<'h>(v: &'h ir::Vendor, extra: &'h [(String, String)]) -> Vec<(&'h str, &'h str)> {
+    let mut headers = vec![(support::request_id_header(v), HEADER_REQUEST_ID)];
+    headers.extend(extra.iter().map(|(n, value)| (n.as_str(), value.as_str())));
+    headers
+}
+
+/// Parses `body` with `headers` both ways and checks both against `want`.
+fn check(
+    v: &ir::Vendor,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &str,
+    want: &Expected<'_>,
+    what: &str,
+) {
     let vendor = support::runtime_vendor(v);
-    let headers = [(support::request_id_header(v), HEADER_REQUEST_ID)];
-    let typed = typed(vendor, status, &headers, body.as_bytes());
-    let untyped = untyped(vendor, status, &headers, body.as_bytes());
+    let typed = typed(vendor, status, headers, body.as_bytes());
+    let untyped = untyped(vendor, status, headers, body.as_bytes());
     assert_eq!(
         typed, untyped,
         "{what}: errcat::parse and from_response differ"
@@ -148,7 +169,7 @@ fn check(v: &ir::Vendor, status: u16, body: &str, want: &Expected<'_>, what: &st
         None => assert_eq!(typed.kind, errcat::ErrorKind::Unknown, "{what}: kind"),
     }
 
-    let shown = errcat::parse(vendor, status, &headers, body.as_bytes()).to_string();
+    let shown = errcat::parse(vendor, status, headers, body.as_bytes()).to_string();
     assert!(
         shown.contains(&want.message),
         "{what}: Display {shown:?} lacks the message"
@@ -168,26 +189,30 @@ fn every_reference_body_parses_to_what_the_reference_shows() {
         for entry in &v.codes {
             for example in &entry.examples {
                 let what = format!("{} `{}` example {:?}", v.id, entry.code, example.title);
-                let json: Value = serde_json::from_str(&example.body)
-                    .unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
-                let want = expected(v, example.status, &json, &what);
+                let doc = body::parse(v.envelope.format, &example.body)
+                    .unwrap_or_else(|e| panic!("{what}: unreadable: {e:?}"));
+                // A code told apart by headers is shown with the headers that tell it.
+                let extra = support::condition_headers(entry);
+                let headers = headers(v, &extra);
+                let want = expected(v, example.status, &example.body, &doc, &headers, &what);
                 assert_eq!(want.code, entry.code, "{what}: the body shows another code");
-                check(v, example.status, &example.body, &want, &what);
+                check(v, example.status, &headers, &example.body, &want, &what);
                 code_examples += 1;
             }
         }
 
         // The envelope's example body, sent with every status the vendor documents.
-        let json: Value = serde_json::from_str(&v.envelope.example)
-            .unwrap_or_else(|e| panic!("{} envelope example: not JSON: {e}", v.id));
+        let doc = body::parse(v.envelope.format, &v.envelope.example)
+            .unwrap_or_else(|e| panic!("{} envelope example: unreadable: {e:?}", v.id));
+        let headers = headers(v, &[]);
         let mut statuses: Vec<u16> = v.codes.iter().flat_map(|c| c.statuses.clone()).collect();
         statuses.sort_unstable();
         statuses.dedup();
         assert!(!statuses.is_empty(), "{}: no statuses", v.id);
         for status in statuses {
             let what = format!("{} envelope example at HTTP {status}", v.id);
-            let want = expected(v, status, &json, &what);
-            check(v, status, &v.envelope.example, &want, &what);
+            let want = expected(v, status, &v.envelope.example, &doc, &headers, &what);
+            check(v, status, &headers, &v.envelope.example, &want, &what);
         }
         envelope_examples += 1;
     }

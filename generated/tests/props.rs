@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use errcat::vendor::{VendorCode, VendorError};
 use errcat::{
-    Attempt, Backoff, Budget, Decision, Envelope, Jitter, Limits, Outcome, Policy, Request, Retry,
-    TransportFailure,
+    Attempt, Backoff, Budget, Decision, Envelope, Format, Jitter, Limits, Outcome, Policy, Request,
+    Retry, TransportFailure,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -228,6 +228,8 @@ fn header_value() -> impl Strategy<Value = String> {
         .prop_map(str::to_owned),
         1 => "[ -~]{0,30}",
         2 => any::<String>(),
+        1 => select(vec!["true", "false", " TRUE ", "False", "0", "1700000000", "9999999999"])
+            .prop_map(str::to_owned),
     ];
     prop_oneof![
         5 => single.clone(),
@@ -245,14 +247,48 @@ fn headers(spec: &Spec) -> impl Strategy<Value = Vec<(String, String)>> + use<> 
         "RateLimit-Reset",
         "Retry-After-Ms",
     ];
-    names.extend(spec.policy.delay_header);
-    names.extend(spec.envelope.request_id_header);
     // The vendor's own headers twice as often as the others.
-    names.extend(spec.policy.delay_header);
-    names.extend(spec.envelope.request_id_header);
+    for _ in 0..2 {
+        names.extend(spec.policy.delay_header);
+        names.extend(spec.envelope.request_id_header);
+        names.extend(spec.envelope.should_retry_header);
+        if let Some(r) = spec.envelope.rate_limit {
+            names.extend(
+                [r.limit, r.remaining, r.used, r.reset.map(|(n, _)| n)]
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+    }
     let header = (select(names), any::<u64>(), header_value())
         .prop_map(|(name, mask, value)| (recase(name, mask), value));
     prop::collection::vec(header, 0..5)
+}
+
+/// A JSON object tree written as XML elements: each member an element, a string its
+/// text (escaped), any other value its JSON text; the one top-level member is the root.
+fn xml(value: &Value) -> String {
+    fn write(out: &mut String, value: &Value) {
+        match value {
+            Value::Object(map) => {
+                for (name, value) in map {
+                    out.push_str(&format!("<{name}>"));
+                    write(out, value);
+                    out.push_str(&format!("</{name}>"));
+                }
+            }
+            Value::String(text) => out.push_str(
+                &text
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;"),
+            ),
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(&mut out, value);
+    out
 }
 
 /// Sets `value` at a JSON pointer made of plain keys, creating objects on the way.
@@ -340,7 +376,7 @@ fn envelope_body(spec: &Spec) -> impl Strategy<Value = Vec<u8>> + use<> {
         .prop_map(move |(code, message, request_id, details, bom, trailer)| {
             let mut body = json!({});
             for (pointer, value) in [
-                (envelope.code, code),
+                (envelope.code.first().copied(), code),
                 (Some(envelope.message), message),
                 (envelope.request_id, request_id),
                 (envelope.details, details),
@@ -354,7 +390,10 @@ fn envelope_body(spec: &Spec) -> impl Strategy<Value = Vec<u8>> + use<> {
             } else {
                 Vec::new()
             };
-            bytes.extend(serde_json::to_vec(&body).unwrap_or_default());
+            match envelope.format {
+                Format::Json => bytes.extend(serde_json::to_vec(&body).unwrap_or_default()),
+                Format::Xml => bytes.extend(xml(&body).into_bytes()),
+            }
             bytes.extend_from_slice(trailer.as_bytes());
             bytes
         })
@@ -403,7 +442,8 @@ fn safe_to_repeat(policy: &Policy, method: &str, idempotency_key: bool) -> bool 
 
 /// The properties every decision keeps, worked out from the policy's data: nothing below
 /// 400 is retried; no retry at or past the attempt limit; a request that was sent and is
-/// not safe to repeat is never retried unless the code is declared safe for any method;
+/// not safe to repeat is never retried unless the code is declared safe for any method or
+/// the server said to retry; a server that said not to retry is not retried;
 /// no wait is longer than the reference's cap or the client's limit, or passes the deadline.
 fn check_decision(
     spec: &Spec,
@@ -422,6 +462,8 @@ fn check_decision(
             rule,
             any_method,
             retry_after,
+            should_retry: None,
+            ..
         } => {
             prop_assert!(status >= 400, "{decision:?} after HTTP {status}");
             prop_assert!(
@@ -434,6 +476,18 @@ fn check_decision(
                 "{decision:?} repeats an unsafe {} (key: {}) after HTTP {status}",
                 request.method(),
                 request.has_idempotency_key()
+            );
+            retry_after
+        }
+        Outcome::Response {
+            status,
+            retry_after,
+            should_retry: Some(said),
+            ..
+        } => {
+            prop_assert!(
+                said && status >= 400,
+                "{decision:?} after HTTP {status}, should-retry {said}"
             );
             retry_after
         }
@@ -461,6 +515,12 @@ fn check_decision(
         (Some(_), None) => None,
         (None, _) => backoff_cap,
     };
+    // A code's minimum delay may raise the wait past the backoff cap.
+    let min_delay = match input.outcome() {
+        Outcome::Response { min_delay, .. } => min_delay,
+        Outcome::Transport(_) => None,
+    };
+    let reference_cap = reference_cap.map(|cap| min_delay.map_or(cap, |min| cap.max(min)));
     if let Some(cap) = reference_cap {
         prop_assert!(
             after <= cap,
@@ -504,6 +564,7 @@ fn rule() -> impl Strategy<Value = Retry> {
         Retry::Backoff,
         Retry::RetryAfter,
         Retry::Idempotent,
+        Retry::UntilReset,
         Retry::After("After an action"),
     ])
 }
@@ -519,14 +580,21 @@ fn duration() -> impl Strategy<Value = Duration> {
 
 fn outcome() -> impl Strategy<Value = Outcome> {
     prop_oneof![
-        4 => (rule(), status(), any::<bool>(), prop::option::of(duration())).prop_map(
-            |(rule, status, any_method, retry_after)| Outcome::Response {
-                status,
-                rule,
-                any_method,
-                retry_after,
-            }
-        ),
+        4 => (
+            (rule(), status(), any::<bool>(), prop::option::of(duration())),
+            (prop::option::of(duration()), prop::option::weighted(0.3, any::<bool>()), any::<bool>()),
+        )
+            .prop_map(|((rule, status, any_method, retry_after), (min_delay, should_retry, known_code))| {
+                Outcome::Response {
+                    status,
+                    rule,
+                    any_method,
+                    retry_after,
+                    min_delay,
+                    should_retry,
+                    known_code,
+                }
+            }),
         1 => select(vec![
             TransportFailure::Connect,
             TransportFailure::Timeout,
@@ -623,6 +691,10 @@ fn parse_agrees_with_typed<C: VendorCode>(input: &Input) -> Result<(), TestCaseE
     prop_assert_eq!(api.message(), typed.message());
     prop_assert_eq!(api.request_id(), typed.request_id());
     prop_assert_eq!(api.kind(), typed.kind());
+    prop_assert_eq!(api.error_type(), typed.error_type());
+    prop_assert_eq!(api.subcode(), typed.subcode());
+    prop_assert_eq!(api.fields(), typed.fields());
+    prop_assert_eq!(api.vendor_docs_url(), typed.vendor_docs_url());
     prop_assert_eq!(api.to_string(), typed.to_string());
     let request = input.request();
     let (a, b) = (api.retry_after(), typed.retry_after());
@@ -711,7 +783,9 @@ macro_rules! vendor_props {
     )+};
 }
 
-vendor_props!(pentify, cert_ix, inkog, defendis, vantaprism);
+vendor_props!(
+    pentify, cert_ix, inkog, defendis, vantaprism, stripe, github, aws_s3
+);
 
 /// `delay` stays under the cap, and with a multiplier of at least 1 does not shrink as
 /// `retry` grows for the same jitter sample.

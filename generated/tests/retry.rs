@@ -632,6 +632,7 @@ fn first_retry_by_the_rule(
 ) -> Decision {
     let get_is_safe = v.retry.safe_methods.value.iter().any(|m| m == "GET");
     match rule {
+        _ if status < 400 => give_up(GiveUpReason::NotAnError),
         ir::Rule::Never => give_up(GiveUpReason::NotRetryable),
         ir::Rule::After(action) => give_up(GiveUpReason::AfterAction(Box::leak(
             action.clone().into_boxed_str(),
@@ -650,6 +651,8 @@ fn first_retry_by_the_rule(
         }
         // The one-second header is read wherever the vendor documents a delay header:
         // `retry_after` waits exactly that, `backoff` and `idempotent` at least that.
+        // No reset header is sent: `until_reset` backs off.
+        ir::Rule::UntilReset => retry(backoff.delay(1, 0.5)),
         ir::Rule::RetryAfter | ir::Rule::Backoff | ir::Rule::Idempotent => {
             let server = v.retry.delay_header.as_ref().map(|_| secs(1));
             let cap = v.retry.max_server_delay_ms.map(ms);
@@ -676,31 +679,62 @@ fn every_codes_first_decision_follows_its_catalog_rule() {
         let delay_header = v.retry.delay_header.as_deref().unwrap_or("Retry-After");
         for entry in &v.codes {
             for &status in &entry.statuses {
-                let body = match (&v.envelope.code, v.envelope.message.as_str()) {
-                    (Some(pointer), _) => nested(&[
+                // A code told apart by its message is sent with the text it looks for.
+                let message = entry
+                    .conditions
+                    .iter()
+                    .find_map(|c| match c {
+                        ir::Condition::MessageContains(text) => Some(text.as_str()),
+                        _ => None,
+                    })
+                    .unwrap_or("m");
+                let fields: Vec<(&str, &str)> = match v.envelope.code.first() {
+                    Some(pointer) => vec![
                         (pointer.as_str(), entry.code.as_str()),
-                        (v.envelope.message.as_str(), "m"),
-                    ]),
-                    (None, message) => nested(&[(message, "m")]),
+                        (v.envelope.message.as_str(), message),
+                    ],
+                    None => vec![(v.envelope.message.as_str(), message)],
                 };
-                let headers = [(delay_header, "1")];
+                let body = match v.envelope.format {
+                    ir::Format::Json => nested(&fields),
+                    ir::Format::Xml => nested_xml(&fields),
+                };
+                // And one told apart by headers with the headers.
+                let extra = support::condition_headers(entry);
+                let mut headers = vec![(delay_header, "1")];
+                headers.extend(extra.iter().map(|(n, value)| (n.as_str(), value.as_str())));
+                let headers = headers.as_slice();
+                // A status the code shares with another code's fallback or conditions.
+                if v.keyed_by_status()
+                    && support::code_for_response(v, status, Some(message), headers) != entry.code
+                {
+                    continue;
+                }
                 let (decision, backoff) = with_module!(vendor, m => {
-                    let e = m::Error::from_response(status, &headers, body.as_bytes());
+                    let e = m::Error::from_response(status, headers, body.as_bytes());
                     assert_eq!(e.code().as_str(), entry.code, "{} {status}", v.id);
                     (e.retry_decision_with(1, &get(), 0.5), m::BACKOFF)
                 });
+                // A code's minimum delay raises a retry's wait.
+                let min = entry
+                    .min_delay_ms
+                    .map_or(Duration::ZERO, Duration::from_millis);
+                let expected = match first_retry_by_the_rule(
+                    v,
+                    &entry.retry,
+                    entry.retry_any_method,
+                    status,
+                    backoff,
+                ) {
+                    Decision::Retry { after } => Decision::Retry {
+                        after: after.max(min),
+                    },
+                    other => other,
+                };
                 assert_eq!(
-                    decision,
-                    first_retry_by_the_rule(
-                        v,
-                        &entry.retry,
-                        entry.retry_any_method,
-                        status,
-                        backoff
-                    ),
+                    decision, expected,
                     "{} {} at HTTP {status}",
-                    v.id,
-                    entry.code
+                    v.id, entry.code
                 );
                 checked += 1;
             }
@@ -710,6 +744,21 @@ fn every_codes_first_decision_follows_its_catalog_rule() {
 }
 
 /// A JSON object with each string at its pointer, creating objects on the way.
+/// An XML body with each `/Root/A/B` path's text, the paths sharing their root.
+fn nested_xml(fields: &[(&str, &str)]) -> String {
+    let root = fields[0].0.split('/').nth(1).expect("a root");
+    let inner: String = fields
+        .iter()
+        .map(|(path, text)| {
+            let steps: Vec<&str> = path.split('/').skip(2).collect();
+            let open: String = steps.iter().map(|s| format!("<{s}>")).collect();
+            let close: String = steps.iter().rev().map(|s| format!("</{s}>")).collect();
+            format!("{open}{text}{close}")
+        })
+        .collect();
+    format!("<{root}>{inner}</{root}>")
+}
+
 fn nested(fields: &[(&str, &str)]) -> String {
     let mut root = serde_json::json!({});
     for (pointer, value) in fields {

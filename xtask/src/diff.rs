@@ -83,6 +83,21 @@ fn report(root: &Path, base: &str, format: Format) -> Result<(String, usize), Fa
     Ok((text, report.unannounced()))
 }
 
+/// The vendors (code `None`) and codes the catalog at `HEAD` has and `new`
+/// deletes without marking them `removed`; empty when there is no git
+/// repository or no `HEAD` to compare with.
+pub fn removed_without_notice(root: &Path, new: &Catalog) -> Vec<(String, Option<String>)> {
+    let Ok(old) = base_catalog(root, "HEAD") else {
+        return Vec::new();
+    };
+    diff::compare(&old, new)
+        .changes
+        .into_iter()
+        .filter(|c| c.unannounced)
+        .map(|c| (c.vendor, c.code))
+        .collect()
+}
+
 /// Runs `git -C root args...` and gives its stdout, or git's own message.
 fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use errcat_codegen::diag::did_you_mean;
 use errcat_codegen::emit::{docs, go};
-use errcat_codegen::ir::{Catalog, Code, Rule, Vendor};
+use errcat_codegen::ir::{Catalog, Code, Condition, Rule, Vendor};
 
 /// The explanation of `code`, in `vendor` or in every vendor that has it;
 /// given only a vendor id that is no code, the list of that vendor's codes.
@@ -122,7 +122,31 @@ pub fn explain(v: &Vendor, c: &Code) -> String {
     if let Some(cat) = c.category.and_then(|i| v.categories.get(i)) {
         line("category:", &cat.name);
     }
+    if let Some(t) = &c.error_type {
+        line("type:", t);
+    }
+    if !c.subcodes.is_empty() {
+        let subcodes: Vec<&str> = c.subcodes.iter().map(|(sc, _)| sc.as_str()).collect();
+        line("sub-codes:", &subcodes.join(", "));
+    }
     line("retry:", &retry_words(v, &c.retry));
+    if let Some(ms) = c.min_delay_ms {
+        line(
+            "min delay:",
+            &format!("{}: a retry waits at least this long", docs::duration(ms)),
+        );
+    }
+    if !c.conditions.is_empty() {
+        let conds: Vec<String> = c.conditions.iter().map(condition_words).collect();
+        line(
+            "match:",
+            &format!(
+                "without a readable code, this code when {} (tried in catalog order)",
+                conds.join(", and ")
+            ),
+        );
+    }
+    line("fallback:", &fallback_words(v, c));
     let server_error = c.statuses.iter().any(|s| *s >= 500);
     let retried = matches!(c.retry, Rule::Backoff | Rule::RetryAfter | Rule::Idempotent);
     if c.retry_any_method && retried {
@@ -177,6 +201,53 @@ pub fn explain(v: &Vendor, c: &Code) -> String {
     s
 }
 
+/// A `match` condition in plain words.
+fn condition_words(c: &Condition) -> String {
+    match c {
+        Condition::HeaderEquals(name, value) => format!("header {name} equals \"{value}\""),
+        Condition::HeaderPresent(name) => format!("header {name} is present"),
+        Condition::MessageContains(text) => {
+            format!("the message contains \"{text}\" (any case)")
+        }
+    }
+}
+
+/// Which statuses make a body without a readable code this code, and what
+/// every other status without a readable code is.
+fn fallback_words(v: &Vendor, c: &Code) -> String {
+    let mine: Vec<String> = v
+        .status_fallbacks()
+        .into_iter()
+        .filter(|(_, i)| v.codes.get(*i).is_some_and(|x| std::ptr::eq(x, c)))
+        .map(|(s, _)| s.to_string())
+        .collect();
+    let all: Vec<String> = v
+        .status_fallbacks()
+        .into_iter()
+        .map(|(s, i)| format!("{s} is {}", v.codes[i].code))
+        .collect();
+    if all.is_empty() && c.conditions.is_empty() {
+        return "none: this vendor has no fallback, so a response without a readable code is an unknown code"
+            .to_owned();
+    }
+    let others = if all.is_empty() {
+        "no status of this vendor has a fallback".to_owned()
+    } else {
+        format!("this vendor's fallbacks: {}", all.join(", "))
+    };
+    let head = if !mine.is_empty() {
+        format!(
+            "a body without a readable code at status {} is this code",
+            mine.join(" / ")
+        )
+    } else if c.conditions.is_empty() {
+        "none: a body without a readable code is never this code".to_owned()
+    } else {
+        "none: a body without a readable code is this code only by `match`".to_owned()
+    };
+    format!("{head}\n{others}; any other is an unknown code")
+}
+
 /// Where a code's section is: the published URL when the catalog gives one, else the generated page.
 fn docs_link(v: &Vendor, c: &Code) -> String {
     v.code_url(c)
@@ -206,6 +277,11 @@ fn retry_words(v: &Vendor, r: &Rule) -> String {
                 ),
                 None => "as given: the reference caps no server delay".to_owned(),
             }
+        ),
+        Rule::UntilReset => format!(
+            "wait until the rate limit resets, as {} says; without it, backoff: {backoff}",
+            v.rate_limit_header(errcat_codegen::ir::RateLimitRole::Reset)
+                .map_or("the reset header", |h| h.name.as_str()),
         ),
     }
 }
@@ -244,6 +320,68 @@ errors:
         };
         errcat_codegen::catalog_from_sources("catalog", &[source])
             .unwrap_or_else(|d| panic!("{}", d.render()))
+    }
+
+    #[test]
+    fn a_code_told_apart_by_match_says_how_and_which_statuses_fall_back() {
+        let text = r#"name: Hub
+summary: "Errors."
+source: https://docs.hub.test/errors
+envelope:
+  code: /code
+  message: /message
+  example: '{"code": "forbidden", "message": "m"}'
+rate_limit_headers:
+  - {name: x-ratelimit-reset, role: reset, format: epoch_seconds}
+errors:
+  - code: forbidden
+    status: 403
+    kind: permission_denied
+    meaning: "No access."
+    retry: never
+    fallback: true
+  - code: secondary_rate_limit
+    status: 403
+    kind: rate_limited
+    meaning: "Too fast."
+    retry: until_reset
+    min_delay: 60s
+    match:
+      - message_contains: "secondary rate limit"
+"#;
+        let source = errcat_codegen::load::Source {
+            file_name: "hub.yaml".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let catalog = errcat_codegen::catalog_from_sources("catalog", &[source])
+            .unwrap_or_else(|d| panic!("{}", d.render()));
+        let out = run(&catalog, Some("hub"), "secondary_rate_limit").unwrap();
+        assert!(
+            out.contains("  min delay:  1 m") || out.contains("  min delay:  60 s"),
+            "{out}"
+        );
+        assert!(
+            out.contains("the message contains \"secondary rate limit\" (any case)"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "  fallback:   none: a body without a readable code is this code only by `match`\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("this vendor's fallbacks: 403 is forbidden; any other is an unknown code"),
+            "{out}"
+        );
+        let out = run(&catalog, Some("hub"), "forbidden").unwrap();
+        assert!(
+            out.contains(
+                "  fallback:   a body without a readable code at status 403 is this code\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("match:"), "{out}");
     }
 
     #[test]

@@ -335,6 +335,16 @@ fn codegen_locked(root: &Path, check: bool) -> ExitCode {
         eprint!("{}", codegen::report(&plan));
         return ExitCode::from(1);
     }
+    for (vendor, code) in diff::removed_without_notice(root, &catalog) {
+        let what = code.map_or_else(
+            || format!("vendor `{vendor}`"),
+            |c| format!("code `{c}` of `{vendor}`"),
+        );
+        eprintln!(
+            "warning: this run removes {what}, which the catalog at HEAD has and does not mark `removed`; \
+             programs that name it stop compiling. Keep it with `removed: {{since, why}}`, or see `cargo xtask diff`"
+        );
+    }
     match codegen::apply(root, &plan) {
         Ok(a) => {
             if a.leftovers > 0 {

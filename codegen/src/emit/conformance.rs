@@ -20,7 +20,10 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::OutputFile;
-use crate::ir::{Catalog, Code, Jitter, Rule, Vendor};
+use crate::body::{self, Doc};
+use crate::ir::{
+    Catalog, Code, Condition, Format, Jitter, RateLimitRole, ResetFormat, Rule, Vendor,
+};
 
 /// The folder of the cases, relative to the workspace root.
 pub const DIR: &str = "generated/conformance";
@@ -77,29 +80,40 @@ fn cases_file(name: &str, cases: impl Iterator<Item = String>) -> OutputFile {
     }
 }
 
-/// The value at an RFC 6901 pointer, by `serde_json`'s own lookup.
-fn at<'a>(body: &'a Value, pointer: Option<&str>) -> Option<&'a Value> {
-    body.pointer(pointer?)
-}
-
-/// A string field: a string, or with `numbers` a number's decimal text.
-fn text(value: Option<&Value>, numbers: bool) -> Option<String> {
-    match value? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) if numbers => Some(n.to_string()),
-        _ => None,
+/// The code a response whose body carries no readable code maps to: the
+/// first code told apart by `match` whose statuses and conditions the
+/// response meets, else the status's fallback, else an unknown code (the
+/// status as text for a vendor keyed by status, else empty). `message` is the
+/// message read from the body, if any.
+fn code_for_status(
+    v: &Vendor,
+    status: u16,
+    message: Option<&str>,
+    headers: &[[String; 2]],
+) -> String {
+    fn values<'h>(headers: &'h [[String; 2]], name: &'h str) -> impl Iterator<Item = &'h str> {
+        headers
+            .iter()
+            .filter(move |[n, _]| n.eq_ignore_ascii_case(name))
+            .map(|[_, value]| value.trim_matches([' ', '\t']))
     }
-}
-
-/// The code a response without a code in its body maps to: the code when
-/// exactly one code lists the status, else the status as text for a vendor
-/// keyed by status, else the empty (unknown) code.
-fn code_for_status(v: &Vendor, status: u16) -> String {
-    let mut listing = v.codes.iter().filter(|c| c.statuses.contains(&status));
-    match (listing.next(), listing.next()) {
-        (Some(c), None) => c.code.clone(),
-        _ if v.keyed_by_status() => status.to_string(),
-        _ => String::new(),
+    let holds = |c: &Condition| match c {
+        Condition::HeaderEquals(name, want) => values(headers, name).any(|value| value == want),
+        Condition::HeaderPresent(name) => values(headers, name).next().is_some(),
+        Condition::MessageContains(text) => {
+            message.is_some_and(|m| m.to_ascii_lowercase().contains(&text.to_ascii_lowercase()))
+        }
+    };
+    if let Some((_, c)) = v
+        .matched_codes()
+        .find(|(_, c)| c.statuses.contains(&status) && c.conditions.iter().all(holds))
+    {
+        return c.code.clone();
+    }
+    match v.status_fallbacks().into_iter().find(|(s, _)| *s == status) {
+        Some((_, i)) => v.codes[i].code.clone(),
+        None if v.keyed_by_status() => status.to_string(),
+        None => String::new(),
     }
 }
 
@@ -120,24 +134,89 @@ fn kind_of(v: &Vendor, code: &str) -> &'static str {
         .map_or("unknown", |c| c.kind.id())
 }
 
-/// The expected parse of a JSON body; `None` when the message would come from
-/// an excerpt of the body (no message string), which the edge cases cover.
-fn expect_parse(v: &Vendor, status: u16, body: &Value, header_id: Option<&str>) -> Option<Value> {
-    let env = &v.envelope;
-    let code = match text(at(body, env.code.as_deref()), true) {
-        Some(code) => canonical(v, code),
-        None => code_for_status(v, status),
+/// The first value of a header that is 1 to 18 ASCII digits once trimmed.
+fn count(headers: &[[String; 2]], name: &str) -> Option<u64> {
+    headers
+        .iter()
+        .filter(|[n, _]| n.eq_ignore_ascii_case(name))
+        .map(|[_, value]| value.trim_matches([' ', '\t']))
+        .find(|t| (1..=18).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|t| t.parse().ok())
+}
+
+/// The rate limit the headers give, at [`NOW`]; null when the vendor declares
+/// no header to read it from.
+fn rate_limit(v: &Vendor, headers: &[[String; 2]]) -> Value {
+    if !v.has_rate_limit() {
+        return Value::Null;
+    }
+    let read = |role| {
+        v.rate_limit_header(role)
+            .and_then(|h| count(headers, &h.name))
     };
-    let message = text(at(body, Some(&env.message)), false)?;
-    let request_id = text(at(body, env.request_id.as_deref()), true)
+    let reset_ms = v.rate_limit_header(RateLimitRole::Reset).and_then(|h| {
+        let n = count(headers, &h.name)?;
+        Some(match h.reset_format? {
+            ResetFormat::EpochSeconds => (n.saturating_mul(1000)).saturating_sub(NOW * 1000),
+            ResetFormat::Seconds => n.saturating_mul(1000),
+        })
+    });
+    json!({
+        "limit": read(RateLimitRole::Limit),
+        "remaining": read(RateLimitRole::Remaining),
+        "used": read(RateLimitRole::Used),
+        "reset_ms": reset_ms,
+    })
+}
+
+/// The expected parse of a body; `None` when the message would come from an
+/// excerpt of the body (no message string), which the edge cases cover.
+fn expect_parse(v: &Vendor, status: u16, doc: &Doc, headers: &[[String; 2]]) -> Option<Value> {
+    let env = &v.envelope;
+    let message = body::text(doc, &env.message, false)?;
+    let code = match body::code(doc, &env.code) {
+        Some(code) => canonical(v, code),
+        None => code_for_status(v, status, Some(&message), headers),
+    };
+    let header_id = env.request_id_header.as_ref().and_then(|name| {
+        headers
+            .iter()
+            .find(|[n, _]| n.eq_ignore_ascii_case(name))
+            .map(|[_, value]| value.clone())
+    });
+    let request_id = env
+        .request_id
+        .as_ref()
+        .and_then(|p| body::text(doc, p, true))
         .map(|id| id.trim().to_owned())
         .filter(|id| !id.is_empty())
-        .or_else(|| header_id.map(str::to_owned));
+        .or(header_id);
+    let known = v.code(&code);
+    let nonempty = |path: &Option<String>| {
+        path.as_ref()
+            .and_then(|p| body::text(doc, p, false))
+            .filter(|t| !t.is_empty())
+    };
+    let error_type = nonempty(&env.type_path).or_else(|| known.and_then(|c| c.error_type.clone()));
+    let fields: Map<String, Value> = env
+        .fields
+        .iter()
+        .filter_map(|(name, path)| Some((name.clone(), body::lookup(doc, path)?)))
+        .collect();
+    let vendor_docs_url = nonempty(&env.doc_url).or_else(|| {
+        let template = v.doc_url_template.as_ref()?;
+        known.map(|c| template.replace("{code}", &c.code))
+    });
     Some(json!({
         "code": code,
         "message": message,
         "request_id": request_id,
         "kind": kind_of(v, &code),
+        "type": error_type,
+        "subcode": nonempty(&env.subcode),
+        "fields": fields,
+        "vendor_docs_url": vendor_docs_url,
+        "rate_limit": rate_limit(v, headers),
     }))
 }
 
@@ -148,7 +227,7 @@ fn parse_cases(v: &Vendor) -> Vec<String> {
     let mut out = Vec::new();
     for c in &v.codes {
         for (i, ex) in c.examples.iter().enumerate() {
-            let Ok(body) = serde_json::from_str::<Value>(&ex.body) else {
+            let Ok(doc) = body::parse(v.envelope.format, &ex.body) else {
                 continue;
             };
             let name = format!("{}/{}/example {}: {}", v.id, c.code, i + 1, ex.title);
@@ -157,7 +236,7 @@ fn parse_cases(v: &Vendor) -> Vec<String> {
                 variants.push((format!("{name} (request-id header)"), Some(header)));
             }
             for (name, header) in variants {
-                out.extend(parse_case(v, name, ex.status, header, &ex.body, &body));
+                out.extend(parse_case(v, c, name, ex.status, header, &ex.body, &doc));
             }
         }
         let Some(&status) = c.statuses.first() else {
@@ -165,29 +244,41 @@ fn parse_cases(v: &Vendor) -> Vec<String> {
         };
         for alias in &c.aliases {
             let text = body_for(v, alias);
-            let body: Value = serde_json::from_str(&text).expect("a body built as JSON");
+            let Ok(doc) = body::parse(v.envelope.format, &text) else {
+                continue;
+            };
             let name = format!("{}/{}/alias {alias}", v.id, c.code);
-            out.extend(parse_case(v, name, status, None, &text, &body));
+            out.extend(parse_case(v, c, name, status, None, &text, &doc));
         }
     }
     out
 }
 
-/// A parse case of `body` (its text and its JSON) at `status`, with the
-/// request-id `header` when given; `None` when [`expect_parse`] has no answer.
+/// A parse case of `body` (its text and its document) at `status`, an
+/// example of `c`, with the request-id `header` when given and the headers
+/// `c`'s conditions ask for; `None` when [`expect_parse`] has no answer.
 fn parse_case(
     v: &Vendor,
+    c: &Code,
     name: String,
     status: u16,
     header: Option<&String>,
     text: &str,
-    body: &Value,
+    doc: &Doc,
 ) -> Option<String> {
-    let headers: Vec<[&str; 2]> = header
+    // The headers the code's conditions ask for, so that an example of a
+    // code told apart by a header parses to that code.
+    let condition_headers = c.conditions.iter().filter_map(|c| match c {
+        Condition::HeaderEquals(name, value) => Some([name.clone(), value.clone()]),
+        Condition::HeaderPresent(name) => Some([name.clone(), "1".to_owned()]),
+        Condition::MessageContains(_) => None,
+    });
+    let headers: Vec<[String; 2]> = header
         .iter()
-        .map(|h| [h.as_str(), HEADER_REQUEST_ID])
+        .map(|h| [h.to_string(), HEADER_REQUEST_ID.to_owned()])
+        .chain(condition_headers)
         .collect();
-    let expect = expect_parse(v, status, body, header.map(|_| HEADER_REQUEST_ID))?;
+    let expect = expect_parse(v, status, doc, &headers)?;
     Some(
         json!({
             "name": name,
@@ -231,15 +322,90 @@ fn set(body: &mut Value, pointer: &str, value: Value) -> bool {
 /// A body in the vendor's envelope carrying `code` (unless keyed by status),
 /// a message and a request id.
 fn body_for(v: &Vendor, code: &str) -> String {
-    let mut body = Value::Object(Map::new());
-    if let Some(pointer) = &v.envelope.code {
-        set(&mut body, pointer, Value::from(code));
+    body_with(v, code, "conformance")
+}
+
+/// The message a case of `c` sends: the words its conditions look for, or
+/// a plain one.
+fn message_for(c: &Code) -> &str {
+    c.conditions
+        .iter()
+        .find_map(|condition| match condition {
+            Condition::MessageContains(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .unwrap_or("conformance")
+}
+
+/// [`body_for`] with the given message.
+fn body_with(v: &Vendor, code: &str, message: &str) -> String {
+    let env = &v.envelope;
+    let mut fields: Vec<(&str, &str)> = Vec::new();
+    if let Some(pointer) = env.code.first() {
+        fields.push((pointer, code));
     }
-    set(&mut body, &v.envelope.message, Value::from("conformance"));
-    if let Some(pointer) = &v.envelope.request_id {
-        set(&mut body, pointer, Value::from("req_conformance"));
+    fields.push((&env.message, message));
+    if let Some(pointer) = &env.request_id {
+        fields.push((pointer, "req_conformance"));
     }
-    body.to_string()
+    match env.format {
+        Format::Json => {
+            let mut body = Value::Object(Map::new());
+            for (pointer, text) in fields {
+                set(&mut body, pointer, Value::from(text));
+            }
+            body.to_string()
+        }
+        Format::Xml => {
+            let mut root: Option<body::Element> = None;
+            for (path, text) in fields {
+                set_xml(&mut root, path, text);
+            }
+            root.map_or_else(String::new, |r| xml_text(&r))
+        }
+    }
+}
+
+/// Sets the text of the element at an XML path, making elements on the way;
+/// a path whose root differs from the document's is left out.
+fn set_xml(root: &mut Option<body::Element>, path: &str, text: &str) {
+    let mut steps = path.trim_start_matches('/').split('/');
+    let Some(first) = steps.next() else {
+        return;
+    };
+    let r = root.get_or_insert_with(|| body::Element {
+        name: first.to_owned(),
+        ..body::Element::default()
+    });
+    if r.name != first {
+        return;
+    }
+    let mut at = r;
+    for step in steps {
+        let i = match at.children.iter().position(|c| c.name == step) {
+            Some(i) => i,
+            None => {
+                at.children.push(body::Element {
+                    name: step.to_owned(),
+                    ..body::Element::default()
+                });
+                at.children.len() - 1
+            }
+        };
+        at = &mut at.children[i];
+    }
+    at.text = text.to_owned();
+}
+
+/// An element as XML text, its text escaped.
+fn xml_text(e: &body::Element) -> String {
+    let text = e
+        .text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let children: String = e.children.iter().map(xml_text).collect();
+    format!("<{0}>{text}{children}</{0}>", e.name)
 }
 
 /// The vendor's facts the retry expectations are computed from.
@@ -267,6 +433,7 @@ impl<'a> Facts<'a> {
         let base = r.initial_ms.value as f64 * r.multiplier.value.powi(attempt as i32 - 1);
         let jittered = match r.jitter {
             Jitter::None => base,
+            Jitter::Full => base.min(self.cap_ms.map_or(f64::INFINITY, |c| c as f64)) * jitter,
             Jitter::Proportional(f) => base * (1.0 + f * (2.0 * jitter - 1.0)),
             Jitter::AdditiveMs(a) => base + a as f64 * jitter,
         };
@@ -371,10 +538,21 @@ impl<'a> Case<'a> {
     }
 
     /// A response carrying `code` with its first status.
+    /// A response of `c` at its first status, with what its conditions ask
+    /// for: their headers, and a message holding the words they look for.
     fn response(v: &'a Vendor, name: &str, c: &Code) -> Case<'a> {
+        let mut headers = Vec::new();
+        for condition in &c.conditions {
+            match condition {
+                Condition::HeaderEquals(h, value) => headers.push([h.clone(), value.clone()]),
+                Condition::HeaderPresent(h) => headers.push([h.clone(), "1".to_owned()]),
+                Condition::MessageContains(_) => {}
+            }
+        }
         Case {
             status: Some(c.statuses[0]),
-            body: body_for(v, &c.code),
+            body: body_with(v, &c.code, message_for(c)),
+            headers,
             ..Case::new(v, name)
         }
     }
@@ -492,16 +670,24 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
     let mut out = Vec::new();
     let delay_header = v.retry.delay_header.as_deref();
     // The expected code of a response case: the code, or for a vendor keyed
-    // by status its first status (what the body-less lookup gives).
+    // by status what its status, message and headers resolve to.
     let expected_code = |c: &Code| {
         if v.keyed_by_status() {
-            code_for_status(v, c.statuses[0])
+            let case = Case::response(v, "", c);
+            code_for_status(v, c.statuses[0], Some(message_for(c)), &case.headers)
         } else {
             c.code.clone()
         }
     };
-    let retryable =
-        |c: &&Code| matches!(c.retry, Rule::Backoff | Rule::RetryAfter | Rule::Idempotent);
+    // The battery below stands for the plain rules; a code with a shortest
+    // wait, conditions or a status below 400 is held by its own case and
+    // by the hand-written cases of vendors.json.
+    let retryable = |c: &&Code| {
+        matches!(c.retry, Rule::Backoff | Rule::RetryAfter | Rule::Idempotent)
+            && c.min_delay_ms.is_none()
+            && c.conditions.is_empty()
+            && c.statuses[0] >= 400
+    };
 
     // Each code's own rule, at the first attempt, with a safe method when the vendor has one.
     for c in &v.codes {
@@ -511,6 +697,7 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
         let case =
             Case::response(v, &format!("{} rule, {method}", c.code), c).method(method.as_str());
         out.push(match &c.retry {
+            _ if status < 400 => case.give_up(Some(&code), "not_an_error", None),
             Rule::Never => case.give_up(Some(&code), "not_retryable", None),
             Rule::After(_) => case.give_up(Some(&code), "after_action", None),
             _ if f.attempts == Some(1) => {
@@ -519,7 +706,13 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
             _ if needs_safe(c, status) && !f.safe(&method, false) => {
                 case.give_up(Some(&code), "not_idempotent", None)
             }
-            _ => case.retry(Some(&code), f.backoff_ms(1, 0.5)),
+            // No server delay is sent: every retrying rule backs off, to
+            // at least the code's shortest wait.
+            _ => case.retry(
+                Some(&code),
+                f.backoff_ms(1, 0.5)
+                    .max(c.min_delay_ms.map_or(0.0, |ms| ms as f64)),
+            ),
         });
     }
 
@@ -741,14 +934,10 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
     // A code the catalog does not know: 429 and 503 by status alone.
     if !v.keyed_by_status() {
         for status in [429u16, 503] {
-            let mut body = Value::Object(Map::new());
-            if let Some(pointer) = &v.envelope.code {
-                set(&mut body, pointer, Value::from(UNKNOWN_CODE));
-            }
             let method = f.safe_method().unwrap_or_else(|| "GET".to_owned());
             let case = Case {
                 status: Some(status),
-                body: body.to_string(),
+                body: body_for(v, UNKNOWN_CODE),
                 ..Case::new(v, &format!("unknown code with {status}, {method}"))
             }
             .method(&method);

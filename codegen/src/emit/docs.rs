@@ -11,7 +11,9 @@ use std::fmt::{self, Write as _};
 
 use super::Joined;
 use crate::OutputFile;
-use crate::ir::{Catalog, Code, Given, Jitter, Kind, Rule, Vendor};
+use crate::ir::{
+    Catalog, Code, Condition, Format, Given, Jitter, Kind, RateLimitRole, ResetFormat, Rule, Vendor,
+};
 
 /// The folder of the generated docs, relative to the workspace root.
 pub const DIR: &str = "generated/docs";
@@ -37,6 +39,8 @@ pub const PAGES: [&str; 4] = ["README.md", "SUMMARY.md", "kinds.md", "retry.md"]
 /// The section headings of a vendor's page, whose ids no code's anchor may take.
 pub const SECTIONS: &[&str] = &[
     "Error envelope",
+    "Types",
+    "Responses without a readable code",
     "Headers",
     "Retrying",
     "SDKs",
@@ -290,6 +294,9 @@ pub fn delays(v: &Vendor) -> Vec<u64> {
 fn jitter_words(j: Jitter) -> Option<String> {
     match j {
         Jitter::None => None,
+        Jitter::Full => {
+            Some("each a random share of it, from none to all (full jitter)".to_owned())
+        }
         Jitter::Proportional(p) => Some(format!("each ±{}%", trim_float(p * 100.0))),
         Jitter::AdditiveMs(ms) => Some(format!("each plus 0 to {}", duration(ms))),
     }
@@ -392,6 +399,10 @@ pub fn rule_words(v: &Vendor, r: &Rule) -> String {
                 .as_deref()
                 .map_or_else(|| "the server's delay".to_owned(), inline)
         ),
+        Rule::UntilReset => match v.rate_limit_header(crate::ir::RateLimitRole::Reset) {
+            Some(h) => format!("Wait until {} resets", inline(&h.name)),
+            None => "Wait until the rate limit resets".to_owned(),
+        },
         Rule::Idempotent => "Backoff if idempotent".to_owned(),
         Rule::After(a) => format!("After: {}", inline(a)),
     }
@@ -490,6 +501,17 @@ fn vendor(v: &Vendor) -> String {
 
     s.push_str("## Error envelope\n\n");
     let e = &v.envelope;
+    let _ = writeln!(
+        s,
+        "The body is {}.\n",
+        match e.format {
+            Format::Json => "JSON; the paths below are JSON pointers",
+            Format::Xml => {
+                "XML; each path names elements from the document's root down (the first of each \
+                 name, compared by local name), and the value is the text directly inside the last"
+            }
+        }
+    );
     s.push_str(&table_head(&["Field", "Where"]));
     let field = |name: &str, ptr: Option<&str>, missing: &str| {
         row(&[
@@ -497,11 +519,26 @@ fn vendor(v: &Vendor) -> String {
             ptr.map_or_else(|| missing.to_owned(), code),
         ])
     };
-    s.push_str(&field(
-        "code",
-        e.code.as_deref(),
-        "none: entries are keyed by HTTP status",
-    ));
+    let code_where = if e.code.is_empty() {
+        "none: entries are keyed by HTTP status".to_owned()
+    } else {
+        let paths: Vec<String> = e.code.iter().map(|p| code(p)).collect();
+        if paths.len() == 1 {
+            paths.join("")
+        } else {
+            format!(
+                "the first of {} that holds a code, in this order",
+                paths.join(", then ")
+            )
+        }
+    };
+    s.push_str(&row(&["code".to_owned(), code_where]));
+    if e.type_path.is_some() {
+        s.push_str(&field("type", e.type_path.as_deref(), ""));
+    }
+    if e.subcode.is_some() {
+        s.push_str(&field("sub-code", e.subcode.as_deref(), ""));
+    }
     s.push_str(&field("message", Some(&e.message), ""));
     let request_id_where = match (&e.request_id, &e.request_id_header) {
         (Some(p), Some(h)) => format!("{}, or the {} header", code(p), code(h)),
@@ -511,14 +548,73 @@ fn vendor(v: &Vendor) -> String {
     };
     s.push_str(&row(&["request id".to_owned(), request_id_where]));
     s.push_str(&field("details", e.details.as_deref(), "not documented"));
+    let docs_link = match (&e.doc_url, &v.doc_url_template) {
+        (Some(p), Some(t)) => Some(format!("{}, else {}", code(p), code(t))),
+        (Some(p), None) => Some(code(p)),
+        (None, Some(t)) => Some(format!("{} (a known code in place of `{{code}}`)", code(t))),
+        (None, None) => None,
+    };
+    if let Some(link) = docs_link {
+        s.push_str(&row(&["vendor docs link".to_owned(), link]));
+    }
+    for (name, path) in &e.fields {
+        s.push_str(&row(&[format!("field {}", code(name)), code(path)]));
+    }
     if let Some(note) = &e.code_note {
         let _ = write!(s, "\n{}\n", inline(note));
     }
+    if !e.fields.is_empty() {
+        let _ = write!(
+            s,
+            "\nThe fields are read by name at run time (Rust `field(name)`, TypeScript `fields`, Python `fields`); a field the body lacks is absent{}.\n",
+            if e.format == Format::Xml {
+                ", and each value is the element's text"
+            } else {
+                ""
+            }
+        );
+    }
+    let lang = format_lang(e.format);
     let _ = write!(
         s,
         "\nThe reference's example:\n\n{}\n",
-        fenced("json", &e.example)
+        fenced(lang, &e.example)
     );
+
+    if !v.types.is_empty() {
+        s.push_str("## Types\n\n");
+        let _ = writeln!(
+            s,
+            "The vendor groups its codes in types{}. A parsed error's type is the body's when it has one, else its code's type below.\n",
+            e.type_path
+                .as_deref()
+                .map(|p| format!(", sent at {}", code_outside_table(p)))
+                .unwrap_or_default()
+        );
+        s.push_str(&table_head(&["Type", "Meaning", "Codes", "SDK names"]));
+        for t in &v.types {
+            let codes: Vec<String> = v
+                .codes
+                .iter()
+                .filter(|c| c.error_type.as_deref() == Some(t.id.as_str()))
+                .map(|c| format!("[{}](#{})", inline(&c.code), c.anchor))
+                .collect();
+            let sdk: Vec<String> = t
+                .sdk
+                .iter()
+                .map(|(l, n)| format!("{} {}", inline(l), code(n)))
+                .collect();
+            s.push_str(&row(&[
+                code(&t.id),
+                inline(&t.meaning),
+                codes.join(", "),
+                sdk.join(", "),
+            ]));
+        }
+        s.push('\n');
+    }
+
+    unreadable_section(&mut s, v);
 
     s.push_str("## Headers\n\n");
     match &e.request_id_header {
@@ -536,13 +632,32 @@ fn vendor(v: &Vendor) -> String {
     }
     if v.rate_limit_headers.is_empty() {
         s.push_str("The reference documents no rate-limit headers.\n\n");
-    } else if v.rate_limit_headers.iter().all(|(_, desc)| desc.is_empty()) {
-        let names: Vec<String> = v.rate_limit_headers.iter().map(|(n, _)| code(n)).collect();
+    } else if v.has_rate_limit() {
+        s.push_str(&table_head(&["Rate-limit header", "Read as", "Carries"]));
+        for h in &v.rate_limit_headers {
+            s.push_str(&row(&[
+                code(&h.name),
+                h.role
+                    .map_or_else(|| "docs only".to_owned(), |r| role_words(r, h.reset_format)),
+                inline(&h.description),
+            ]));
+        }
+        s.push_str(
+            "\nA client reads these at run time as the error's rate limit (Rust `rate_limit()`, TypeScript `rateLimit`, \
+             Python `rate_limit`): each count is the header's first value of 1 to 18 digits, and the reset is the wait \
+             until it, from the clock the caller passes.\n\n",
+        );
+    } else if v
+        .rate_limit_headers
+        .iter()
+        .all(|h| h.description.is_empty())
+    {
+        let names: Vec<String> = v.rate_limit_headers.iter().map(|h| code(&h.name)).collect();
         let _ = writeln!(s, "Rate-limit headers: {}.\n", names.join(", "));
     } else {
         s.push_str(&table_head(&["Rate-limit header", "Carries"]));
-        for (name, desc) in &v.rate_limit_headers {
-            s.push_str(&row(&[code(name), inline(desc)]));
+        for h in &v.rate_limit_headers {
+            s.push_str(&row(&[code(&h.name), inline(&h.description)]));
         }
         s.push('\n');
     }
@@ -590,6 +705,18 @@ fn vendor(v: &Vendor) -> String {
         r.delay_header
             .as_deref()
             .map_or_else(|| "none documented".into(), code),
+    ]));
+    s.push_str(&row(&[
+        "Should-retry header".into(),
+        r.should_retry_header.as_deref().map_or_else(
+            || "none documented".into(),
+            |h| {
+                format!(
+                    "{}: `true` retries and `false` gives up, whatever the code's rule",
+                    code(h)
+                )
+            },
+        ),
     ]));
     let methods: Vec<String> = r.safe_methods.value.iter().map(|m| code(m)).collect();
     s.push_str(&row(&[
@@ -641,6 +768,16 @@ fn vendor(v: &Vendor) -> String {
         "\n{safe}{any} {}\n\n{LIMITS_NOTE}\n",
         server_delay_line(v)
     );
+    if let Some(h) = &r.should_retry_header {
+        let _ = writeln!(
+            s,
+            "When a response of status 400 or more carries {h} `true` (any case, spaces trimmed), it is retried whatever \
+             its code's rule, method or status: a rule that already retries keeps its own delay, any other becomes backoff. \
+             With `false` the client gives up (reason `server_declined`). Any other value leaves the code's rule. \
+             Attempt limits, waits, the deadline and the budget still apply.\n",
+            h = code_outside_table(h)
+        );
+    }
     if let Some(g) = &r.guidance {
         let _ = writeln!(s, "The reference: {}\n", inline(g));
     }
@@ -794,6 +931,37 @@ fn vendor(v: &Vendor) -> String {
             code_rule_words(v, c),
             kind = c.kind.id(),
         );
+        if let Some(ms) = c.min_delay_ms {
+            let _ = writeln!(
+                s,
+                "- **Shortest wait:** {}: a retry waits at least this long, jitter included",
+                duration(ms)
+            );
+        }
+        if let Some(t) = &c.error_type {
+            let _ = writeln!(s, "- **Type:** {}", code_outside_table(t));
+        }
+        if !c.conditions.is_empty() {
+            let conds: Vec<String> = c.conditions.iter().map(condition_words).collect();
+            let _ = writeln!(
+                s,
+                "- **Without a readable code:** this code when {} (tried in catalog order, before the fallback)",
+                conds.join(", and ")
+            );
+        }
+        let fallbacks: Vec<String> = v
+            .status_fallbacks()
+            .into_iter()
+            .filter(|(_, i)| v.codes.get(*i).is_some_and(|x| std::ptr::eq(x, c)))
+            .map(|(st, _)| st.to_string())
+            .collect();
+        if !fallbacks.is_empty() {
+            let _ = writeln!(
+                s,
+                "- **Fallback:** a response of status {} whose body has no readable code is this code",
+                fallbacks.join(" / ")
+            );
+        }
         if let Some(r) = &c.resolution {
             let _ = writeln!(s, "- **Resolution:** {}", Inline(r));
         }
@@ -808,12 +976,26 @@ fn vendor(v: &Vendor) -> String {
                 .collect();
             let _ = writeln!(s, "- **SDK names:** {}", names.join(", "));
         }
+        if let Some(t) = &v.doc_url_template
+            && c.removed.is_none()
+        {
+            let url = t.replace("{code}", &c.code);
+            let _ = writeln!(s, "- **Vendor docs:** <{}>", autolink(&url));
+        }
         let _ = writeln!(
             s,
             "- **Generated types:** Rust `errcat::{}::ErrorCode::{}`, TypeScript `{ts_namespace}.{ts_class}`, Python `errcat.{py_module}.{py_class}`, Go `{go_package}.{go_name}`",
             v.module, c.variant
         );
         s.push('\n');
+        if !c.subcodes.is_empty() {
+            s.push_str("Sub-codes:\n\n");
+            s.push_str(&table_head(&["Sub-code", "Meaning"]));
+            for (sc, meaning) in &c.subcodes {
+                s.push_str(&row(&[code(sc), inline(meaning)]));
+            }
+            s.push('\n');
+        }
         if let Some(m) = &c.message {
             s.push_str("Message template");
             if !c.placeholders.is_empty() {
@@ -835,11 +1017,110 @@ fn vendor(v: &Vendor) -> String {
                 Inline(&ex.title),
                 ex.status
             );
-            write_fenced(&mut s, "json", &ex.body);
+            write_fenced(&mut s, lang, &ex.body);
             s.push('\n');
         }
     }
     s
+}
+
+/// The info string of a fenced body in this format.
+fn format_lang(f: Format) -> &'static str {
+    match f {
+        Format::Json => "json",
+        Format::Xml => "xml",
+    }
+}
+
+/// What a client reads from a rate-limit header, in a few words.
+fn role_words(role: RateLimitRole, format: Option<ResetFormat>) -> String {
+    match role {
+        RateLimitRole::Limit => "limit".to_owned(),
+        RateLimitRole::Remaining => "remaining".to_owned(),
+        RateLimitRole::Used => "used".to_owned(),
+        RateLimitRole::Reset => match format {
+            Some(ResetFormat::EpochSeconds) => "reset, a Unix time in seconds".to_owned(),
+            Some(ResetFormat::Seconds) => "reset, in seconds from now".to_owned(),
+            None => "reset".to_owned(),
+        },
+    }
+}
+
+/// A `match` condition in words.
+pub fn condition_words(c: &Condition) -> String {
+    match c {
+        Condition::HeaderEquals(name, value) => format!(
+            "the {} header equals {}",
+            code_outside_table(name),
+            code_outside_table(value)
+        ),
+        Condition::HeaderPresent(name) => {
+            format!("the response has the {} header", code_outside_table(name))
+        }
+        Condition::MessageContains(text) => format!(
+            "the message contains {} (any case)",
+            code_outside_table(text)
+        ),
+    }
+}
+
+/// The section saying what a response whose body has no readable code is:
+/// the codes told apart by `match`, in the order they are tried, then each
+/// status's fallback; any other such response is an unknown code.
+fn unreadable_section(s: &mut String, v: &Vendor) {
+    s.push_str("## Responses without a readable code\n\n");
+    let matched: Vec<(usize, &Code)> = v.matched_codes().collect();
+    let fallbacks = v.status_fallbacks();
+    if v.keyed_by_status() {
+        s.push_str("The vendor sends no stable code, so its entries are keyed by HTTP status.");
+    } else {
+        s.push_str(
+            "A response whose body has no code at the paths above (an empty or unreadable body, a proxy's page) \
+             is one of the vendor's codes only where the catalog says so.",
+        );
+    }
+    if matched.is_empty() {
+        s.push_str("\n\n");
+    } else {
+        s.push_str(
+            " First the codes below that have its status are tried in this order; the first whose conditions all \
+             hold is the code.\n\n",
+        );
+        s.push_str(&table_head(&["Code", "HTTP status", "When"]));
+        for (_, c) in &matched {
+            let conds: Vec<String> = c.conditions.iter().map(condition_words).collect();
+            s.push_str(&row(&[
+                format!("[{}](#{})", inline(&c.code), c.anchor),
+                statuses(c).to_string(),
+                conds.join(", and "),
+            ]));
+        }
+        s.push('\n');
+    }
+    if fallbacks.is_empty() {
+        s.push_str("No status has a fallback code: such a response");
+    } else {
+        s.push_str(if matched.is_empty() {
+            "The fallback of each status:"
+        } else {
+            "Then the fallback of its status:"
+        });
+        s.push_str("\n\n");
+        s.push_str(&table_head(&["HTTP status", "Code"]));
+        for (st, i) in &fallbacks {
+            let c = &v.codes[*i];
+            s.push_str(&row(&[
+                st.to_string(),
+                format!("[{}](#{})", inline(&c.code), c.anchor),
+            ]));
+        }
+        s.push_str("\nAt any other status, such a response");
+    }
+    s.push_str(
+        " is an unknown code: it keeps its status and message, its kind is `unknown`, and its retry rule comes \
+         from the status alone (429 waits or backs off, a 5xx is retried when the request is safe to repeat, \
+         any other is never retried). errcat never gives it another code's identity.\n\n",
+    );
 }
 
 fn kinds(catalog: &Catalog) -> String {
@@ -972,7 +1253,7 @@ fn short_rule(r: &Rule) -> &'static str {
     match r {
         Rule::Never => "Never",
         Rule::Backoff => "Backoff",
-        Rule::RetryAfter => "Wait",
+        Rule::RetryAfter | Rule::UntilReset => "Wait",
         Rule::Idempotent => "Backoff if idempotent",
         Rule::After(_) => "After",
     }

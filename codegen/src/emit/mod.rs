@@ -250,16 +250,21 @@ pub fn sdk_class_names(
                 .get(lang)
                 .filter(|n| usable(n.as_str()) && !taken.contains(n.as_str()));
             let stem = given.cloned().unwrap_or_else(|| error_class(&c.variant));
-            let mut name = stem.clone();
-            let mut n = 2;
-            while taken.contains(&name) {
-                name = format!("{stem}_{n}");
-                n += 1;
-            }
-            taken.insert(name.clone());
-            name
+            unique_name(stem, &mut taken)
         })
         .collect()
+}
+
+/// `stem`, or `stem_2`, `stem_3`, ... the first that is not taken; it is taken then.
+pub fn unique_name(stem: String, taken: &mut std::collections::BTreeSet<String>) -> String {
+    let mut name = stem.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{stem}_{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
 }
 
 /// A generator bug, reported like a problem rather than a panic.

@@ -9,8 +9,12 @@
 
 use std::fmt::Write as _;
 
+use heck::ToUpperCamelCase;
+
 use crate::OutputFile;
-use crate::ir::{Catalog, Code, Jitter, Rule, Vendor};
+use crate::ir::{
+    Catalog, Code, Condition, Format, Jitter, RateLimitRole, ResetFormat, Rule, Vendor,
+};
 
 /// The folder of the package's modules, relative to the workspace root.
 pub const DIR: &str = "generated/python/src/errcat";
@@ -77,9 +81,41 @@ pub fn base_class(v: &Vendor) -> String {
     }
 }
 
-/// Each code's class, in the vendor's order (see [`super::sdk_class_names`]).
+/// Each vendor type's class, in the vendor's order: the type's `sdk.python`
+/// when it is a usable class name not taken yet, else `<Type>Error` from its
+/// id (`<Vendor><Type>Error` when that is no usable name, as `ApiError`), with `_2`, `_3`, ... added while that is taken (the base class is taken
+/// first).
+pub fn type_class_names(v: &Vendor) -> Vec<String> {
+    let mut taken: std::collections::BTreeSet<String> = [base_class(v)].into();
+    v.types
+        .iter()
+        .map(|t| {
+            let given = t
+                .sdk
+                .get("python")
+                .filter(|n| usable_class_name(n) && !taken.contains(n.as_str()));
+            let stem = given.cloned().unwrap_or_else(|| {
+                let camel = t.id.to_upper_camel_case();
+                let camel = if camel.starts_with(|c: char| c.is_ascii_uppercase())
+                    && usable_class_name(&camel)
+                {
+                    camel
+                } else {
+                    format!("{}{camel}", v.variant)
+                };
+                super::error_class(&camel)
+            });
+            super::unique_name(stem, &mut taken)
+        })
+        .collect()
+}
+
+/// Each code's class, in the vendor's order (see [`super::sdk_class_names`]);
+/// the base class and the types' classes are taken first.
 pub fn class_names(v: &Vendor) -> Vec<String> {
-    super::sdk_class_names(v, "python", usable_class_name, [base_class(v)].into())
+    let mut taken: std::collections::BTreeSet<String> = [base_class(v)].into();
+    taken.extend(type_class_names(v));
+    super::sdk_class_names(v, "python", usable_class_name, taken)
 }
 
 /// The `@generated` header line.
@@ -191,6 +227,7 @@ fn rule(r: &Rule) -> String {
         Rule::Never => "_retry.Retry.NEVER".to_owned(),
         Rule::Backoff => "_retry.Retry.BACKOFF".to_owned(),
         Rule::RetryAfter => "_retry.Retry.RETRY_AFTER".to_owned(),
+        Rule::UntilReset => "_retry.Retry.UNTIL_RESET".to_owned(),
         Rule::Idempotent => "_retry.Retry.IDEMPOTENT".to_owned(),
         Rule::After(action) => format!("_retry.Retry.after({})", string(action)),
     }
@@ -202,6 +239,7 @@ fn rule_words(r: &Rule) -> String {
         Rule::Never => "never".to_owned(),
         Rule::Backoff => "with backoff".to_owned(),
         Rule::RetryAfter => "after the server's delay header".to_owned(),
+        Rule::UntilReset => "when the rate limit resets".to_owned(),
         Rule::Idempotent => "with backoff when the request is safe to repeat".to_owned(),
         Rule::After(action) => format!("only after: {action}"),
     }
@@ -230,6 +268,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
     let r = &v.retry;
     let jitter = match r.jitter {
         Jitter::None => "_retry.Jitter()".to_owned(),
+        Jitter::Full => "_retry.Jitter(\"full\")".to_owned(),
         Jitter::Proportional(p) => {
             format!("_retry.Jitter(\"proportional\", fraction={})", float(p))
         }
@@ -256,6 +295,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
              safe_methods={methods},\n    \
              idempotency_key={key},\n    \
              max_server_delay_ns={server},\n\
+         {should_retry}\
          )\n",
         initial = u128::from(r.initial_ms.value) * 1_000_000,
         multiplier = float(r.multiplier.value),
@@ -268,35 +308,96 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         delay = opt_string(r.delay_header.as_deref()),
         key = opt_string(r.idempotency_key.as_deref()),
         server = ns(r.max_server_delay_ms),
+        should_retry = r
+            .should_retry_header
+            .as_deref()
+            .map_or_else(String::new, |h| format!(
+                "    should_retry_header={},\n",
+                string(h)
+            )),
     );
     let e = &v.envelope;
+    let code = match e.code.as_slice() {
+        [] => "None".to_owned(),
+        [one] => string(one),
+        many => tuple(&many.iter().map(|p| string(p)).collect::<Vec<_>>()),
+    };
     let _ = write!(
         out,
         "#: Where the code, message, request id and details sit in an error body.\n\
          ENVELOPE = _response.Envelope(\n    \
-             code={},\n    \
+             code={code},\n    \
              message={},\n    \
              request_id={},\n    \
              request_id_header={},\n    \
-             details={},\n\
-         )\n\
+             details={},\n",
+        string(&e.message),
+        opt_string(e.request_id.as_deref()),
+        opt_string(e.request_id_header.as_deref()),
+        opt_string(e.details.as_deref()),
+    );
+    // The newer members are written only when set, so other vendors' modules keep their bytes.
+    if e.format == Format::Xml {
+        out.push_str("    format=\"xml\",\n");
+    }
+    for (name, path) in [
+        ("error_type", &e.type_path),
+        ("subcode", &e.subcode),
+        ("doc_url", &e.doc_url),
+    ] {
+        if let Some(path) = path {
+            let _ = writeln!(out, "    {name}={},", string(path));
+        }
+    }
+    if !e.fields.is_empty() {
+        out.push_str("    fields=(\n");
+        for (name, path) in &e.fields {
+            let _ = writeln!(out, "        ({}, {}),", string(name), string(path));
+        }
+        out.push_str("    ),\n");
+    }
+    let _ = write!(
+        out,
+        ")\n\
          #: The vendor.\n\
          VENDOR = _vendor.Vendor(\n    \
              id={},\n    \
              name={},\n    \
              policy=POLICY,\n    \
              envelope=ENVELOPE,\n    \
-             keyed_by_status={},\n\
-         )\n",
-        opt_string(e.code.as_deref()),
-        string(&e.message),
-        opt_string(e.request_id.as_deref()),
-        opt_string(e.request_id_header.as_deref()),
-        opt_string(e.details.as_deref()),
+             keyed_by_status={},\n",
         string(&v.id),
         string(&v.name),
         if v.keyed_by_status() { "True" } else { "False" },
     );
+    if v.has_rate_limit() {
+        out.push_str("    rate_limit=_vendor.RateLimitHeaders(\n");
+        for (name, role) in [
+            ("limit", RateLimitRole::Limit),
+            ("remaining", RateLimitRole::Remaining),
+            ("used", RateLimitRole::Used),
+            ("reset", RateLimitRole::Reset),
+        ] {
+            if let Some(h) = v.rate_limit_header(role) {
+                let _ = writeln!(out, "        {name}={},", string(&h.name));
+            }
+        }
+        if let Some(format) = v
+            .rate_limit_header(RateLimitRole::Reset)
+            .and_then(|h| h.reset_format)
+        {
+            let format = match format {
+                ResetFormat::EpochSeconds => "epoch_seconds",
+                ResetFormat::Seconds => "seconds",
+            };
+            let _ = writeln!(out, "        reset_format=\"{format}\",");
+        }
+        out.push_str("    ),\n");
+    }
+    if let Some(t) = &v.doc_url_template {
+        let _ = writeln!(out, "    doc_url_template={},", string(t));
+    }
+    out.push_str(")\n");
 
     out.push_str(
         "#: Every code's row, in the catalog's order.\nCODES: tuple[_vendor.CodeInfo, ...] = (\n",
@@ -317,8 +418,33 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         ],
     );
     out.push_str("\n    vendor = VENDOR\n");
-    for (i, (c, class)) in v.codes.iter().zip(&classes).enumerate() {
+    let type_classes = type_class_names(v);
+    for (t, class) in v.types.iter().zip(&type_classes) {
         let _ = writeln!(out, "\n\nclass {class}({base}):");
+        let mut doc = vec![
+            format!("The type ``{}``: {}", t.id, t.meaning),
+            String::new(),
+            "The class of every code of this type.".to_owned(),
+        ];
+        if let Some(name) = t.sdk.get("python") {
+            doc.push(String::new());
+            doc.push(format!("Python SDK name: {name}"));
+        }
+        docstring(&mut out, "    ", &doc);
+        let _ = writeln!(
+            out,
+            "\n    type_info = _vendor.TypeInfo({}, {})",
+            string(&t.id),
+            string(&t.meaning)
+        );
+    }
+    for (i, (c, class)) in v.codes.iter().zip(&classes).enumerate() {
+        let parent = c
+            .error_type
+            .as_ref()
+            .and_then(|id| v.types.iter().position(|t| &t.id == id))
+            .map_or(base.as_str(), |i| type_classes[i].as_str());
+        let _ = writeln!(out, "\n\nclass {class}({parent}):");
         docstring(&mut out, "    ", &code_doc(c));
         let _ = writeln!(out, "\n    info = CODES[{i}]");
     }
@@ -331,7 +457,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         let _ = writeln!(out, "        {}: {class},", string(&c.code));
     }
     out.push_str("    },\n    {\n");
-    for (status, i) in v.single_status_codes() {
+    for (status, i) in v.status_fallbacks() {
         let class = &classes[i];
         let _ = writeln!(out, "        {status}: {class},");
     }
@@ -404,7 +530,45 @@ fn code_row(out: &mut String, c: &Code) {
         let aliases: Vec<String> = c.aliases.iter().map(|a| string(a)).collect();
         let _ = writeln!(out, "        aliases={},", tuple(&aliases));
     }
+    // Likewise the newer members, written only when set.
+    if let Some(t) = &c.error_type {
+        let _ = writeln!(out, "        error_type={},", string(t));
+    }
+    if c.fallback {
+        out.push_str("        fallback=True,\n");
+    }
+    if !c.conditions.is_empty() {
+        let conditions: Vec<String> = c.conditions.iter().map(condition).collect();
+        let _ = writeln!(out, "        conditions={},", tuple(&conditions));
+    }
+    if let Some(ms) = c.min_delay_ms {
+        let _ = writeln!(out, "        min_delay_ns={},", u128::from(ms) * 1_000_000);
+    }
+    if !c.subcodes.is_empty() {
+        out.push_str("        subcodes=(\n");
+        for (code, meaning) in &c.subcodes {
+            let _ = writeln!(out, "            ({}, {}),", string(code), string(meaning));
+        }
+        out.push_str("        ),\n");
+    }
     out.push_str("    ),\n");
+}
+
+/// A match condition as a Python expression.
+fn condition(c: &Condition) -> String {
+    match c {
+        Condition::HeaderEquals(name, text) => format!(
+            "_vendor.Condition.header({}, {})",
+            string(name),
+            string(text)
+        ),
+        Condition::HeaderPresent(name) => {
+            format!("_vendor.Condition.header_present({})", string(name))
+        }
+        Condition::MessageContains(text) => {
+            format!("_vendor.Condition.message_contains({})", string(text))
+        }
+    }
 }
 
 /// A code's class docstring.
@@ -426,6 +590,34 @@ fn code_doc(c: &Code) -> Vec<String> {
     if !c.aliases.is_empty() {
         let aliases: Vec<String> = c.aliases.iter().map(|a| format!("``{a}``")).collect();
         lines.push(format!("- Also sent as: {}", aliases.join(", ")));
+    }
+    if let Some(t) = &c.error_type {
+        lines.push(format!("- Type: ``{t}``"));
+    }
+    if let Some(ms) = c.min_delay_ms {
+        lines.push(format!("- Retry waits at least: {ms} ms"));
+    }
+    if c.fallback {
+        lines.push("- A body without a readable code at these statuses is this code".into());
+    }
+    if !c.conditions.is_empty() {
+        let words: Vec<String> = c
+            .conditions
+            .iter()
+            .map(|c| match c {
+                Condition::HeaderEquals(n, t) => format!("header ``{n}`` is ``{t}``"),
+                Condition::HeaderPresent(n) => format!("header ``{n}`` is present"),
+                Condition::MessageContains(t) => format!("the message contains ``{t}``"),
+            })
+            .collect();
+        lines.push(format!(
+            "- Without a readable code, when: {}",
+            words.join(" and ")
+        ));
+    }
+    if !c.subcodes.is_empty() {
+        let subcodes: Vec<String> = c.subcodes.iter().map(|(s, _)| format!("``{s}``")).collect();
+        lines.push(format!("- Sub-codes: {}", subcodes.join(", ")));
     }
     if let Some(name) = c.sdk.get("python") {
         lines.push(format!("- Python SDK name: {name}"));

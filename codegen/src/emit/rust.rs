@@ -12,7 +12,9 @@ use quote::quote;
 
 use super::{Joined, ast};
 use crate::OutputFile;
-use crate::ir::{Catalog, Code, Jitter, Kind, Rule, Vendor};
+use crate::ir::{
+    Catalog, Code, Condition, Format, Jitter, Kind, RateLimitRole, ResetFormat, Rule, Vendor,
+};
 
 /// The folder of the generated Rust, relative to the workspace root.
 pub const DIR: &str = "generated/src/gen";
@@ -191,6 +193,22 @@ fn fill_codes(items: &mut [syn::Item], v: &Vendor) -> Option<()> {
                     "docs_url",
                     ast::option(v.code_url(c).map(|u| ast::str_expr(&u))),
                 ),
+                (
+                    "error_type",
+                    ast::option(c.error_type.as_deref().map(ast::str_expr)),
+                ),
+                (
+                    "conditions",
+                    ast::slice_ref(c.conditions.iter().map(condition_expr)),
+                ),
+                ("min_delay", opt_ms_expr(c.min_delay_ms)),
+                (
+                    "subcodes",
+                    ast::slice_ref(c.subcodes.iter().map(|(code, meaning)| {
+                        let (code, meaning) = (ast::str_expr(code), ast::str_expr(meaning));
+                        syn::parse_quote!((#code, #meaning))
+                    })),
+                ),
             ],
         )
     }));
@@ -268,11 +286,40 @@ fn fill_codes(items: &mut [syn::Item], v: &Vendor) -> Option<()> {
     Some(())
 }
 
+/// A code's condition as a `crate::vendor::Condition` expression.
+fn condition_expr(c: &Condition) -> syn::Expr {
+    match c {
+        Condition::HeaderEquals(name, text) => ast::call(
+            &["crate", "vendor", "Condition", "HeaderEquals"],
+            [ast::str_expr(name), ast::str_expr(text)],
+        ),
+        Condition::HeaderPresent(name) => ast::call(
+            &["crate", "vendor", "Condition", "HeaderPresent"],
+            [ast::str_expr(name)],
+        ),
+        Condition::MessageContains(text) => ast::call(
+            &["crate", "vendor", "Condition", "MessageContains"],
+            [ast::str_expr(text)],
+        ),
+    }
+}
+
+/// `Some(Duration::from_millis(n))` or `None`, as an expression.
+fn opt_ms_expr(n: Option<u64>) -> syn::Expr {
+    ast::option(n.map(|n| {
+        ast::call(
+            &["std", "time", "Duration", "from_millis"],
+            [ast::int_expr(n)],
+        )
+    }))
+}
+
 fn rule_variant(r: &Rule) -> &'static str {
     match r {
         Rule::Never => "Never",
         Rule::Backoff => "Backoff",
         Rule::RetryAfter => "RetryAfter",
+        Rule::UntilReset => "UntilReset",
         Rule::Idempotent => "Idempotent",
         Rule::After(_) => "After",
     }
@@ -384,6 +431,7 @@ pub fn rule_words(r: &Rule) -> String {
         Rule::Never => "never".to_owned(),
         Rule::Backoff => "with backoff".to_owned(),
         Rule::RetryAfter => "after the server's delay header".to_owned(),
+        Rule::UntilReset => "when the rate limit resets".to_owned(),
         Rule::Idempotent => "with backoff, when the request is safe to repeat".to_owned(),
         Rule::After(a) => format!("only after: {a}"),
     }
@@ -486,6 +534,7 @@ fn skeleton(v: &Vendor) -> TokenStream {
     let max_server_delay = opt_ms(r.max_server_delay_ms);
     let jitter = match r.jitter {
         Jitter::None => quote!(crate::Jitter::None),
+        Jitter::Full => quote!(crate::Jitter::Full),
         Jitter::Proportional(p) => {
             let p = Literal::f64_unsuffixed(p);
             quote!(crate::Jitter::Proportional(#p))
@@ -506,16 +555,63 @@ fn skeleton(v: &Vendor) -> TokenStream {
     let safe_methods = &r.safe_methods.value;
     let idem = opt_str(r.idempotency_key.as_deref());
     let e = &v.envelope;
-    let env_code = opt_str(e.code.as_deref());
+    let env_format = ident(match e.format {
+        Format::Json => "Json",
+        Format::Xml => "Xml",
+    });
+    let env_code = &e.code;
     let env_message = &e.message;
     let env_request_id = opt_str(e.request_id.as_deref());
     let env_request_id_header = opt_str(e.request_id_header.as_deref());
     let env_details = opt_str(e.details.as_deref());
+    let env_type = opt_str(e.type_path.as_deref());
+    let env_subcode = opt_str(e.subcode.as_deref());
+    let env_doc_url = opt_str(e.doc_url.as_deref());
+    let (field_names, field_paths): (Vec<&str>, Vec<&str>) = e
+        .fields
+        .iter()
+        .map(|(name, path)| (name.as_str(), path.as_str()))
+        .unzip();
+    let env_rate_limit = if v.has_rate_limit() {
+        let header = |role| opt_str(v.rate_limit_header(role).map(|h| h.name.as_str()));
+        let (limit, remaining, used) = (
+            header(RateLimitRole::Limit),
+            header(RateLimitRole::Remaining),
+            header(RateLimitRole::Used),
+        );
+        let reset = match v.rate_limit_header(RateLimitRole::Reset) {
+            Some(h) => {
+                let name = &h.name;
+                let format = ident(match h.reset_format {
+                    Some(ResetFormat::EpochSeconds) => "EpochSeconds",
+                    _ => "Seconds",
+                });
+                quote!(Some((#name, crate::ResetFormat::#format)))
+            }
+            None => quote!(None),
+        };
+        quote!(Some(crate::RateLimitHeaders {
+            limit: #limit,
+            remaining: #remaining,
+            used: #used,
+            reset: #reset,
+        }))
+    } else {
+        quote!(None)
+    };
+    let env_should_retry = opt_str(r.should_retry_header.as_deref());
+    let doc_url_template = opt_str(v.doc_url_template.as_deref());
+    let matched: Vec<Literal> = v
+        .matched_codes()
+        .map(|(i, _)| Literal::usize_unsuffixed(i))
+        .collect();
+    let n_matched = Literal::usize_unsuffixed(matched.len());
+    let error_type = error_type_items(v);
 
     let backoff_doc = doc_raw(&[&format!("{name}'s backoff policy and attempt limit.")]);
     let policy_doc = doc_raw(&[&format!("{name}'s retry guidance.")]);
     let envelope_doc = doc_raw(&[&format!(
-        "Where the code, message, request id and details sit in a {name} error body."
+        "Where the code, message, request id and other facts sit in a {name} error response."
     )]);
     let error_doc = doc_raw(&[&format!(
         "An error response from {name}, parsed; see [`crate::vendor::VendorError`]."
@@ -560,22 +656,19 @@ fn skeleton(v: &Vendor) -> TokenStream {
         }
     };
 
-    // Statuses documented for exactly one code: a body without a code still maps to it.
-    let (single_status, single_variant): (Vec<u16>, Vec<&Ident>) = v
-        .single_status_codes()
+    // The catalog's fallback for each status: a body without a readable code
+    // that no condition tells apart is this code.
+    let (fallback_status, fallback_variant): (Vec<Literal>, Vec<&Ident>) = v
+        .status_fallbacks()
         .into_iter()
-        .map(|(s, i)| (s, &variants[i]))
+        .map(|(s, i)| (Literal::u16_unsuffixed(s), &variants[i]))
         .unzip();
-    let single_status_lit: Vec<Literal> = single_status
-        .iter()
-        .map(|s| Literal::u16_unsuffixed(*s))
-        .collect();
     let unknown_for_status = if v.keyed_by_status() {
         quote!(ErrorCode::Unknown(status.to_string()))
     } else {
         quote!(ErrorCode::Unknown(String::new()))
     };
-    let status_match = if single_status_lit.is_empty() {
+    let status_match = if fallback_status.is_empty() {
         quote! {
             let _ = status;
             #unknown_for_status
@@ -583,24 +676,25 @@ fn skeleton(v: &Vendor) -> TokenStream {
     } else {
         quote! {
             match status {
-                #(#single_status_lit => ErrorCode::#single_variant,)*
+                #(#fallback_status => ErrorCode::#fallback_variant,)*
                 _ => #unknown_for_status,
             }
         }
     };
     let status_fn = if v.keyed_by_status() {
         quote! {
-            /// The code for an HTTP status: this vendor's codes are its documented statuses.
-            /// An undocumented status gives `Unknown` holding the status as text.
+            /// The code for an HTTP status alone: this vendor's codes are its documented
+            /// statuses. An undocumented status gives `Unknown` holding the status as text.
+            /// Codes told apart by conditions need the response: see `Error::from_response`.
             pub fn from_status(status: u16) -> ErrorCode {
                 #status_match
             }
         }
     } else {
         quote! {
-            /// The code for a body that carries none: the one code documented
-            /// for `status`, else `Unknown` with an empty string.
-            fn from_status_only(status: u16) -> ErrorCode {
+            /// The catalog's fallback for a body that carries no readable code (and
+            /// meets no code's conditions), else `Unknown` with an empty string.
+            fn fallback(status: u16) -> ErrorCode {
                 #status_match
             }
         }
@@ -608,7 +702,7 @@ fn skeleton(v: &Vendor) -> TokenStream {
     let status_fn_name = ident(if v.keyed_by_status() {
         "from_status"
     } else {
-        "from_status_only"
+        "fallback"
     });
 
     // The lookups name every variant, deprecated ones included.
@@ -635,12 +729,25 @@ fn skeleton(v: &Vendor) -> TokenStream {
 
         #envelope_doc
         pub const ENVELOPE: crate::Envelope = crate::Envelope {
-            code: #env_code,
+            format: crate::Format::#env_format,
+            code: &[#(#env_code),*],
             message: #env_message,
             request_id: #env_request_id,
             request_id_header: #env_request_id_header,
             details: #env_details,
+            error_type: #env_type,
+            subcode: #env_subcode,
+            doc_url: #env_doc_url,
+            fields: &[#((#field_names, #field_paths)),*],
+            rate_limit: #env_rate_limit,
+            should_retry_header: #env_should_retry,
         };
+
+        /// A URL with `{code}` where the vendor documents each code, when it has one.
+        pub const DOC_URL_TEMPLATE: Option<&str> = #doc_url_template;
+
+        /// The rows of the codes told apart by conditions, in the catalog's order.
+        static MATCHED: [usize; #n_matched] = [#(#matched),*];
 
         #error_doc
         pub type Error = crate::vendor::VendorError<ErrorCode>;
@@ -677,6 +784,96 @@ fn skeleton(v: &Vendor) -> TokenStream {
         }
 
         crate::vendor::code_impls!(ErrorCode, #vendor_variant, INFO, #status_fn_name);
+
+        #error_type
+    }
+}
+
+/// A vendor's `ErrorType` enum and `ErrorCode::error_type`; nothing for a vendor without types.
+fn error_type_items(v: &Vendor) -> TokenStream {
+    if v.types.is_empty() {
+        return quote!();
+    }
+    let name = escape_line(&v.name);
+    let enum_doc = doc_raw(&[
+        &format!("A {name} type of error: the level between the vendor and its codes."),
+        "",
+        "Unknown types are kept verbatim in [`ErrorType::Unknown`].",
+    ]);
+    let ids: Vec<&str> = v.types.iter().map(|t| t.id.as_str()).collect();
+    let variants: Vec<Ident> = v
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let name = crate::names::variant(&t.id).unwrap_or_else(|_| format!("Type{i}"));
+            ident(&name)
+        })
+        .collect();
+    let docs: Vec<TokenStream> = v
+        .types
+        .iter()
+        .map(|t| {
+            let mut lines = doc_lines(&t.meaning);
+            lines[0] = format!(" `{}`:{}", t.id, lines[0]);
+            quote!(#(#[doc = #lines])*)
+        })
+        .collect();
+    let meanings: Vec<&str> = v.types.iter().map(|t| t.meaning.as_str()).collect();
+    quote! {
+        #enum_doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorType {
+            #(#docs #variants,)*
+            /// A type the catalog does not know yet, kept verbatim.
+            Unknown(String),
+        }
+
+        impl ErrorType {
+            /// Every known type, in the catalog's order.
+            pub const ALL: &'static [ErrorType] = &[#(ErrorType::#variants),*];
+
+            /// The type for a wire string; never fails: an unknown string is kept in `Unknown`.
+            pub fn from_type(error_type: &str) -> ErrorType {
+                match error_type {
+                    #(#ids => ErrorType::#variants,)*
+                    other => ErrorType::Unknown(other.to_owned()),
+                }
+            }
+
+            /// The wire string: exactly what the vendor sends.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(ErrorType::#variants => #ids,)*
+                    ErrorType::Unknown(error_type) => error_type,
+                }
+            }
+
+            /// What the type's errors have in common; `None` for an unknown type.
+            pub fn meaning(&self) -> Option<&'static str> {
+                match self {
+                    #(ErrorType::#variants => Some(#meanings),)*
+                    ErrorType::Unknown(_) => None,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for ErrorType {
+            /// Writes the wire string; an unknown type, which comes from a response, escaped.
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                crate::vendor::write_code(f, self.as_str())
+            }
+        }
+
+        impl ErrorCode {
+            /// The code's type of error in the catalog; `None` for an unknown code or one without a type.
+            pub fn error_type(&self) -> Option<ErrorType> {
+                crate::vendor::VendorCode::info(self)
+                    .and_then(|i| i.error_type)
+                    .map(ErrorType::from_type)
+            }
+        }
     }
 }
 
@@ -820,9 +1017,10 @@ fn root(catalog: &Catalog) -> TokenStream {
                 match self { #(ApiError::#variants(e) => e.status(),)* }
             }
 
-            /// The code as sent on the wire; for a body without a code, the code
-            /// documented for its status, else an empty string (for a vendor keyed
-            /// by status, the status as text).
+            /// The code as sent on the wire; for a body without a readable code, the
+            /// code whose conditions the response meets, else the catalog's fallback
+            /// for its status, else an empty string (for a vendor keyed by status, the
+            /// status as text).
             pub fn code(&self) -> &str {
                 match self { #(ApiError::#variants(e) => e.code().as_str(),)* }
             }
@@ -850,6 +1048,36 @@ fn root(catalog: &Catalog) -> TokenStream {
             /// The server's requested delay.
             pub fn retry_after(&self) -> Option<::std::time::Duration> {
                 match self { #(ApiError::#variants(e) => e.retry_after(),)* }
+            }
+
+            /// The vendor's type of error: the body's, else the code's in the catalog.
+            pub fn error_type(&self) -> Option<&str> {
+                match self { #(ApiError::#variants(e) => e.error_type(),)* }
+            }
+
+            /// The sub-code the body carries.
+            pub fn subcode(&self) -> Option<&str> {
+                match self { #(ApiError::#variants(e) => e.subcode(),)* }
+            }
+
+            /// The documented extra field `name`, when the body has it.
+            pub fn field(&self, name: &str) -> Option<&::serde_json::Value> {
+                match self { #(ApiError::#variants(e) => e.field(name),)* }
+            }
+
+            /// Every documented extra field the body has, by name.
+            pub fn fields(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
+                match self { #(ApiError::#variants(e) => e.fields(),)* }
+            }
+
+            /// The vendor's docs link for the error.
+            pub fn vendor_docs_url(&self) -> Option<&str> {
+                match self { #(ApiError::#variants(e) => e.vendor_docs_url(),)* }
+            }
+
+            /// The rate limit the response's headers report; `None` when the vendor declares none.
+            pub fn rate_limit(&self) -> Option<crate::RateLimit> {
+                match self { #(ApiError::#variants(e) => e.rate_limit(),)* }
             }
 
             /// The retry rule in force: the code's, or for an unknown code the status's.
@@ -898,6 +1126,14 @@ fn root(catalog: &Catalog) -> TokenStream {
         pub fn parse<H: crate::Headers + ?Sized>(vendor: Vendor, status: u16, headers: &H, body: &[u8]) -> ApiError {
             match vendor {
                 #(Vendor::#variants => ApiError::#variants(#modules::Error::from_response(status, headers, body)),)*
+            }
+        }
+
+        /// Parses an HTTP error response from `vendor` as [`parse`] does, taking `now` as the
+        /// current time for `Retry-After` dates and rate-limit resets.
+        pub fn parse_at<H: crate::Headers + ?Sized>(vendor: Vendor, status: u16, headers: &H, body: &[u8], now: ::std::time::SystemTime) -> ApiError {
+            match vendor {
+                #(Vendor::#variants => ApiError::#variants(#modules::Error::parse_at(status, headers, body, now)),)*
             }
         }
     }

@@ -9,13 +9,13 @@
 //! characters and bidirectional overrides escaped, so no text can end a
 //! comment or a string early.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use heck::ToLowerCamelCase;
+use heck::{ToLowerCamelCase, ToUpperCamelCase};
 
 use crate::OutputFile;
-use crate::ir::{Catalog, Code, Jitter, Rule, Vendor};
+use crate::ir::{Catalog, Condition, Format, Jitter, RateLimitRole, ResetFormat, Rule, Vendor};
 
 /// The package folder, relative to the workspace root.
 pub const PACKAGE: &str = "generated/typescript";
@@ -117,7 +117,8 @@ const MODULE_NAMES: &[&str] = &[
     "Code",
     "CODES",
     "TABLE",
-    "BY_STATUS",
+    "MATCHES",
+    "FALLBACKS",
     "VENDOR",
     "fromResponse",
     "parse",
@@ -129,7 +130,9 @@ const MODULE_NAMES: &[&str] = &[
     "BACKOFF",
     "RETRY_AFTER",
     "IDEMPOTENT",
+    "UNTIL_RESET",
     "CodeInfo",
+    "Match",
     "ErrorClass",
     "VendorInfo",
     "HeadersInput",
@@ -164,6 +167,13 @@ const INDEX_NAMES: &[&str] = &[
     "parseRetryAfter",
     "backoffDelayMs",
     "decideWithBudget",
+    "headerCount",
+    "headerEquals",
+    "readRateLimit",
+    "shouldRetry",
+    "readXml",
+    "xmlElement",
+    "xmlSteps",
 ];
 
 /// Every generated TypeScript file: one module per vendor and the index.
@@ -201,13 +211,42 @@ pub fn base_class(v: &Vendor) -> String {
     }
 }
 
+/// Each vendor type's class, in the vendor's order: the catalog's
+/// `sdk.typescript` when it is a usable identifier not yet taken, else the
+/// vendor's name and the type's (`card_error` of Stripe gives
+/// `StripeCardError`), with `_2`, `_3`, ... on a clash.
+pub fn type_class_names(v: &Vendor) -> Vec<String> {
+    let mut taken: BTreeSet<String> = MODULE_NAMES.iter().map(|s| (*s).to_owned()).collect();
+    taken.insert(base_class(v));
+    v.types
+        .iter()
+        .map(|t| {
+            let given = t
+                .sdk
+                .get("typescript")
+                .filter(|n| is_ident(n) && !taken.contains(n.as_str()));
+            let stem = given.cloned().unwrap_or_else(|| {
+                let derived =
+                    super::error_class(&format!("{}{}", v.variant, t.id.to_upper_camel_case()));
+                if is_ident(&derived) {
+                    derived
+                } else {
+                    format!("{}Type", v.variant)
+                }
+            });
+            super::unique_name(stem, &mut taken)
+        })
+        .collect()
+}
+
 /// Each code's class, in the vendor's order: the catalog's `sdk.typescript`
 /// when it is a usable identifier not yet taken, else derived from the code
 /// the same way for every code (`rate_limited` gives `RateLimitedError`),
-/// with `_2`, `_3`, ... on a clash.
+/// with `_2`, `_3`, ... on a clash. The base and type classes' names are taken first.
 pub fn class_names(v: &Vendor) -> Vec<String> {
     let mut taken: BTreeSet<String> = MODULE_NAMES.iter().map(|s| (*s).to_owned()).collect();
     taken.insert(base_class(v));
+    taken.extend(type_class_names(v));
     super::sdk_class_names(v, "typescript", is_ident, taken)
 }
 
@@ -272,23 +311,44 @@ fn rule(r: &Rule) -> String {
         Rule::Never => "NEVER".to_owned(),
         Rule::Backoff => "BACKOFF".to_owned(),
         Rule::RetryAfter => "RETRY_AFTER".to_owned(),
+        Rule::UntilReset => "UNTIL_RESET".to_owned(),
         Rule::Idempotent => "IDEMPOTENT".to_owned(),
         Rule::After(action) => format!("after({})", lit(action)),
     }
 }
 
-/// Statuses documented for exactly one code, which a body without a code maps to.
-fn by_status(v: &Vendor) -> BTreeMap<u16, &Code> {
-    let mut seen: BTreeMap<u16, Vec<&Code>> = BTreeMap::new();
-    for c in &v.codes {
-        for s in &c.statuses {
-            seen.entry(*s).or_default().push(c);
+/// A condition as the runtime's `Condition`.
+fn condition(c: &Condition) -> String {
+    match c {
+        Condition::HeaderEquals(name, text) => {
+            format!("{{ header: {}, equals: {} }}", lit(name), lit(text))
         }
+        Condition::HeaderPresent(name) => format!("{{ headerPresent: {} }}", lit(name)),
+        Condition::MessageContains(text) => format!("{{ messageContains: {} }}", lit(text)),
     }
-    seen.into_iter()
-        .filter(|(_, codes)| codes.len() == 1)
-        .map(|(s, codes)| (s, codes[0]))
-        .collect()
+}
+
+/// The vendor's rate-limit headers as the runtime's `RateLimitHeaders`, or `null`.
+fn rate_limit(v: &Vendor) -> String {
+    if !v.has_rate_limit() {
+        return "null".to_owned();
+    }
+    let name = |role| opt_lit(v.rate_limit_header(role).map(|h| h.name.as_str()));
+    let format = match v
+        .rate_limit_header(RateLimitRole::Reset)
+        .and_then(|h| h.reset_format)
+    {
+        Some(ResetFormat::EpochSeconds) => "\"epoch_seconds\"",
+        Some(ResetFormat::Seconds) => "\"seconds\"",
+        None => "null",
+    };
+    format!(
+        "Object.freeze({{\n    limit: {},\n    remaining: {},\n    used: {},\n    reset: {},\n    resetFormat: {format},\n  }})",
+        name(RateLimitRole::Limit),
+        name(RateLimitRole::Remaining),
+        name(RateLimitRole::Used),
+        name(RateLimitRole::Reset),
+    )
 }
 
 /// One vendor's module.
@@ -319,6 +379,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
                 "NEVER" => "NEVER",
                 "BACKOFF" => "BACKOFF",
                 "RETRY_AFTER" => "RETRY_AFTER",
+                "UNTIL_RESET" => "UNTIL_RESET",
                 _ => "IDEMPOTENT",
             },
         })
@@ -327,10 +388,11 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
     for r in &rules {
         let _ = writeln!(s, "  {r},");
     }
-    s.push_str("  codeInfo,\n  parseVendor,\n  type Body,\n  type CodeInfo,\n  type ErrorClass,\n  type HeadersInput,\n  type Parsed,\n  type VendorInfo,\n} from \"../runtime/index.js\";\n\n");
+    s.push_str("  codeInfo,\n  parseVendor,\n  type Body,\n  type CodeInfo,\n  type ErrorClass,\n  type HeadersInput,\n  type Match,\n  type Parsed,\n  type VendorInfo,\n} from \"../runtime/index.js\";\n\n");
 
     let jitter = match r.jitter {
         Jitter::None => "{ kind: \"none\" }".to_owned(),
+        Jitter::Full => "{ kind: \"full\" }".to_owned(),
         Jitter::Proportional(f) => format!("{{ kind: \"proportional\", fraction: {} }}", num(f)),
         Jitter::AdditiveMs(ms) => format!("{{ kind: \"additive\", ms: {ms} }}"),
     };
@@ -346,10 +408,29 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
     );
     let _ = write!(
         s,
-        "export const VENDOR: VendorInfo = Object.freeze({{\n  id: {id},\n  name: {name},\n  envelope: Object.freeze({{\n    code: {code},\n    message: {message},\n    requestId: {rid},\n    requestIdHeader: {ridh},\n    details: {details},\n  }}),\n  policy: Object.freeze({{\n    backoff: Object.freeze({{\n      initialMs: {initial},\n      multiplier: {mult},\n      maxMs: {max},\n      jitter: Object.freeze({jitter}),\n      maxAttempts: {attempts},\n    }}),\n    delayHeader: {delay},\n    maxServerDelayMs: {msd},\n    safeMethods: Object.freeze([{methods}]),\n    idempotencyKey: {key},\n  }}),\n}});\n\n",
+        "export const VENDOR: VendorInfo = Object.freeze({{\n  id: {id},\n  name: {name},\n  envelope: Object.freeze({{\n    format: {format},\n    code: Object.freeze([{code}]),\n    type: {type_path},\n    subcode: {subcode},\n    docUrl: {doc_url},\n    fields: Object.freeze({{{fields}}}),\n    message: {message},\n    requestId: {rid},\n    requestIdHeader: {ridh},\n    details: {details},\n  }}),\n  policy: Object.freeze({{\n    backoff: Object.freeze({{\n      initialMs: {initial},\n      multiplier: {mult},\n      maxMs: {max},\n      jitter: Object.freeze({jitter}),\n      maxAttempts: {attempts},\n    }}),\n    delayHeader: {delay},\n    maxServerDelayMs: {msd},\n    safeMethods: Object.freeze([{methods}]),\n    idempotencyKey: {key},\n    shouldRetryHeader: {should},\n  }}),\n  rateLimit: {rate_limit},\n  docUrlTemplate: {template},\n}});\n\n",
         id = lit(&v.id),
         name = lit(&v.name),
-        code = opt_lit(env.code.as_deref()),
+        format = match env.format {
+            Format::Json => "\"json\"",
+            Format::Xml => "\"xml\"",
+        },
+        code = env
+            .code
+            .iter()
+            .map(|p| lit(p))
+            .collect::<Vec<_>>()
+            .join(", "),
+        type_path = opt_lit(env.type_path.as_deref()),
+        subcode = opt_lit(env.subcode.as_deref()),
+        doc_url = opt_lit(env.doc_url.as_deref()),
+        fields = env
+            .fields
+            .iter()
+            .map(|(name, path)| format!(" {}: {}", lit(name), lit(path)))
+            .collect::<Vec<_>>()
+            .join(",")
+            + if env.fields.is_empty() { "" } else { " " },
         message = lit(&env.message),
         rid = opt_lit(env.request_id.as_deref()),
         ridh = opt_lit(env.request_id_header.as_deref()),
@@ -362,6 +443,9 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         msd = opt_num(r.max_server_delay_ms),
         methods = methods.join(", "),
         key = opt_lit(r.idempotency_key.as_deref()),
+        should = opt_lit(r.should_retry_header.as_deref()),
+        rate_limit = rate_limit(v),
+        template = opt_lit(v.doc_url_template.as_deref()),
     );
 
     doc(&mut s, "", &[format!("A {} error code.", v.name)]);
@@ -385,16 +469,36 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
     s.push_str("export const CODES: Readonly<Record<Code, CodeInfo>> = Object.freeze({\n");
     for c in &v.codes {
         let statuses: Vec<String> = c.statuses.iter().map(u16::to_string).collect();
-        // The runtime's `aliases` defaults to none, so a code without any keeps its row as it was.
-        let aliases = if c.aliases.is_empty() {
+        // The facts most codes lack go in one trailing object, left out when empty.
+        let mut extras = Vec::new();
+        if !c.aliases.is_empty() {
+            let aliases: Vec<String> = c.aliases.iter().map(|a| lit(a)).collect();
+            extras.push(format!("aliases: [{}]", aliases.join(", ")));
+        }
+        if let Some(t) = &c.error_type {
+            extras.push(format!("type: {}", lit(t)));
+        }
+        if let Some(ms) = c.min_delay_ms {
+            extras.push(format!("minDelayMs: {ms}"));
+        }
+        if !c.subcodes.is_empty() {
+            let subcodes: Vec<String> = c
+                .subcodes
+                .iter()
+                .map(|(code, meaning)| {
+                    format!("{{ code: {}, meaning: {} }}", lit(code), lit(meaning))
+                })
+                .collect();
+            extras.push(format!("subcodes: [{}]", subcodes.join(", ")));
+        }
+        let extras = if extras.is_empty() {
             String::new()
         } else {
-            let aliases: Vec<String> = c.aliases.iter().map(|a| lit(a)).collect();
-            format!(", [{}]", aliases.join(", "))
+            format!(", {{ {} }}", extras.join(", "))
         };
         let _ = writeln!(
             s,
-            "  [{code}]: codeInfo({code}, [{statuses}], {kind}, {rule}, {any}, {meaning}, {message}, {resolution}{aliases}),",
+            "  [{code}]: codeInfo({code}, [{statuses}], {kind}, {rule}, {any}, {meaning}, {message}, {resolution}{extras}),",
             code = lit(&c.code),
             statuses = statuses.join(", "),
             kind = lit(c.kind.id()),
@@ -416,6 +520,26 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         )],
     );
     let _ = writeln!(s, "export class {base} extends ApiError {{}}\n");
+    let type_classes = type_class_names(v);
+    for (t, class) in v.types.iter().zip(&type_classes) {
+        doc(
+            &mut s,
+            "",
+            &[
+                format!("`{}`: {}", t.id, t.meaning),
+                String::new(),
+                format!(
+                    "Every {} code of this type has a class extending this one.",
+                    v.name
+                ),
+            ],
+        );
+        let _ = writeln!(
+            s,
+            "export class {class} extends {base} {{\n  /** The type this class stands for. */\n  static readonly TYPE: string = {};\n}}\n",
+            lit(&t.id)
+        );
+    }
     for (c, class) in v.codes.iter().zip(&classes) {
         let mut lines = vec![
             format!("`{}`: {}", c.code, c.meaning),
@@ -442,9 +566,14 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
             lines.push(format!("@deprecated {note}"));
         }
         doc(&mut s, "", &lines);
+        let parent = c
+            .error_type
+            .as_ref()
+            .and_then(|t| v.types.iter().position(|x| &x.id == t))
+            .map_or(base.as_str(), |i| type_classes[i].as_str());
         let _ = writeln!(
             s,
-            "export class {class} extends {base} {{\n  /** The code this class stands for. */\n  static readonly CODE: Code = {};\n}}\n",
+            "export class {class} extends {parent} {{\n  /** The code this class stands for. */\n  static readonly CODE: Code = {};\n}}\n",
             lit(&c.code)
         );
     }
@@ -469,10 +598,30 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         }
     }
     s.push_str("]);\n\n");
-    s.push_str("/** The code a body without one maps to, by status. */\n");
-    s.push_str("const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([\n");
-    for (status, c) in by_status(v) {
-        let _ = writeln!(s, "  [{status}, {}],", lit(&c.code));
+    s.push_str("/** The codes told apart by conditions, tried in this order for a body without a code. */\n");
+    s.push_str("const MATCHES: readonly Match[] = Object.freeze([");
+    for (_, c) in v.matched_codes() {
+        let statuses: Vec<String> = c.statuses.iter().map(u16::to_string).collect();
+        let conditions: Vec<String> = c.conditions.iter().map(condition).collect();
+        let _ = write!(
+            s,
+            "\n  Object.freeze({{ code: {}, statuses: [{}], conditions: [{}] }}),",
+            lit(&c.code),
+            statuses.join(", "),
+            conditions.join(", ")
+        );
+    }
+    s.push_str(if v.matched_codes().next().is_some() {
+        "\n]);\n\n"
+    } else {
+        "]);\n\n"
+    });
+    s.push_str(
+        "/** The code a body without one maps to, by status, when no condition told it apart. */\n",
+    );
+    s.push_str("const FALLBACKS: ReadonlyMap<number, string> = new Map<number, string>([\n");
+    for (status, i) in v.status_fallbacks() {
+        let _ = writeln!(s, "  [{status}, {}],", lit(&v.codes[i].code));
     }
     s.push_str("]);\n\n");
     doc(
@@ -485,16 +634,18 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
             ),
             "into plain data; `toError()` makes the `Error` to throw. Never throws: a body"
                 .to_owned(),
-            "that is not the envelope still gives a result, its code taken from the status"
+            "that is not the envelope still gives a result: its code told by the conditions"
                 .to_owned(),
-            "and its message an excerpt of the body. `nowMs` (Unix milliseconds, default"
+            "and the status, else unknown, and its message an excerpt of the body. `nowMs`"
                 .to_owned(),
-            "the clock) measures a delay given as a date.".to_owned(),
+            "(Unix milliseconds, default the clock) measures a delay given as a date and"
+                .to_owned(),
+            "the wait until a rate limit resets.".to_owned(),
         ],
     );
     let _ = writeln!(
         s,
-        "export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<{base}> {{\n  return parseVendor(VENDOR, TABLE, BY_STATUS, {keyed}, {base}, status, headers, body, nowMs);\n}}\n",
+        "export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<{base}> {{\n  return parseVendor(VENDOR, TABLE, MATCHES, FALLBACKS, {keyed}, {base}, status, headers, body, nowMs);\n}}\n",
         keyed = v.keyed_by_status()
     );
     doc(

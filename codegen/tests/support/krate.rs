@@ -51,7 +51,7 @@ pub fn write(workspace: &Path, dir: &Path, files: &[OutputFile]) -> io::Result<(
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"errcat\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-             [dependencies]\nserde_json = \"1\"\nserde_core = \"1\"\nserde = {{ version = \"1\", optional = true }}\n\n\
+             [dependencies]\nserde_json = \"1\"\nserde_core = \"1\"\nquick-xml = {{ version = \"0.38\", default-features = false }}\nserde = {{ version = \"1\", optional = true }}\n\n\
              [features]\nserde = [\"dep:serde\"]\n{features}\n[workspace]\n"
         ),
     )?;

@@ -92,6 +92,8 @@ impl TypeScript {
         }
         fs::copy(package.join("tsconfig.json"), dir.join("tsconfig.json")).unwrap();
         fs::write(dir.join("package.json"), "{\"type\": \"module\"}\n").unwrap();
+        // The runtime's dependencies (its XML reader), as the package installed them.
+        std::os::unix::fs::symlink(package.join("node_modules"), dir.join("node_modules")).unwrap();
         for file in files {
             let Some(rel) = file.path.strip_prefix("generated/typescript/") else {
                 continue;

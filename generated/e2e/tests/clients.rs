@@ -110,7 +110,7 @@ fn failure(v: &ir::Vendor, step: &Step) -> Option<Failure> {
         return None;
     }
     let json: Option<Value> = serde_json::from_str(body).ok();
-    let code = match (&v.envelope.code, &json) {
+    let code = match (v.envelope.code.first(), &json) {
         (Some(pointer), Some(json)) => json
             .pointer(pointer)
             .and_then(Value::as_str)
@@ -151,7 +151,7 @@ fn backoff(v: &ir::Vendor, retry: u32) -> Duration {
     let r = &v.retry;
     let base = r.initial_ms.value as f64 * r.multiplier.value.powi(retry as i32 - 1);
     let jittered = match r.jitter {
-        ir::Jitter::None => base,
+        ir::Jitter::None | ir::Jitter::Full => base,
         ir::Jitter::Proportional(fraction) => base * (1.0 + fraction * (2.0 * JITTER - 1.0)),
         ir::Jitter::AdditiveMs(spread) => base + spread as f64 * JITTER,
     };
@@ -263,7 +263,7 @@ fn envelope_body(v: &ir::Vendor, code: &str, message: &str) -> String {
         }
         *at = Value::String(value.to_owned());
     };
-    if let Some(pointer) = &v.envelope.code {
+    if let Some(pointer) = v.envelope.code.first() {
         put(pointer, code);
     }
     put(&v.envelope.message, message);

@@ -46,7 +46,25 @@ def _limits(raw: dict[str, Any]) -> Limits:
 def parse_answer(case: dict[str, Any]) -> dict[str, Any]:
     """What the package answers for a parse case, in the shape of its ``expect``."""
     err = errcat.parse(case["vendor"], case["status"], case["headers"], case["body"].encode("utf-8"), case.get("now"))
-    return {"code": err.code, "message": err.message, "request_id": err.request_id, "kind": err.kind}
+    rate_limit = err.rate_limit
+    return {
+        "code": err.code,
+        "message": err.message,
+        "request_id": err.request_id,
+        "kind": err.kind,
+        "type": err.error_type,
+        "subcode": err.subcode,
+        "fields": dict(err.fields),
+        "vendor_docs_url": err.vendor_docs_url,
+        "rate_limit": None
+        if rate_limit is None
+        else {
+            "limit": rate_limit.limit,
+            "remaining": rate_limit.remaining,
+            "used": rate_limit.used,
+            "reset_ms": rate_limit.reset_ms,
+        },
+    }
 
 
 def retry_answer(case: dict[str, Any]) -> dict[str, Any]:
@@ -91,4 +109,8 @@ def retry_answer(case: dict[str, Any]) -> dict[str, Any]:
             answer["limit"] = decision.reason.limit
     if "code" not in case["expect"]:
         answer.pop("code", None)
+    if "failure" not in case:
+        # A hand-written case (vendors.json) may expect parse keys beside the decision.
+        parsed = parse_answer(case)
+        answer.update((k, parsed[k]) for k in case["expect"] if k in parsed and k not in answer)
     return answer

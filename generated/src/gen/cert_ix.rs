@@ -19,14 +19,25 @@ pub const POLICY: crate::Policy = crate::Policy {
     idempotency_key: None,
     max_server_delay: None,
 };
-/// Where the code, message, request id and details sit in a Cert-IX error body.
+/// Where the code, message, request id and other facts sit in a Cert-IX error response.
 pub const ENVELOPE: crate::Envelope = crate::Envelope {
-    code: Some("/code"),
+    format: crate::Format::Json,
+    code: &["/code"],
     message: "/error",
     request_id: None,
     request_id_header: None,
     details: None,
+    error_type: None,
+    subcode: None,
+    doc_url: None,
+    fields: &[],
+    rate_limit: None,
+    should_retry_header: None,
 };
+/// A URL with `{code}` where the vendor documents each code, when it has one.
+pub const DOC_URL_TEMPLATE: Option<&str> = None;
+/// The rows of the codes told apart by conditions, in the catalog's order.
+static MATCHED: [usize; 0] = [];
 /// An error response from Cert-IX, parsed; see [`crate::vendor::VendorError`].
 pub type Error = crate::vendor::VendorError<ErrorCode>;
 /// A Cert-IX error code.
@@ -378,6 +389,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INVALID_API_KEY",
@@ -394,6 +409,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "KEY_EXPIRED",
@@ -410,6 +429,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "KEY_REVOKED",
@@ -426,6 +449,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "KEY_SUSPENDED",
@@ -442,6 +469,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INSUFFICIENT_SCOPE",
@@ -458,6 +489,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "SCAN_TYPE_NOT_ALLOWED",
@@ -474,6 +509,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "IP_NOT_ALLOWED",
@@ -492,6 +531,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "TENANT_SUSPENDED",
@@ -508,6 +551,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "SCAN_NOT_FOUND",
@@ -524,6 +571,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INVALID_SCAN_TYPE",
@@ -542,6 +593,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INVALID_TARGET",
@@ -560,6 +615,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INVALID_PRIORITY",
@@ -576,6 +635,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "SCAN_ALREADY_COMPLETED",
@@ -592,6 +655,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "SCAN_ALREADY_CANCELLED",
@@ -608,6 +675,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "SCAN_ALREADY_FAILED",
@@ -624,6 +695,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "RESULTS_NOT_READY",
@@ -640,6 +715,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "TEMPLATE_NOT_FOUND",
@@ -656,6 +735,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "TEMPLATE_NAME_REQUIRED",
@@ -672,6 +755,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "DUPLICATE_TEMPLATE_NAME",
@@ -688,6 +775,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "WEBHOOK_NOT_FOUND",
@@ -704,6 +795,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INVALID_WEBHOOK_URL",
@@ -720,6 +815,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "WEBHOOK_URL_UNREACHABLE",
@@ -736,6 +835,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INVALID_WEBHOOK_EVENT",
@@ -754,6 +857,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "WEBHOOK_DISABLED",
@@ -770,6 +877,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "RATE_LIMIT_EXCEEDED",
@@ -786,6 +897,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "QUOTA_EXCEEDED",
@@ -804,6 +919,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INVALID_JSON",
@@ -820,6 +939,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "MISSING_REQUIRED_FIELD",
@@ -836,6 +959,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INVALID_FIELD_TYPE",
@@ -852,6 +979,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INVALID_PAGE",
@@ -868,6 +999,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INVALID_LIMIT",
@@ -884,6 +1019,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INTERNAL_ERROR",
@@ -900,6 +1039,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "SERVICE_UNAVAILABLE",
@@ -916,6 +1059,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "DATABASE_ERROR",
@@ -932,6 +1079,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "KAFKA_ERROR",
@@ -948,6 +1099,10 @@ static INFO: [crate::vendor::CodeInfo; 36] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
 ];
 impl ErrorCode {
@@ -1032,9 +1187,9 @@ impl ErrorCode {
             other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
-    /// The code for a body that carries none: the one code documented
-    /// for `status`, else `Unknown` with an empty string.
-    fn from_status_only(status: u16) -> ErrorCode {
+    /// The catalog's fallback for a body that carries no readable code (and
+    /// meets no code's conditions), else `Unknown` with an empty string.
+    fn fallback(status: u16) -> ErrorCode {
         let _ = status;
         ErrorCode::Unknown(String::new())
     }
@@ -1081,4 +1236,4 @@ impl ErrorCode {
         }
     }
 }
-crate::vendor::code_impls!(ErrorCode, CertIx, INFO, from_status_only);
+crate::vendor::code_impls!(ErrorCode, CertIx, INFO, fallback);

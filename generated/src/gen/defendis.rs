@@ -21,14 +21,30 @@ pub const POLICY: crate::Policy = crate::Policy {
     idempotency_key: None,
     max_server_delay: None,
 };
-/// Where the code, message, request id and details sit in a Defendis error body.
+/// Where the code, message, request id and other facts sit in a Defendis error response.
 pub const ENVELOPE: crate::Envelope = crate::Envelope {
-    code: None,
+    format: crate::Format::Json,
+    code: &[],
     message: "/error",
     request_id: None,
     request_id_header: Some("x-request-id"),
     details: None,
+    error_type: None,
+    subcode: None,
+    doc_url: None,
+    fields: &[
+        ("limit", "/limit"),
+        ("metric", "/metric"),
+        ("requested_increment", "/requestedIncrement"),
+        ("used", "/used"),
+    ],
+    rate_limit: None,
+    should_retry_header: None,
 };
+/// A URL with `{code}` where the vendor documents each code, when it has one.
+pub const DOC_URL_TEMPLATE: Option<&str> = None;
+/// The rows of the codes told apart by conditions, in the catalog's order.
+static MATCHED: [usize; 0] = [];
 /// An error response from Defendis, parsed; see [`crate::vendor::VendorError`].
 pub type Error = crate::vendor::VendorError<ErrorCode>;
 /// A Defendis error code.
@@ -126,6 +142,10 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "401",
@@ -142,6 +162,10 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "403",
@@ -160,6 +184,10 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "409",
@@ -178,6 +206,10 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "404",
@@ -194,6 +226,10 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "429",
@@ -210,6 +246,10 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "500",
@@ -226,6 +266,10 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "502",
@@ -242,6 +286,10 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "503",
@@ -258,6 +306,10 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "504",
@@ -274,6 +326,10 @@ static INFO: [crate::vendor::CodeInfo; 10] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
 ];
 impl ErrorCode {
@@ -306,8 +362,9 @@ impl ErrorCode {
             other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
-    /// The code for an HTTP status: this vendor's codes are its documented statuses.
-    /// An undocumented status gives `Unknown` holding the status as text.
+    /// The code for an HTTP status alone: this vendor's codes are its documented
+    /// statuses. An undocumented status gives `Unknown` holding the status as text.
+    /// Codes told apart by conditions need the response: see `Error::from_response`.
     pub fn from_status(status: u16) -> ErrorCode {
         match status {
             400 => ErrorCode::Code400,

@@ -19,14 +19,30 @@ pub const POLICY: crate::Policy = crate::Policy {
     idempotency_key: None,
     max_server_delay: None,
 };
-/// Where the code, message, request id and details sit in a Inkog error body.
+/// Where the code, message, request id and other facts sit in a Inkog error response.
 pub const ENVELOPE: crate::Envelope = crate::Envelope {
-    code: Some("/error/code"),
+    format: crate::Format::Json,
+    code: &["/error/code"],
     message: "/error/message",
     request_id: None,
     request_id_header: None,
     details: None,
+    error_type: None,
+    subcode: None,
+    doc_url: None,
+    fields: &[],
+    rate_limit: Some(crate::RateLimitHeaders {
+        limit: Some("X-RateLimit-Limit"),
+        remaining: Some("X-RateLimit-Remaining"),
+        used: None,
+        reset: None,
+    }),
+    should_retry_header: None,
 };
+/// A URL with `{code}` where the vendor documents each code, when it has one.
+pub const DOC_URL_TEMPLATE: Option<&str> = None;
+/// The rows of the codes told apart by conditions, in the catalog's order.
+static MATCHED: [usize; 0] = [];
 /// An error response from Inkog, parsed; see [`crate::vendor::VendorError`].
 pub type Error = crate::vendor::VendorError<ErrorCode>;
 /// A Inkog error code.
@@ -96,6 +112,10 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "UNAUTHORIZED",
@@ -112,6 +132,10 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "FORBIDDEN",
@@ -128,6 +152,10 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "PAYLOAD_TOO_LARGE",
@@ -144,6 +172,10 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "UNSUPPORTED_TYPE",
@@ -160,6 +192,10 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "RATE_LIMITED",
@@ -176,6 +212,10 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INTERNAL_ERROR",
@@ -192,6 +232,10 @@ static INFO: [crate::vendor::CodeInfo; 7] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
 ];
 impl ErrorCode {
@@ -218,19 +262,11 @@ impl ErrorCode {
             other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
-    /// The code for a body that carries none: the one code documented
-    /// for `status`, else `Unknown` with an empty string.
-    fn from_status_only(status: u16) -> ErrorCode {
-        match status {
-            400 => ErrorCode::BadRequest,
-            401 => ErrorCode::Unauthorized,
-            403 => ErrorCode::Forbidden,
-            413 => ErrorCode::PayloadTooLarge,
-            415 => ErrorCode::UnsupportedType,
-            429 => ErrorCode::RateLimited,
-            500 => ErrorCode::InternalError,
-            _ => ErrorCode::Unknown(String::new()),
-        }
+    /// The catalog's fallback for a body that carries no readable code (and
+    /// meets no code's conditions), else `Unknown` with an empty string.
+    fn fallback(status: u16) -> ErrorCode {
+        let _ = status;
+        ErrorCode::Unknown(String::new())
     }
     /// This code's row in `INFO`; past the end for `Unknown`.
     fn row(&self) -> usize {
@@ -246,4 +282,4 @@ impl ErrorCode {
         }
     }
 }
-crate::vendor::code_impls!(ErrorCode, Inkog, INFO, from_status_only);
+crate::vendor::code_impls!(ErrorCode, Inkog, INFO, fallback);

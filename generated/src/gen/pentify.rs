@@ -19,14 +19,25 @@ pub const POLICY: crate::Policy = crate::Policy {
     idempotency_key: Some("idempotency_key"),
     max_server_delay: Some(::std::time::Duration::from_millis(30000)),
 };
-/// Where the code, message, request id and details sit in a Pentify error body.
+/// Where the code, message, request id and other facts sit in a Pentify error response.
 pub const ENVELOPE: crate::Envelope = crate::Envelope {
-    code: Some("/error/code"),
+    format: crate::Format::Json,
+    code: &["/error/code"],
     message: "/error/message",
     request_id: Some("/error/request_id"),
     request_id_header: None,
     details: Some("/error/details"),
+    error_type: None,
+    subcode: None,
+    doc_url: None,
+    fields: &[],
+    rate_limit: None,
+    should_retry_header: None,
 };
+/// A URL with `{code}` where the vendor documents each code, when it has one.
+pub const DOC_URL_TEMPLATE: Option<&str> = None;
+/// The rows of the codes told apart by conditions, in the catalog's order.
+static MATCHED: [usize; 0] = [];
 /// An error response from Pentify, parsed; see [`crate::vendor::VendorError`].
 pub type Error = crate::vendor::VendorError<ErrorCode>;
 /// A Pentify error code.
@@ -131,6 +142,10 @@ static INFO: [crate::vendor::CodeInfo; 11] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "invalid_api_key",
@@ -147,6 +162,10 @@ static INFO: [crate::vendor::CodeInfo; 11] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "insufficient_scope",
@@ -163,6 +182,10 @@ static INFO: [crate::vendor::CodeInfo; 11] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "target_not_verified",
@@ -179,6 +202,10 @@ static INFO: [crate::vendor::CodeInfo; 11] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "not_found",
@@ -195,6 +222,10 @@ static INFO: [crate::vendor::CodeInfo; 11] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "conflict",
@@ -211,6 +242,10 @@ static INFO: [crate::vendor::CodeInfo; 11] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "insufficient_tokens",
@@ -227,6 +262,10 @@ static INFO: [crate::vendor::CodeInfo; 11] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "unprocessable",
@@ -243,6 +282,10 @@ static INFO: [crate::vendor::CodeInfo; 11] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "rate_limited",
@@ -259,6 +302,10 @@ static INFO: [crate::vendor::CodeInfo; 11] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "server_error",
@@ -275,6 +322,10 @@ static INFO: [crate::vendor::CodeInfo; 11] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "engine_unavailable",
@@ -291,6 +342,10 @@ static INFO: [crate::vendor::CodeInfo; 11] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
 ];
 impl ErrorCode {
@@ -325,21 +380,11 @@ impl ErrorCode {
             other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
-    /// The code for a body that carries none: the one code documented
-    /// for `status`, else `Unknown` with an empty string.
-    fn from_status_only(status: u16) -> ErrorCode {
-        match status {
-            400 => ErrorCode::ValidationError,
-            401 => ErrorCode::InvalidApiKey,
-            402 => ErrorCode::InsufficientTokens,
-            404 => ErrorCode::NotFound,
-            409 => ErrorCode::Conflict,
-            422 => ErrorCode::Unprocessable,
-            429 => ErrorCode::RateLimited,
-            500 => ErrorCode::ServerError,
-            503 => ErrorCode::EngineUnavailable,
-            _ => ErrorCode::Unknown(String::new()),
-        }
+    /// The catalog's fallback for a body that carries no readable code (and
+    /// meets no code's conditions), else `Unknown` with an empty string.
+    fn fallback(status: u16) -> ErrorCode {
+        let _ = status;
+        ErrorCode::Unknown(String::new())
     }
     /// This code's row in `INFO`; past the end for `Unknown`.
     fn row(&self) -> usize {
@@ -359,4 +404,4 @@ impl ErrorCode {
         }
     }
 }
-crate::vendor::code_impls!(ErrorCode, Pentify, INFO, from_status_only);
+crate::vendor::code_impls!(ErrorCode, Pentify, INFO, fallback);

@@ -19,14 +19,30 @@ pub const POLICY: crate::Policy = crate::Policy {
     idempotency_key: None,
     max_server_delay: None,
 };
-/// Where the code, message, request id and details sit in a VantaPrism error body.
+/// Where the code, message, request id and other facts sit in a VantaPrism error response.
 pub const ENVELOPE: crate::Envelope = crate::Envelope {
-    code: Some("/error/code"),
+    format: crate::Format::Json,
+    code: &["/error/code"],
     message: "/error/message",
     request_id: Some("/error/request_id"),
     request_id_header: None,
     details: None,
+    error_type: None,
+    subcode: None,
+    doc_url: None,
+    fields: &[],
+    rate_limit: Some(crate::RateLimitHeaders {
+        limit: Some("X-RateLimit-RPM-Limit"),
+        remaining: Some("X-RateLimit-RPM-Remaining"),
+        used: None,
+        reset: Some(("X-RateLimit-Reset", crate::ResetFormat::EpochSeconds)),
+    }),
+    should_retry_header: None,
 };
+/// A URL with `{code}` where the vendor documents each code, when it has one.
+pub const DOC_URL_TEMPLATE: Option<&str> = None;
+/// The rows of the codes told apart by conditions, in the catalog's order.
+static MATCHED: [usize; 0] = [];
 /// An error response from VantaPrism, parsed; see [`crate::vendor::VendorError`].
 pub type Error = crate::vendor::VendorError<ErrorCode>;
 /// A VantaPrism error code.
@@ -145,6 +161,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "KEY_REVOKED",
@@ -161,6 +181,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "KEY_LOCKED",
@@ -177,6 +201,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "CUSTOMER_INACTIVE",
@@ -193,6 +221,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "FORBIDDEN_SCOPE",
@@ -209,6 +241,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "VALIDATION_ERROR",
@@ -227,6 +263,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INVALID_CURSOR",
@@ -245,6 +285,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "NOT_FOUND",
@@ -261,6 +305,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "RATE_LIMIT_EXCEEDED",
@@ -277,6 +325,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INFRASTRUCTURE_LIMIT_EXCEEDED",
@@ -293,6 +345,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "QUOTA_EXHAUSTED",
@@ -309,6 +365,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "INTERNAL_ERROR",
@@ -325,6 +385,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
     crate::vendor::CodeInfo {
         code: "UPSTREAM_UNAVAILABLE",
@@ -341,6 +405,10 @@ static INFO: [crate::vendor::CodeInfo; 13] = [
         replacement: None,
         removed: false,
         docs_url: None,
+        error_type: None,
+        conditions: &[],
+        min_delay: None,
+        subcodes: &[],
     },
 ];
 impl ErrorCode {
@@ -379,16 +447,11 @@ impl ErrorCode {
             other => crate::lookup::miss(other, ErrorCode::Unknown),
         }
     }
-    /// The code for a body that carries none: the one code documented
-    /// for `status`, else `Unknown` with an empty string.
-    fn from_status_only(status: u16) -> ErrorCode {
-        match status {
-            401 => ErrorCode::InvalidApiKey,
-            404 => ErrorCode::NotFound,
-            500 => ErrorCode::InternalError,
-            503 => ErrorCode::UpstreamUnavailable,
-            _ => ErrorCode::Unknown(String::new()),
-        }
+    /// The catalog's fallback for a body that carries no readable code (and
+    /// meets no code's conditions), else `Unknown` with an empty string.
+    fn fallback(status: u16) -> ErrorCode {
+        let _ = status;
+        ErrorCode::Unknown(String::new())
     }
     /// This code's row in `INFO`; past the end for `Unknown`.
     fn row(&self) -> usize {
@@ -410,4 +473,4 @@ impl ErrorCode {
         }
     }
 }
-crate::vendor::code_impls!(ErrorCode, Vantaprism, INFO, from_status_only);
+crate::vendor::code_impls!(ErrorCode, Vantaprism, INFO, fallback);

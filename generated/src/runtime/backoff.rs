@@ -14,6 +14,8 @@ pub enum Jitter {
     Proportional(f64),
     /// A random duration between zero and this value is added to the delay.
     Additive(Duration),
+    /// The delay is a uniform draw from zero up to the capped delay ("full jitter", as the AWS SDKs do).
+    Full,
 }
 
 /// A vendor's exponential backoff schedule.
@@ -80,7 +82,8 @@ impl Backoff {
     /// `retry` counts from 1 for the first retry; 0 is treated as 1. The sample is clamped
     /// into `[0, 1]` and NaN counts as 0, so the result is deterministic for a given sample.
     /// The base delay is `initial * multiplier^(retry - 1)`; jitter is then applied and the
-    /// result is capped at `max` when there is one. Delays that do not fit saturate at about
+    /// result is capped at `max` when there is one. Full jitter is the sample times the
+    /// capped base delay. Delays that do not fit saturate at about
     /// 584 years (`u64::MAX` nanoseconds) instead of overflowing. A NaN or negative multiplier
     /// counts as 1, and a proportional fraction is clamped into `[0, 1]`.
     pub fn delay(&self, retry: u32, jitter: f64) -> Duration {
@@ -114,6 +117,13 @@ impl Backoff {
             }
             Jitter::Additive(spread) => nanos_to_duration(base_nanos)
                 .saturating_add(nanos_to_duration(nanos_f64(spread) * sample)),
+            Jitter::Full => {
+                let capped = match self.max {
+                    Some(cap) => nanos_to_duration(base_nanos).min(cap),
+                    None => nanos_to_duration(base_nanos),
+                };
+                nanos_to_duration(nanos_f64(capped) * sample)
+            }
         };
         match self.max {
             Some(cap) => delay.min(cap),
@@ -237,6 +247,26 @@ mod tests {
             }
         }
         assert_eq!(DEFENDIS.delay(6, 0.999), Duration::from_micros(16_249_750));
+    }
+
+    #[test]
+    fn full_jitter_scales_the_capped_delay_by_the_sample() {
+        // AWS-like: 1 s doubling, 20 s cap, full jitter.
+        let full = Backoff::new(
+            Duration::from_secs(1),
+            2.0,
+            Some(Duration::from_secs(20)),
+            Jitter::Full,
+            Some(3),
+        );
+        assert_eq!(full.delay(1, 0.0), Duration::ZERO);
+        assert_eq!(full.delay(1, 0.5), Duration::from_millis(500));
+        assert_eq!(full.delay(3, 0.25), Duration::from_secs(1));
+        // 2^9 s is capped at 20 s before the sample applies: half of the cap, not of 512 s.
+        assert_eq!(full.delay(10, 0.5), Duration::from_secs(10));
+        assert!(full.delay(u32::MAX, 0.999_999) < Duration::from_secs(20));
+        let uncapped = Backoff::new(Duration::from_secs(1), 2.0, None, Jitter::Full, None);
+        assert_eq!(uncapped.delay(4, 0.5), Duration::from_secs(4));
     }
 
     #[test]

@@ -165,12 +165,7 @@ mod tests {
     use super::*;
     use crate::Retry;
 
-    const RESPONSE: Outcome = Outcome::Response {
-        status: 503,
-        rule: Retry::Backoff,
-        any_method: false,
-        retry_after: None,
-    };
+    const RESPONSE: Outcome = Outcome::response(503, Retry::Backoff);
     const TIMEOUT: Outcome = Outcome::Transport(TransportFailure::Timeout);
     const RESET: Outcome = Outcome::Transport(TransportFailure::Reset);
     const CONNECT: Outcome = Outcome::Transport(TransportFailure::Connect);

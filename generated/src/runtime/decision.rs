@@ -21,6 +21,9 @@ pub enum Retry {
     RetryAfter,
     /// Retry with backoff only when the request is safe to repeat.
     Idempotent,
+    /// Wait until the vendor's rate limit resets (its `reset` header), falling back to
+    /// backoff when the header is absent or unreadable.
+    UntilReset,
     /// Give up; retry only after the user has done the given action.
     After(&'static str),
 }
@@ -141,6 +144,8 @@ pub enum GiveUpReason {
     },
     /// The retry budget shared with other requests holds too few tokens.
     BudgetExhausted,
+    /// The server said in the vendor's should-retry header not to retry.
+    ServerDeclined,
 }
 
 impl GiveUpReason {
@@ -155,6 +160,7 @@ impl GiveUpReason {
             GiveUpReason::WaitTooLong { .. } => "wait_too_long",
             GiveUpReason::DeadlineExceeded { .. } => "deadline_exceeded",
             GiveUpReason::BudgetExhausted => "budget_exhausted",
+            GiveUpReason::ServerDeclined => "server_declined",
         }
     }
 
@@ -198,6 +204,7 @@ impl fmt::Display for GiveUpReason {
                 write!(f, "the wait would pass the client's {deadline:?} deadline")
             }
             GiveUpReason::BudgetExhausted => f.write_str("the retry budget is used up"),
+            GiveUpReason::ServerDeclined => f.write_str("the server said not to retry"),
         }
     }
 }
@@ -355,21 +362,27 @@ impl<'a> Attempt<'a> {
 /// The first check that applies wins:
 ///
 /// 1. A response below 400 is not an error: give up ([`GiveUpReason::NotAnError`]).
-/// 2. A `Never` rule gives up, an `After` rule gives up naming the action. A transport
+/// 2. The vendor's should-retry header, when the response has one, overrides the rule:
+///    `false` gives up ([`GiveUpReason::ServerDeclined`]); `true` makes the response
+///    retryable whatever its rule, method or status. A rule that retries keeps its own
+///    delay (`RetryAfter` and `UntilReset` honour the server's wait); any other rule,
+///    and every rule of a code the catalog does not know, becomes `Backoff`.
+/// 3. A `Never` rule gives up, an `After` rule gives up naming the action. A transport
 ///    failure is treated as a `Backoff` rule without a server delay.
-/// 3. The attempt limit is the smaller of the vendor's documented `max_attempts` and the
+/// 4. The attempt limit is the smaller of the vendor's documented `max_attempts` and the
 ///    client's, whichever exist; with neither there is none. Reaching it gives up, saying
 ///    whose limit it was (the vendor's on a tie).
-/// 4. A 5xx status or an `Idempotent` rule (unless the vendor declares the code safe for
-///    any method), or a timeout or reset after the request was sent, needs a request
-///    that is safe to repeat ([`Policy::is_safe`]); otherwise give up. A connect failure
-///    was never sent and is always safe.
-/// 5. The wait is the vendor's backoff for this attempt; with a server delay, a
-///    `RetryAfter` rule waits exactly that long and the other rules at least that long.
-/// 6. A server delay above the vendor's documented `max_server_delay` gives up; then a
+/// 5. A 5xx status or an `Idempotent` rule (unless the vendor declares the code safe for
+///    any method, or the server said to retry), or a timeout or reset after the request
+///    was sent, needs a request that is safe to repeat ([`Policy::is_safe`]); otherwise
+///    give up. A connect failure was never sent and is always safe.
+/// 6. The wait is the vendor's backoff for this attempt; with a server delay, a
+///    `RetryAfter` or `UntilReset` rule waits exactly that long and the other rules at
+///    least that long. A code's minimum delay raises the wait to at least that.
+/// 7. A server delay above the vendor's documented `max_server_delay` gives up; then a
 ///    wait above the client's `max_wait` gives up.
-/// 7. A wait that would pass the client's deadline gives up.
-/// 8. Otherwise retry after the wait; with a budget, only when it pays for the retry.
+/// 8. A wait that would pass the client's deadline gives up.
+/// 9. Otherwise retry after the wait; with a budget, only when it pays for the retry.
 ///
 /// errcat adds no limit of its own: without a documented cap, attempt limit or client
 /// limit, the server's delay is honoured as given and retries go on.
@@ -377,9 +390,27 @@ pub fn decide(input: &Attempt<'_>) -> Decision {
     let give_up = |reason| Decision::GiveUp { reason };
     let policy = input.policy;
     let limits = input.limits();
-    let (rule, server_delay, needs_safe) = match input.outcome {
+    let (rule, server_delay, min_delay, needs_safe) = match input.outcome {
         Outcome::Response { status, .. } if status < 400 => {
             return give_up(GiveUpReason::NotAnError);
+        }
+        Outcome::Response {
+            should_retry: Some(false),
+            ..
+        } => return give_up(GiveUpReason::ServerDeclined),
+        Outcome::Response {
+            should_retry: Some(true),
+            rule,
+            retry_after,
+            min_delay,
+            known_code,
+            ..
+        } => {
+            let rule = match rule {
+                Retry::RetryAfter | Retry::UntilReset | Retry::Backoff if known_code => rule,
+                _ => Retry::Backoff,
+            };
+            (rule, retry_after, min_delay, false)
         }
         Outcome::Response {
             rule: Retry::Never, ..
@@ -393,12 +424,15 @@ pub fn decide(input: &Attempt<'_>) -> Decision {
             rule,
             any_method,
             retry_after,
+            min_delay,
+            ..
         } => (
             rule,
             retry_after,
+            min_delay,
             !any_method && ((500..=599).contains(&status) || rule == Retry::Idempotent),
         ),
-        Outcome::Transport(failure) => (Retry::Backoff, None, failure.was_sent()),
+        Outcome::Transport(failure) => (Retry::Backoff, None, None, failure.was_sent()),
     };
     let attempt_limit = match (policy.backoff.max_attempts(), limits.max_attempts()) {
         (Some(reference), Some(client)) if client < reference => Some((client, Limit::Client)),
@@ -418,10 +452,11 @@ pub fn decide(input: &Attempt<'_>) -> Decision {
     }
     let backoff = policy.backoff.delay(input.attempt, input.jitter);
     let wait = match server_delay {
-        Some(delay) if rule == Retry::RetryAfter => delay,
+        Some(delay) if matches!(rule, Retry::RetryAfter | Retry::UntilReset) => delay,
         Some(delay) => delay.max(backoff),
         None => backoff,
     };
+    let wait = min_delay.map_or(wait, |min| wait.max(min));
     if let (Some(delay), Some(cap)) = (server_delay, policy.max_server_delay)
         && delay > cap
     {
@@ -492,6 +527,9 @@ mod tests {
             rule,
             any_method: false,
             retry_after: retry_after.map(secs),
+            min_delay: None,
+            should_retry: None,
+            known_code: true,
         }
     }
 
@@ -672,6 +710,9 @@ mod tests {
             rule: Retry::Backoff,
             any_method: true,
             retry_after: None,
+            min_delay: None,
+            should_retry: None,
+            known_code: true,
         };
         let input = Attempt::new(&SILENT, declared, &post).with_jitter(0.5);
         assert_eq!(decide(&input), retry(secs(1)));
@@ -686,6 +727,9 @@ mod tests {
             rule: Retry::Idempotent,
             any_method: true,
             retry_after: None,
+            min_delay: None,
+            should_retry: None,
+            known_code: true,
         };
         assert!(decide(&Attempt::new(&SILENT, idempotent_rule, &post)).is_retry());
     }
@@ -859,6 +903,162 @@ mod tests {
         let outcome = response(429, Retry::Backoff, None);
         let jittered = decide(&Attempt::new(&POLICY, outcome, &get).with_jitter(0.0));
         assert_eq!(jittered.delay(), Some(Duration::from_millis(750)));
+    }
+
+    /// A response with the server's should-retry word, a minimum delay and whether the code is known.
+    fn said(
+        status: u16,
+        rule: Retry,
+        retry_after: Option<u64>,
+        should_retry: Option<bool>,
+        known_code: bool,
+    ) -> Outcome {
+        Outcome::Response {
+            status,
+            rule,
+            any_method: false,
+            retry_after: retry_after.map(secs),
+            min_delay: None,
+            should_retry,
+            known_code,
+        }
+    }
+
+    fn at(outcome: Outcome, method: &str) -> Decision {
+        let request = Request::new(method);
+        decide(&Attempt::new(&POLICY, outcome, &request).with_jitter(0.5))
+    }
+
+    #[test]
+    fn until_reset_waits_the_reset_exactly_and_backs_off_without_one() {
+        assert_eq!(
+            at(said(403, Retry::UntilReset, Some(17), None, true), "GET"),
+            retry(secs(17))
+        );
+        // Shorter than the backoff of attempt 1 (1 s): still the reset, not the backoff.
+        assert_eq!(
+            at(said(403, Retry::UntilReset, Some(0), None, true), "GET"),
+            retry(Duration::ZERO)
+        );
+        assert_eq!(
+            at(said(403, Retry::UntilReset, None, None, true), "GET"),
+            retry(secs(1))
+        );
+        // A server-requested wait: the reference's 30 s cap applies.
+        assert_eq!(
+            at(said(403, Retry::UntilReset, Some(31), None, true), "GET"),
+            give_up(GiveUpReason::WaitTooLong {
+                wait: secs(31),
+                cap: secs(30),
+                limit: Limit::Reference
+            })
+        );
+    }
+
+    #[test]
+    fn a_minimum_delay_raises_the_wait_and_the_client_cap_still_applies() {
+        let get = Request::new("GET");
+        let slow = Outcome::Response {
+            status: 429,
+            rule: Retry::RetryAfter,
+            any_method: false,
+            retry_after: Some(secs(7)),
+            min_delay: Some(secs(60)),
+            should_retry: None,
+            known_code: true,
+        };
+        assert_eq!(decide(&Attempt::new(&SILENT, slow, &get)), retry(secs(60)));
+        let longer = Outcome::Response {
+            status: 429,
+            rule: Retry::RetryAfter,
+            any_method: false,
+            retry_after: Some(secs(90)),
+            min_delay: Some(secs(60)),
+            should_retry: None,
+            known_code: true,
+        };
+        assert_eq!(
+            decide(&Attempt::new(&SILENT, longer, &get)),
+            retry(secs(90))
+        );
+        let limits = Limits::new().with_max_wait(secs(30));
+        assert_eq!(
+            decide(&Attempt::new(&SILENT, slow, &get).with_limits(&limits)),
+            give_up(GiveUpReason::WaitTooLong {
+                wait: secs(60),
+                cap: secs(30),
+                limit: Limit::Client
+            })
+        );
+    }
+
+    #[test]
+    fn the_server_saying_false_declines_whatever_the_rule() {
+        for rule in [
+            Retry::Backoff,
+            Retry::RetryAfter,
+            Retry::Never,
+            Retry::Idempotent,
+        ] {
+            assert_eq!(
+                at(said(500, rule, Some(1), Some(false), true), "GET"),
+                give_up(GiveUpReason::ServerDeclined),
+                "{rule:?}"
+            );
+        }
+        // Below 400 it is not an error at all.
+        assert_eq!(
+            at(said(302, Retry::Backoff, None, Some(false), true), "GET"),
+            give_up(GiveUpReason::NotAnError)
+        );
+        assert_eq!(GiveUpReason::ServerDeclined.id(), "server_declined");
+        assert_eq!(GiveUpReason::ServerDeclined.limit(), None);
+    }
+
+    #[test]
+    fn the_server_saying_true_retries_any_rule_method_and_status() {
+        // Never, After and an unsafe POST on a 5xx all become backoff.
+        assert_eq!(
+            at(said(402, Retry::Never, None, Some(true), true), "POST"),
+            retry(secs(1))
+        );
+        assert_eq!(
+            at(
+                said(401, Retry::After("rotate the key"), None, Some(true), true),
+                "POST"
+            ),
+            retry(secs(1))
+        );
+        assert_eq!(
+            at(said(503, Retry::Idempotent, None, Some(true), true), "POST"),
+            retry(secs(1))
+        );
+        // A rule that retries keeps its own delay: RetryAfter waits the header exactly.
+        assert_eq!(
+            at(
+                said(429, Retry::RetryAfter, Some(0), Some(true), true),
+                "POST"
+            ),
+            retry(Duration::ZERO)
+        );
+        // An unknown code's rule from its status becomes backoff: at least the backoff.
+        assert_eq!(
+            at(
+                said(429, Retry::RetryAfter, Some(0), Some(true), false),
+                "POST"
+            ),
+            retry(secs(1))
+        );
+        // Limits still apply.
+        let request = Request::new("POST");
+        let outcome = said(500, Retry::Never, None, Some(true), true);
+        assert_eq!(
+            decide(&Attempt::new(&POLICY, outcome, &request).with_attempt(5)),
+            give_up(GiveUpReason::AttemptsExhausted {
+                max_attempts: 5,
+                limit: Limit::Reference
+            })
+        );
     }
 
     #[test]

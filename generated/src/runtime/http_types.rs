@@ -136,7 +136,10 @@ mod tests {
                 status: 500,
                 rule: Retry::Backoff,
                 any_method: true,
-                retry_after: None
+                retry_after: None,
+                min_delay: None,
+                should_retry: None,
+                known_code: true,
             }
         );
         let post = Request::from_http_method(&http::Method::POST);

@@ -1,6 +1,8 @@
 //! The hand-written runtime: everything that does not vary by vendor, one module per concern.
 //!
 //! - [`response`]: extracting code, message, request id and details from an error body.
+//! - [`xml`]: reading element paths from an XML error body, hardened.
+//! - [`rate_limit`]: the rate limit a response's headers report.
 //! - [`headers`]: header lookup and `Retry-After` parsing.
 //! - [`backoff`]: exponential backoff schedules and jitter.
 //! - [`outcome`]: how an attempt ended: a response, or a transport failure.
@@ -26,8 +28,10 @@ mod http_types;
 pub mod limits;
 pub mod lookup;
 pub mod outcome;
+pub mod rate_limit;
 pub mod response;
 pub mod vendor;
+pub mod xml;
 
 pub use backoff::{Backoff, Jitter, jitter_sample};
 pub use budget::Budget;
@@ -37,7 +41,8 @@ pub use headers::Headers;
 pub use http_types::parse_http;
 pub use limits::{Limit, Limits};
 pub use outcome::{Outcome, TransportFailure};
-pub use response::{Envelope, RawError};
+pub use rate_limit::{RateLimit, RateLimitHeaders, ResetFormat};
+pub use response::{Envelope, Format, RawError};
 
 // The adapters: one client's decisions in one value, and each HTTP stack's glue behind its feature.
 #[cfg(any(feature = "tower", feature = "reqwest"))]

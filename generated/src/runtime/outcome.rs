@@ -58,14 +58,36 @@ pub enum Outcome {
         rule: Retry,
         /// Whether the vendor declares the code safe to retry whatever the HTTP method.
         any_method: bool,
-        /// The wait the server asked for in the vendor's delay header.
+        /// The wait the server asked for: the vendor's delay header, or for an
+        /// `UntilReset` rule the time until the rate limit resets.
         retry_after: Option<Duration>,
+        /// The shortest wait the catalog gives for the code, if any.
+        min_delay: Option<Duration>,
+        /// The server's word in the vendor's should-retry header: `Some(true)` makes the
+        /// response retryable whatever the rule, `Some(false)` gives up.
+        should_retry: Option<bool>,
+        /// Whether the catalog knows the code; the rule of an unknown code comes from its status.
+        known_code: bool,
     },
     /// No response came.
     Transport(TransportFailure),
 }
 
 impl Outcome {
+    /// A response whose code the catalog knows, with this rule and nothing else said:
+    /// not declared safe for any method, no server delay, no minimum wait, no should-retry header.
+    pub const fn response(status: u16, rule: Retry) -> Outcome {
+        Outcome::Response {
+            status,
+            rule,
+            any_method: false,
+            retry_after: None,
+            min_delay: None,
+            should_retry: None,
+            known_code: true,
+        }
+    }
+
     /// Returns the HTTP status of a response, `None` for a transport failure.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -109,13 +131,20 @@ mod tests {
 
     #[test]
     fn status_of_each_outcome() {
-        let response = Outcome::Response {
-            status: 503,
-            rule: Retry::Backoff,
-            any_method: false,
-            retry_after: None,
-        };
+        let response = Outcome::response(503, Retry::Backoff);
         assert_eq!(response.status(), Some(503));
+        assert!(matches!(
+            response,
+            Outcome::Response {
+                rule: Retry::Backoff,
+                any_method: false,
+                retry_after: None,
+                min_delay: None,
+                should_retry: None,
+                known_code: true,
+                ..
+            }
+        ));
         assert_eq!(Outcome::from(TransportFailure::Timeout).status(), None);
     }
 }

@@ -3,9 +3,10 @@
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::headers::{self, Headers};
+use super::rate_limit::{RateLimit, RateLimitHeaders};
 
 /// The largest body, in bytes, that is parsed as JSON; larger bodies only yield an excerpt.
 pub const MAX_BODY: usize = 1 << 20;
@@ -16,22 +17,67 @@ pub const EXCERPT_LEN: usize = 200;
 /// A UTF-8 byte order mark, which some servers put before a JSON body.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Where a vendor puts each error field: JSON pointers into the error body and a header name.
+/// How a vendor writes its error bodies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// JSON; paths are JSON pointers.
+    Json,
+    /// XML; paths are element paths such as `/Error/Code` (see [`crate::xml`]).
+    Xml,
+}
+
+/// Where a vendor puts each error field: paths into the error body, and the headers it signals with.
 ///
-/// Pointers follow RFC 6901 as [`Value::pointer`] implements it: `""` is the whole body and
-/// a pointer that does not start with `/` matches nothing.
+/// JSON pointers follow RFC 6901 as [`Value::pointer`] implements it: `""` is the whole body
+/// and a pointer that does not start with `/` matches nothing. XML paths are read as
+/// [`crate::xml`] describes.
 #[derive(Clone, Copy, Debug)]
 pub struct Envelope {
-    /// The pointer to the machine-readable error code, if the vendor has one.
-    pub code: Option<&'static str>,
-    /// The pointer to the human-readable message.
+    /// The body's format.
+    pub format: Format,
+    /// The paths to the machine-readable error code, tried in order; empty if the vendor has none.
+    pub code: &'static [&'static str],
+    /// The path to the human-readable message.
     pub message: &'static str,
-    /// The pointer to the request id in the body, if the vendor puts it there.
+    /// The path to the request id in the body, if the vendor puts it there.
     pub request_id: Option<&'static str>,
     /// The response header carrying the request id, if the vendor sends one.
     pub request_id_header: Option<&'static str>,
-    /// The pointer to the structured details, if the vendor has them.
+    /// The path to the structured details, if the vendor has them.
     pub details: Option<&'static str>,
+    /// The path to the vendor's type of error (a level above the code), if it has one.
+    pub error_type: Option<&'static str>,
+    /// The path to a sub-code, if the vendor has one.
+    pub subcode: Option<&'static str>,
+    /// The path to a docs link the body carries for the error.
+    pub doc_url: Option<&'static str>,
+    /// The documented extra fields: name and path, sorted by name.
+    pub fields: &'static [(&'static str, &'static str)],
+    /// The headers the vendor reports its rate limit in; `None` when it declares none.
+    pub rate_limit: Option<RateLimitHeaders>,
+    /// The header whose `true` or `false` says whether to retry, whatever the code's rule.
+    pub should_retry_header: Option<&'static str>,
+}
+
+impl Envelope {
+    /// A JSON envelope with only a message path: no code, request id, details, type,
+    /// sub-code, docs link, fields, rate limit or should-retry header.
+    pub const fn json(message: &'static str) -> Envelope {
+        Envelope {
+            format: Format::Json,
+            code: &[],
+            message,
+            request_id: None,
+            request_id_header: None,
+            details: None,
+            error_type: None,
+            subcode: None,
+            doc_url: None,
+            fields: &[],
+            rate_limit: None,
+            should_retry_header: None,
+        }
+    }
 }
 
 /// The fields of an error response, before they are mapped to a vendor's error code.
@@ -39,23 +85,42 @@ pub struct Envelope {
 pub struct RawError {
     /// The HTTP status code.
     pub status: u16,
-    /// The machine-readable error code, if the body has one.
+    /// The machine-readable error code: the first code path holding a non-empty one.
     pub code: Option<String>,
     /// The human-readable message, or an excerpt of the body when it has none.
     pub message: String,
+    /// True when the message was read from the body's message path, not excerpted.
+    pub message_in_body: bool,
     /// The request id from the body or the request-id header.
     pub request_id: Option<String>,
     /// The structured details, of any JSON type.
     pub details: Option<Value>,
     /// The delay the server asked for in its delay header.
     pub retry_after: Option<Duration>,
+    /// The vendor's type of error, when the body names a non-empty one.
+    pub error_type: Option<String>,
+    /// The sub-code, when the body has a non-empty one.
+    pub subcode: Option<String>,
+    /// The docs link the body carries, when non-empty.
+    pub doc_url: Option<String>,
+    /// The documented extra fields found in the body (for XML, strings).
+    pub fields: Map<String, Value>,
+    /// The rate limit the headers report; `None` when the vendor declares no rate-limit header.
+    pub rate_limit: Option<RateLimit>,
+    /// The server's word in the should-retry header: `true` or `false` (trimmed, any
+    /// ASCII case) of the first value that is either; `None` for anything else.
+    pub should_retry: Option<bool>,
 }
+
+/// The most paths a body is read for in one pass without building the whole JSON value.
+const SLOTS: usize = 8;
 
 impl RawError {
     /// Extracts the error fields from a response; it never fails and its work is bounded.
     ///
     /// `delay_header` names the header that carries the server's requested delay, such as
-    /// `Retry-After`. Delays given as dates are measured from the current time.
+    /// `Retry-After`. Delays given as dates, and rate-limit resets given as epoch times,
+    /// are measured from the current time.
     pub fn parse<H: Headers + ?Sized>(
         envelope: &Envelope,
         delay_header: Option<&str>,
@@ -63,10 +128,14 @@ impl RawError {
         headers: &H,
         body: &[u8],
     ) -> RawError {
-        // The clock is read only when there is a delay to measure from it.
+        // The clock is read only when there is a time to measure from it.
         let has_delay =
             delay_header.is_some_and(|name| headers.header_values(name).next().is_some());
-        let now = if has_delay {
+        let has_reset = envelope
+            .rate_limit
+            .and_then(|r| r.reset)
+            .is_some_and(|(name, _)| headers.header_values(name).next().is_some());
+        let now = if has_delay || has_reset {
             SystemTime::now()
         } else {
             SystemTime::UNIX_EPOCH
@@ -76,14 +145,17 @@ impl RawError {
 
     /// Extracts the error fields from a response as [`RawError::parse`] does, taking `now` as the current time.
     ///
-    /// The body is parsed as JSON only when it is at most [`MAX_BODY`] bytes (after an optional
-    /// UTF-8 byte order mark); nesting deeper than serde_json's recursion limit makes it
-    /// unparsable rather than overflowing the stack. The code is the string, or the decimal
-    /// text of the number, at the code pointer. The message is the string at the message
-    /// pointer, or else an [`excerpt`] of the body. The request id is the string at its
-    /// pointer, or else the request-id header. The details are whatever value is at their
-    /// pointer. The delay is the longest valid wait among the delay headers, as
-    /// [`headers::retry_after`] reads them.
+    /// The body is read only when it is at most [`MAX_BODY`] bytes (after an optional
+    /// UTF-8 byte order mark); for JSON, nesting deeper than serde_json's recursion limit
+    /// makes it unreadable rather than overflowing the stack, and XML is read as
+    /// [`crate::xml`] says. The code is the first non-empty string (or for JSON the
+    /// decimal text of a number) at one of the code paths. The message is the string at
+    /// the message path, or else an [`excerpt`] of the body. The request id is the string
+    /// at its path, or else the request-id header. The details are whatever value is at
+    /// their path. The type, sub-code and docs link are non-empty strings at their paths;
+    /// each extra field is whatever value is at its path. The delay is the longest valid
+    /// wait among the delay headers, as [`headers::retry_after`] reads them; the rate
+    /// limit is read as [`RateLimit::read`] does.
     pub fn parse_at<H: Headers + ?Sized>(
         envelope: &Envelope,
         delay_header: Option<&str>,
@@ -93,43 +165,123 @@ impl RawError {
         now: SystemTime,
     ) -> RawError {
         let body = body.strip_prefix(BOM).unwrap_or(body);
-        let pointers = [
-            envelope.code,
-            Some(envelope.message),
-            envelope.request_id,
-            envelope.details,
-        ];
-        let [code, message, request_id, details] = if body.len() <= MAX_BODY {
-            extract(body, pointers).unwrap_or_default()
+        let e = envelope;
+        let n_codes = e.code.len();
+        let n_fields = e.fields.len();
+        let mut paths: Vec<Option<&str>> = Vec::with_capacity(n_codes + n_fields + 6);
+        paths.extend(e.code.iter().map(|p| Some(*p)));
+        paths.extend([
+            Some(e.message),
+            e.request_id,
+            e.details,
+            e.error_type,
+            e.subcode,
+            e.doc_url,
+        ]);
+        paths.extend(e.fields.iter().map(|(_, p)| Some(*p)));
+        let mut found = if body.len() <= MAX_BODY {
+            read(e.format, body, &paths)
         } else {
-            Default::default()
-        };
-        let code = code.and_then(|v| scalar(v, true));
+            None
+        }
+        .unwrap_or_else(|| vec![None; paths.len()])
+        .into_iter();
+        let codes: Vec<Option<Value>> = found.by_ref().take(n_codes).collect();
+        let code = codes
+            .into_iter()
+            .filter_map(|v| v.and_then(|v| scalar(v, true)))
+            .find(|c| !c.is_empty());
+        let mut next = || found.next().flatten();
+        let message = next().and_then(|v| scalar(v, false));
+        let message_in_body = message.is_some();
         let message = message
-            .and_then(|v| scalar(v, false))
             .map(|m| bounded(m, MAX_MESSAGE))
             .unwrap_or_else(|| excerpt(body));
+        let request_id = next();
+        let details = next();
+        let mut text = || {
+            next()
+                .and_then(|v| scalar(v, false))
+                .filter(|t| !t.is_empty())
+                .map(|t| bounded(t, MAX_MESSAGE))
+        };
+        let (error_type, subcode, doc_url) = (text(), text(), text());
+        let fields: Map<String, Value> = e
+            .fields
+            .iter()
+            .zip(found)
+            .filter_map(|((name, _), v)| Some(((*name).to_owned(), v?)))
+            .collect();
         // A request id is text or a number; an empty one is no request id.
         let request_id = request_id
             .and_then(|v| scalar(v, true))
             .map(trimmed)
             .filter(|id| !id.is_empty())
             .or_else(|| {
-                envelope
-                    .request_id_header
+                e.request_id_header
                     .and_then(|name| headers::header(headers, name))
                     .filter(|id| !id.is_empty())
                     .map(str::to_owned)
             })
             .map(|id| bounded(id, MAX_MESSAGE));
         let retry_after = delay_header.and_then(|name| headers::retry_after(headers, name, now));
+        let rate_limit = e
+            .rate_limit
+            .map(|names| RateLimit::read(&names, headers, now));
+        let should_retry = e.should_retry_header.and_then(|name| {
+            headers.header_values(name).find_map(|value| {
+                let value = value.trim_matches([' ', '\t']);
+                if value.eq_ignore_ascii_case("true") {
+                    Some(true)
+                } else if value.eq_ignore_ascii_case("false") {
+                    Some(false)
+                } else {
+                    None
+                }
+            })
+        });
         RawError {
             status,
             code,
             message,
+            message_in_body,
             request_id,
             details,
             retry_after,
+            error_type,
+            subcode,
+            doc_url,
+            fields,
+            rate_limit,
+            should_retry,
+        }
+    }
+}
+
+/// The values at `paths` in a body of `format` (`None` paths find nothing), or `None`
+/// when the body is unreadable.
+fn read(format: Format, body: &[u8], paths: &[Option<&str>]) -> Option<Vec<Option<Value>>> {
+    match format {
+        Format::Xml => {
+            let wanted: Vec<&str> = paths.iter().map(|p| p.unwrap_or("")).collect();
+            let found = super::xml::extract(body, &wanted)?;
+            Some(found.into_iter().map(|v| v.map(Value::String)).collect())
+        }
+        Format::Json if paths.len() <= SLOTS => {
+            let mut slots = [None; SLOTS];
+            slots[..paths.len()].copy_from_slice(paths);
+            let found = extract(body, slots)?;
+            Some(found.into_iter().take(paths.len()).collect())
+        }
+        Format::Json => {
+            // More paths than one pass tracks: build the value, then follow each pointer.
+            let value: Value = serde_json::from_slice(body).ok()?;
+            Some(
+                paths
+                    .iter()
+                    .map(|p| p.and_then(|p| resolve(&value, p)).cloned())
+                    .collect(),
+            )
         }
     }
 }
@@ -191,8 +343,8 @@ fn scalar(value: Value, numbers: bool) -> Option<String> {
 /// [`resolve`] for each pointer, and with the same answers: the same syntax and nesting
 /// limit make a body unparsable, and of repeated keys the last one counts. It builds only
 /// the values the pointers reach: no map, key or string for any other part of the body.
-fn extract(body: &[u8], pointers: [Option<&str>; 4]) -> Option<[Option<Value>; 4]> {
-    let mut found = Default::default();
+fn extract<const N: usize>(body: &[u8], pointers: [Option<&str>; N]) -> Option<[Option<Value>; N]> {
+    let mut found = std::array::from_fn(|_| None);
     let mut reader = serde_json::Deserializer::from_slice(body);
     let wanted = Wanted(pointers.map(|p| p.filter(|p| p.is_empty() || p.starts_with('/'))));
     let seed = Extract {
@@ -207,15 +359,15 @@ fn extract(body: &[u8], pointers: [Option<&str>; 4]) -> Option<[Option<Value>; 4
 /// For each of the four pointers, the part not yet matched on the way to the value being
 /// read: `Some("")` when the pointer ends at it, `None` when the pointer does not lead there.
 #[derive(Clone, Copy)]
-struct Wanted<'p>([Option<&'p str>; 4]);
+struct Wanted<'p, const N: usize>([Option<&'p str>; N]);
 
-impl<'p> Wanted<'p> {
+impl<'p, const N: usize> Wanted<'p, N> {
     fn ends_here(&self) -> bool {
         self.0.contains(&Some(""))
     }
 
     /// The pointers that go on into the member or element whose token `matches`.
-    fn child(&self, matches: impl Fn(&str) -> bool) -> Wanted<'p> {
+    fn child(&self, matches: impl Fn(&str) -> bool) -> Wanted<'p, N> {
         Wanted(self.0.map(|pointer| {
             let rest = pointer?.strip_prefix('/')?;
             let (token, rest) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
@@ -223,22 +375,22 @@ impl<'p> Wanted<'p> {
         }))
     }
 
-    fn member(&self, key: &str) -> Wanted<'p> {
+    fn member(&self, key: &str) -> Wanted<'p, N> {
         self.child(|token| unescape(token) == key)
     }
 
-    fn element(&self, index: usize) -> Wanted<'p> {
+    fn element(&self, index: usize) -> Wanted<'p, N> {
         self.child(|token| array_index(token) == Some(index))
     }
 }
 
 /// Reads one value, storing into `found` what the pointers in `wanted` reach inside it.
-struct Extract<'f, 'p> {
-    wanted: Wanted<'p>,
-    found: &'f mut [Option<Value>; 4],
+struct Extract<'f, 'p, const N: usize> {
+    wanted: Wanted<'p, N>,
+    found: &'f mut [Option<Value>; N],
 }
 
-impl<'de> serde_core::de::DeserializeSeed<'de> for Extract<'_, '_> {
+impl<'de, const N: usize> serde_core::de::DeserializeSeed<'de> for Extract<'_, '_, N> {
     type Value = ();
 
     fn deserialize<D: serde_core::Deserializer<'de>>(self, reader: D) -> Result<(), D::Error> {
@@ -264,7 +416,7 @@ impl<'de> serde_core::de::DeserializeSeed<'de> for Extract<'_, '_> {
     }
 }
 
-impl<'de> serde_core::de::Visitor<'de> for Extract<'_, '_> {
+impl<'de, const N: usize> serde_core::de::Visitor<'de> for Extract<'_, '_, N> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -324,27 +476,27 @@ impl<'de> serde_core::de::Visitor<'de> for Extract<'_, '_> {
 }
 
 /// Reads an object's key, giving the pointers that go on into its value.
-struct Member<'p>(Wanted<'p>);
+struct Member<'p, const N: usize>(Wanted<'p, N>);
 
-impl<'de, 'p> serde_core::de::DeserializeSeed<'de> for Member<'p> {
-    type Value = Wanted<'p>;
+impl<'de, 'p, const N: usize> serde_core::de::DeserializeSeed<'de> for Member<'p, N> {
+    type Value = Wanted<'p, N>;
 
     fn deserialize<D: serde_core::Deserializer<'de>>(
         self,
         reader: D,
-    ) -> Result<Wanted<'p>, D::Error> {
+    ) -> Result<Wanted<'p, N>, D::Error> {
         reader.deserialize_str(self)
     }
 }
 
-impl<'de, 'p> serde_core::de::Visitor<'de> for Member<'p> {
-    type Value = Wanted<'p>;
+impl<'de, 'p, const N: usize> serde_core::de::Visitor<'de> for Member<'p, N> {
+    type Value = Wanted<'p, N>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an object key")
     }
 
-    fn visit_str<E>(self, key: &str) -> Result<Wanted<'p>, E> {
+    fn visit_str<E>(self, key: &str) -> Result<Wanted<'p, N>, E> {
         Ok(self.0.member(key))
     }
 }
@@ -501,22 +653,38 @@ mod tests {
     use super::*;
 
     const PENTIFY: Envelope = Envelope {
-        code: Some("/error/code"),
-        message: "/error/message",
+        code: &["/error/code"],
         request_id: Some("/error/request_id"),
         request_id_header: Some("X-Request-Id"),
         details: Some("/error/details"),
+        ..Envelope::json("/error/message")
     };
 
     const CERT_IX: Envelope = Envelope {
-        code: Some("/code"),
-        message: "/error",
-        request_id: None,
-        request_id_header: None,
-        details: None,
+        code: &["/code"],
+        ..Envelope::json("/error")
     };
 
     const NOW: u64 = 784_111_777;
+
+    /// A status-400 parse that found nothing, its message read from the body.
+    fn plain() -> RawError {
+        RawError {
+            status: 400,
+            code: None,
+            message: String::new(),
+            message_in_body: true,
+            request_id: None,
+            details: None,
+            retry_after: None,
+            error_type: None,
+            subcode: None,
+            doc_url: None,
+            fields: Map::new(),
+            rate_limit: None,
+            should_retry: None,
+        }
+    }
 
     fn parse(envelope: &Envelope, status: u16, headers: &[(&str, &str)], body: &[u8]) -> RawError {
         RawError::parse_at(
@@ -542,6 +710,7 @@ mod tests {
                 request_id: Some("req_1".to_owned()),
                 details: Some(json!({"a": 1})),
                 retry_after: Some(Duration::from_secs(12)),
+                ..plain()
             }
         );
     }
@@ -556,9 +725,7 @@ mod tests {
                 status: 401,
                 code: Some("X".to_owned()),
                 message: "msg".to_owned(),
-                request_id: None,
-                details: None,
-                retry_after: None,
+                ..plain()
             }
         );
     }
@@ -659,11 +826,10 @@ mod tests {
     #[test]
     fn pointer_edge_cases_follow_rfc_6901() {
         let whole = Envelope {
-            code: Some("no-leading-slash"),
-            message: "",
+            code: &["no-leading-slash"],
             request_id: Some("/a~1b"),
-            request_id_header: None,
             details: Some("/m~0n"),
+            ..Envelope::json("")
         };
         let raw = parse(&whole, 400, &[], br#"{"a/b":"rid","m~n":7}"#);
         assert_eq!(raw.code, None);
@@ -747,11 +913,8 @@ mod tests {
         assert_eq!(raw.message, format!("{}…", "[".repeat(EXCERPT_LEN)));
         // With the whole body as details, a body that parsed would show up there.
         let whole = Envelope {
-            code: None,
-            message: "/message",
-            request_id: None,
-            request_id_header: None,
             details: Some(""),
+            ..Envelope::json("/message")
         };
         assert_eq!(
             parse(&whole, 400, &[], b"[[1]]").details,
@@ -762,6 +925,160 @@ mod tests {
         let started = Instant::now();
         assert_eq!(parse(&whole, 400, &[], &closed).details, None);
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    const STRIPE_LIKE: Envelope = Envelope {
+        code: &["/error/code", "/error/type"],
+        error_type: Some("/error/type"),
+        subcode: Some("/error/decline_code"),
+        doc_url: Some("/error/doc_url"),
+        fields: &[("charge", "/error/charge"), ("param", "/error/param")],
+        request_id_header: Some("Request-Id"),
+        should_retry_header: Some("Stripe-Should-Retry"),
+        ..Envelope::json("/error/message")
+    };
+
+    const S3: Envelope = Envelope {
+        format: Format::Xml,
+        code: &["/Error/Code"],
+        request_id: Some("/Error/RequestId"),
+        request_id_header: Some("x-amz-request-id"),
+        fields: &[("resource", "/Error/Resource")],
+        ..Envelope::json("/Error/Message")
+    };
+
+    #[test]
+    fn code_paths_are_tried_in_order_and_an_empty_code_is_none() {
+        let both = br#"{"error":{"code":"card_declined","type":"card_error","message":"m"}}"#;
+        assert_eq!(
+            parse(&STRIPE_LIKE, 402, &[], both).code.as_deref(),
+            Some("card_declined")
+        );
+        let type_only = br#"{"error":{"type":"api_error","message":"m"}}"#;
+        assert_eq!(
+            parse(&STRIPE_LIKE, 500, &[], type_only).code.as_deref(),
+            Some("api_error")
+        );
+        let empty = br#"{"error":{"code":"","type":"api_error","message":"m"}}"#;
+        assert_eq!(
+            parse(&STRIPE_LIKE, 500, &[], empty).code.as_deref(),
+            Some("api_error")
+        );
+        let neither = br#"{"error":{"code":"","message":"m"}}"#;
+        assert_eq!(parse(&STRIPE_LIKE, 500, &[], neither).code, None);
+    }
+
+    #[test]
+    fn type_subcode_docs_link_and_fields_come_from_their_paths() {
+        let body = br#"{"error":{"code":"card_declined","type":"card_error","decline_code":"insufficient_funds",
+            "doc_url":"https://stripe.com/docs/error-codes/card-declined","param":"","charge":{"id":1},"message":"m"}}"#;
+        let raw = parse(
+            &STRIPE_LIKE,
+            402,
+            &[("stripe-should-retry", " FALSE ")],
+            body,
+        );
+        assert_eq!(raw.error_type.as_deref(), Some("card_error"));
+        assert_eq!(raw.subcode.as_deref(), Some("insufficient_funds"));
+        assert_eq!(
+            raw.doc_url.as_deref(),
+            Some("https://stripe.com/docs/error-codes/card-declined")
+        );
+        // A field keeps any JSON value, an empty string included.
+        assert_eq!(
+            Value::Object(raw.fields),
+            json!({"param": "", "charge": {"id": 1}})
+        );
+        assert_eq!(raw.should_retry, Some(false));
+        // Empty or non-string type, sub-code and link are none; absent fields are left out.
+        let odd = br#"{"error":{"type":"","decline_code":7,"doc_url":null,"message":"m"}}"#;
+        let raw = parse(
+            &STRIPE_LIKE,
+            402,
+            &[
+                ("Stripe-Should-Retry", "maybe"),
+                ("Stripe-Should-Retry", "true"),
+            ],
+            odd,
+        );
+        assert_eq!(
+            (raw.error_type, raw.subcode, raw.doc_url),
+            (None, None, None)
+        );
+        assert!(raw.fields.is_empty());
+        assert_eq!(
+            raw.should_retry,
+            Some(true),
+            "the first true or false counts"
+        );
+        assert_eq!(parse(&STRIPE_LIKE, 402, &[], odd).should_retry, None);
+    }
+
+    #[test]
+    fn more_paths_than_one_pass_tracks_read_the_same() {
+        const MANY: Envelope = Envelope {
+            fields: &[
+                ("a", "/e/a"),
+                ("b", "/e/b"),
+                ("c", "/e/c"),
+                ("d", "/e/d"),
+                ("e", "/e/e"),
+                ("f", "/e/f"),
+                ("g", "/e/g"),
+                ("h", "/e/h"),
+                ("i", "/e/i"),
+            ],
+            ..PENTIFY
+        };
+        let body = br#"{"error":{"code":"c1","message":"m","request_id":"r"},"e":{"a":1,"i":[2],"h":null}}"#;
+        let raw = parse(&MANY, 400, &[], body);
+        assert_eq!(raw.code.as_deref(), Some("c1"));
+        assert_eq!(raw.message, "m");
+        assert_eq!(raw.request_id.as_deref(), Some("r"));
+        assert_eq!(
+            Value::Object(raw.fields),
+            json!({"a": 1, "i": [2], "h": null})
+        );
+        let broken = parse(&MANY, 400, &[], b"{\"error\":");
+        assert_eq!((broken.code, broken.message_in_body), (None, false));
+    }
+
+    #[test]
+    fn xml_bodies_read_by_element_path() {
+        let body = b"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>\n  <Code>NoSuchKey</Code>\n  <Message>The resource you requested does not exist</Message>\n  <Resource>/mybucket/myfoto.jpg</Resource>\n  <RequestId> 4442587FB7D0A2F9 </RequestId>\n</Error>";
+        let raw = parse(&S3, 404, &[("x-amz-request-id", "from_header")], body);
+        assert_eq!(raw.code.as_deref(), Some("NoSuchKey"));
+        assert_eq!(raw.message, "The resource you requested does not exist");
+        assert!(raw.message_in_body);
+        assert_eq!(raw.request_id.as_deref(), Some("4442587FB7D0A2F9"));
+        assert_eq!(
+            Value::Object(raw.fields),
+            json!({"resource": "/mybucket/myfoto.jpg"})
+        );
+    }
+
+    #[test]
+    fn unreadable_xml_is_an_unreadable_body() {
+        let bodies: [&[u8]; 4] = [
+            b"<!DOCTYPE Error><Error><Code>X</Code><Message>m</Message></Error>",
+            b"<Error><Code>&xxe;</Code><Message>m</Message></Error>",
+            b"{\"Error\":{\"Code\":\"X\"}}",
+            b"<Error><Code>X</Code><Message>m</Message>",
+        ];
+        for body in bodies {
+            let raw = parse(&S3, 500, &[("x-amz-request-id", "rid")], body);
+            assert_eq!(raw.code, None, "{body:?}");
+            assert!(!raw.message_in_body);
+            assert_eq!(raw.message, excerpt(body));
+            assert_eq!(raw.request_id.as_deref(), Some("rid"));
+        }
+        let mut big = b"<Error><Code>X</Code><Message>".to_vec();
+        big.resize(MAX_BODY + 1 - b"</Message></Error>".len(), b'y');
+        big.extend_from_slice(b"</Message></Error>");
+        assert_eq!(big.len(), MAX_BODY + 1);
+        assert_eq!(parse(&S3, 500, &[], &big).code, None);
+        big.remove(40);
+        assert_eq!(parse(&S3, 500, &[], &big).code.as_deref(), Some("X"));
     }
 
     #[test]
@@ -821,12 +1138,16 @@ mod tests {
             for message in POINTERS {
                 for request_id in maybe() {
                     for details in maybe() {
+                        let codes: &'static [&'static str] = match code {
+                            Some(code) => Vec::leak(vec![code]),
+                            None => &[],
+                        };
                         let envelope = Envelope {
-                            code,
-                            message,
+                            code: codes,
                             request_id,
                             request_id_header: Some("X-Request-Id"),
                             details,
+                            ..Envelope::json(message)
                         };
                         let expected = RawError {
                             status: 400,
@@ -838,7 +1159,8 @@ mod tests {
                                 .filter(|id| !id.is_empty())
                                 .or(Some("hdr".to_owned())),
                             details: details.and_then(|p| value.pointer(p).cloned()),
-                            retry_after: None,
+                            message_in_body: text(message, false).is_some(),
+                            ..plain()
                         };
                         let got = parse(&envelope, 400, &[("X-Request-Id", "hdr")], body);
                         assert_eq!(got, expected, "{envelope:?}");

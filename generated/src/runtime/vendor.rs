@@ -5,11 +5,12 @@
 
 use std::fmt;
 use std::hash::Hash;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::decision::{Attempt, Decision, Policy, Request, Retry, decide};
 use super::headers::Headers;
 use super::outcome::Outcome;
+use super::rate_limit::RateLimit;
 use super::response::{Envelope, RawError};
 use crate::{ErrorKind, Vendor};
 
@@ -44,6 +45,47 @@ pub struct CodeInfo {
     pub removed: bool,
     /// The URL of the code's section of the published reference.
     pub docs_url: Option<&'static str>,
+    /// The vendor's type of error the code belongs to, as on the wire.
+    pub error_type: Option<&'static str>,
+    /// The conditions a response without a readable code must meet to be this code; empty for none.
+    pub conditions: &'static [Condition],
+    /// The shortest wait before a retry of this code, when the reference gives one.
+    pub min_delay: Option<Duration>,
+    /// The documented sub-codes: code and meaning.
+    pub subcodes: &'static [(&'static str, &'static str)],
+}
+
+/// A condition on a response without a readable code, telling apart codes of one status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    /// Some value of the header (name, any case), trimmed of spaces and tabs, equals the text.
+    HeaderEquals(&'static str, &'static str),
+    /// The response has the header.
+    HeaderPresent(&'static str),
+    /// The message read from the body's message path (not an excerpt) contains the
+    /// text, ignoring ASCII case.
+    MessageContains(&'static str),
+}
+
+impl Condition {
+    /// Whether the response meets the condition; `message` is the body's message, if it has one.
+    pub fn holds<H: Headers + ?Sized>(&self, message: Option<&str>, headers: &H) -> bool {
+        let values = |name| {
+            headers
+                .header_values(name)
+                .map(|value| value.trim_matches([' ', '\t']))
+        };
+        match *self {
+            Condition::HeaderEquals(name, text) => values(name).any(|value| value == text),
+            Condition::HeaderPresent(name) => values(name).next().is_some(),
+            Condition::MessageContains(text) => message.is_some_and(|m| {
+                text.is_empty()
+                    || m.as_bytes()
+                        .windows(text.len())
+                        .any(|w| w.eq_ignore_ascii_case(text.as_bytes()))
+            }),
+        }
+    }
 }
 
 /// The meaning reported for a code the catalog does not know.
@@ -67,13 +109,22 @@ pub trait VendorCode:
     const ENVELOPE: Envelope;
     /// The vendor's retry guidance.
     const POLICY: Policy;
+    /// The rows of the codes told apart by conditions, in the catalog's order.
+    const MATCHED: &'static [usize];
+    /// A URL with `{code}` where the vendor documents each code.
+    const DOC_URL_TEMPLATE: Option<&'static str>;
     /// The vendor's retry guidance, for as long as the program runs.
     fn policy() -> &'static Policy;
     /// The code for a wire string; unknown strings are kept verbatim.
     fn from_code(code: &str) -> Self;
-    /// The code when the body carries none: the one code documented for
-    /// `status`, else an unknown code.
-    fn from_status_only(status: u16) -> Self;
+    /// The catalog's fallback for `status` (the code marked `fallback`, or for a
+    /// vendor keyed by status the code that is the status), else an unknown code:
+    /// empty, or for a vendor keyed by status the status as text.
+    fn fallback(status: u16) -> Self;
+    /// The code in row `row` of the table; an unknown empty code past its end.
+    fn from_row(row: usize) -> Self;
+    /// The table row of a code, `None` for an unknown code.
+    fn row_info(row: usize) -> Option<&'static CodeInfo>;
     /// The table row, `None` for an unknown code.
     fn info(&self) -> Option<&'static CodeInfo>;
     /// The wire string.
@@ -92,15 +143,37 @@ pub fn rule_for_unknown(status: u16, policy: &Policy) -> Retry {
     }
 }
 
+/// The code of a response whose body carries no readable code: the first code
+/// told apart by conditions whose statuses include `status` and whose conditions all
+/// hold, in the catalog's order; else the catalog's fallback for the status; else unknown.
+pub fn code_without_readable<C: VendorCode, H: Headers + ?Sized>(
+    status: u16,
+    message: Option<&str>,
+    headers: &H,
+) -> C {
+    C::MATCHED
+        .iter()
+        .copied()
+        .find(|&row| {
+            C::row_info(row).is_some_and(|info| {
+                info.statuses.contains(&status)
+                    && info.conditions.iter().all(|c| c.holds(message, headers))
+            })
+        })
+        .map_or_else(|| C::fallback(status), C::from_row)
+}
+
 /// An error response from one vendor, parsed. Each vendor module names it `Error`.
 ///
 /// Built by [`VendorError::from_response`], which never fails: a body that is
 /// not the vendor's envelope still gives an error, with its code derived from
-/// the status and a bounded excerpt of the body as its message.
+/// the status and headers (see [`code_without_readable`]) and a bounded excerpt
+/// of the body as its message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VendorError<C> {
     raw: RawError,
     code: C,
+    vendor_docs_url: Option<String>,
 }
 
 impl<C: VendorCode> VendorError<C> {
@@ -108,14 +181,50 @@ impl<C: VendorCode> VendorError<C> {
     ///
     /// `headers` is anything that implements [`Headers`]: a slice or array of
     /// `(&str, &str)` pairs, a `Vec` of pairs, or with the `http` feature an
-    /// `http::HeaderMap`.
+    /// `http::HeaderMap`. Times in headers (a `Retry-After` date, an epoch
+    /// rate-limit reset) are measured from the system clock.
     pub fn from_response<H: Headers + ?Sized>(status: u16, headers: &H, body: &[u8]) -> Self {
         let raw = RawError::parse(&C::ENVELOPE, C::POLICY.delay_header, status, headers, body);
+        VendorError::from_raw(raw, headers)
+    }
+
+    /// Parses an HTTP error response as [`VendorError::from_response`] does, taking `now`
+    /// as the current time, so that delays and rate-limit resets are deterministic.
+    pub fn parse_at<H: Headers + ?Sized>(
+        status: u16,
+        headers: &H,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Self {
+        let raw = RawError::parse_at(
+            &C::ENVELOPE,
+            C::POLICY.delay_header,
+            status,
+            headers,
+            body,
+            now,
+        );
+        VendorError::from_raw(raw, headers)
+    }
+
+    fn from_raw<H: Headers + ?Sized>(raw: RawError, headers: &H) -> Self {
         let code = match &raw.code {
             Some(code) => C::from_code(code),
-            None => C::from_status_only(status),
+            None => {
+                let message = raw.message_in_body.then_some(raw.message.as_str());
+                code_without_readable(raw.status, message, headers)
+            }
         };
-        VendorError { raw, code }
+        let vendor_docs_url = raw.doc_url.clone().or_else(|| {
+            let template = C::DOC_URL_TEMPLATE?;
+            let known = code.info()?;
+            Some(template.replace("{code}", known.code))
+        });
+        VendorError {
+            raw,
+            code,
+            vendor_docs_url,
+        }
     }
 
     /// The vendor.
@@ -158,6 +267,47 @@ impl<C: VendorCode> VendorError<C> {
         self.raw.retry_after
     }
 
+    /// The vendor's type of error: the one the body names, else the code's type in the
+    /// catalog, else none.
+    pub fn error_type(&self) -> Option<&str> {
+        self.raw
+            .error_type
+            .as_deref()
+            .or_else(|| self.code.info().and_then(|i| i.error_type))
+    }
+
+    /// The sub-code the body carries (Stripe's `decline_code`).
+    pub fn subcode(&self) -> Option<&str> {
+        self.raw.subcode.as_deref()
+    }
+
+    /// The documented extra field `name`, when the body has it (for an XML body, a string).
+    pub fn field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.raw.fields.get(name)
+    }
+
+    /// Every documented extra field the body has, by name.
+    pub fn fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.raw.fields
+    }
+
+    /// The vendor's docs link for the error: the one the body carries, else for a known
+    /// code the vendor's per-code URL, else none.
+    pub fn vendor_docs_url(&self) -> Option<&str> {
+        self.vendor_docs_url.as_deref()
+    }
+
+    /// The rate limit the response's headers report; `None` when the vendor declares no
+    /// rate-limit header. The reset is measured from the time of parsing.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.raw.rate_limit
+    }
+
+    /// The server's word in the vendor's should-retry header, if it gave one.
+    pub fn should_retry(&self) -> Option<bool> {
+        self.raw.should_retry
+    }
+
     /// The retry rule in force: the code's, or for an unknown code the status's.
     ///
     /// A response below 400 is not an error, whatever its body says: its rule is `Never`.
@@ -182,11 +332,20 @@ impl<C: VendorCode> VendorError<C> {
 
     /// The outcome of the attempt this error ended, as [`decide`] takes it.
     pub fn outcome(&self) -> Outcome {
+        let rule = self.retry_rule();
+        let info = self.code.info();
+        let retry_after = match rule {
+            Retry::UntilReset => self.raw.rate_limit.and_then(|r| r.reset),
+            _ => self.raw.retry_after,
+        };
         Outcome::Response {
             status: self.raw.status,
-            rule: self.retry_rule(),
+            rule,
             any_method: self.any_method(),
-            retry_after: self.raw.retry_after,
+            retry_after,
+            min_delay: info.and_then(|i| i.min_delay),
+            should_retry: self.raw.should_retry,
+            known_code: info.is_some(),
         }
     }
 
@@ -275,19 +434,22 @@ impl<C: VendorCode> std::error::Error for VendorError<C> {}
 
 /// The methods and traits every vendor's `ErrorCode` shares, written once.
 ///
-/// Called in a vendor module as `code_impls!(ErrorCode, Vendor, ROWS, from_status)`:
-/// the enum (with `Unknown(String)`, `from_code` and a `row` method giving each
+/// Called in a vendor module as `code_impls!(ErrorCode, Vendor, ROWS, fallback)`:
+/// the enum (with `Unknown(String)`, `from_code`, `ALL` and a `row` method giving each
 /// known code's index in `ROWS`), its [`Vendor`](crate::Vendor) variant, the
 /// module's table of [`CodeInfo`] rows, and the function that picks a code from
-/// a status alone. The module's `ENVELOPE` and `POLICY` are used by name.
+/// a status alone. The module's `ENVELOPE`, `POLICY`, `MATCHED` and
+/// `DOC_URL_TEMPLATE` are used by name.
 macro_rules! code_impls {
-    ($code:ident, $vendor:ident, $rows:ident, $from_status:ident) => {
+    ($code:ident, $vendor:ident, $rows:ident, $fallback:ident) => {
         impl $crate::vendor::sealed::Sealed for $code {}
 
         impl $crate::vendor::VendorCode for $code {
             const VENDOR: $crate::Vendor = $crate::Vendor::$vendor;
             const ENVELOPE: $crate::Envelope = ENVELOPE;
             const POLICY: $crate::Policy = POLICY;
+            const MATCHED: &'static [usize] = &MATCHED;
+            const DOC_URL_TEMPLATE: Option<&'static str> = DOC_URL_TEMPLATE;
 
             fn policy() -> &'static $crate::Policy {
                 &POLICY
@@ -297,8 +459,19 @@ macro_rules! code_impls {
                 $code::from_code(code)
             }
 
-            fn from_status_only(status: u16) -> $code {
-                $code::$from_status(status)
+            fn fallback(status: u16) -> $code {
+                $code::$fallback(status)
+            }
+
+            fn from_row(row: usize) -> $code {
+                $code::ALL
+                    .get(row)
+                    .cloned()
+                    .unwrap_or_else(|| $code::Unknown(::std::string::String::new()))
+            }
+
+            fn row_info(row: usize) -> Option<&'static $crate::vendor::CodeInfo> {
+                $rows.get(row)
             }
 
             fn info(&self) -> Option<&'static $crate::vendor::CodeInfo> {
@@ -401,6 +574,21 @@ macro_rules! code_impls {
             /// the catalog says where the reference is published.
             pub fn docs_url(&self) -> Option<&'static str> {
                 $crate::vendor::VendorCode::info(self).and_then(|i| i.docs_url)
+            }
+
+            /// The shortest wait before a retry of this code, when the reference gives one.
+            pub fn min_delay(&self) -> Option<::std::time::Duration> {
+                $crate::vendor::VendorCode::info(self).and_then(|i| i.min_delay)
+            }
+
+            /// The documented sub-codes (code and meaning); empty when the catalog lists none.
+            pub fn subcodes(&self) -> &'static [(&'static str, &'static str)] {
+                $crate::vendor::VendorCode::info(self).map_or(&[], |i| i.subcodes)
+            }
+
+            /// True when `subcode` is one the catalog documents for this code.
+            pub fn is_known_subcode(&self, subcode: &str) -> bool {
+                self.subcodes().iter().any(|(code, _)| *code == subcode)
             }
         }
 

@@ -45,25 +45,75 @@ pub fn same_rule(catalog: &ir::Rule, runtime: errcat::Retry) -> bool {
         (ir::Rule::Never, errcat::Retry::Never)
         | (ir::Rule::Backoff, errcat::Retry::Backoff)
         | (ir::Rule::RetryAfter, errcat::Retry::RetryAfter)
-        | (ir::Rule::Idempotent, errcat::Retry::Idempotent) => true,
+        | (ir::Rule::Idempotent, errcat::Retry::Idempotent)
+        | (ir::Rule::UntilReset, errcat::Retry::UntilReset) => true,
         (ir::Rule::After(expected), errcat::Retry::After(actual)) => expected == actual,
         _ => false,
     }
 }
 
-/// The wire string `from_response` should settle on when the body carries no usable code.
-///
-/// A vendor keyed by status uses the status as its code, documented or not; any other
-/// vendor uses the one code documented with that status, or the empty string.
+/// The wire string `from_response` settles on when the body carries no usable code and
+/// no code's conditions hold: the catalog's fallback for the status, else for a vendor
+/// keyed by status the status as text, else the empty string.
 pub fn code_for_status(v: &ir::Vendor, status: u16) -> String {
-    if v.keyed_by_status() {
-        return status.to_string();
+    // Only a code the catalog marks as its status's fallback (for a vendor
+    // keyed by status, the code that is its status): errcat never borrows the
+    // identity of the one code that happens to list a status.
+    let fallback = v
+        .codes
+        .iter()
+        .find(|c| c.fallback && c.statuses.contains(&status));
+    match fallback {
+        Some(c) => c.code.clone(),
+        None if v.keyed_by_status() => status.to_string(),
+        None => String::new(),
     }
-    let mut having = v.codes.iter().filter(|c| c.statuses.contains(&status));
-    match (having.next(), having.next()) {
-        (Some(only), None) => only.code.clone(),
-        _ => String::new(),
-    }
+}
+
+/// The wire string `from_response` settles on for a body without a readable code: the
+/// first code (in the catalog's order) told apart by conditions whose statuses include
+/// `status` and whose conditions all hold, else [`code_for_status`]. `message` is the
+/// message read from the body's message path, if any.
+pub fn code_for_response(
+    v: &ir::Vendor,
+    status: u16,
+    message: Option<&str>,
+    headers: &[(&str, &str)],
+) -> String {
+    let values = |name: &str| {
+        headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.trim_matches([' ', '\t']).to_owned())
+            .collect::<Vec<_>>()
+    };
+    let holds = |c: &ir::Condition| match c {
+        ir::Condition::HeaderEquals(name, text) => values(name).contains(text),
+        ir::Condition::HeaderPresent(name) => !values(name).is_empty(),
+        ir::Condition::MessageContains(text) => {
+            message.is_some_and(|m| m.to_ascii_lowercase().contains(&text.to_ascii_lowercase()))
+        }
+    };
+    v.codes
+        .iter()
+        .find(|c| {
+            !c.conditions.is_empty()
+                && c.statuses.contains(&status)
+                && c.conditions.iter().all(holds)
+        })
+        .map_or_else(|| code_for_status(v, status), |c| c.code.clone())
+}
+
+/// Headers that meet a code's header conditions (a value for each header it names).
+pub fn condition_headers(c: &ir::Code) -> Vec<(String, String)> {
+    c.conditions
+        .iter()
+        .filter_map(|cond| match cond {
+            ir::Condition::HeaderEquals(name, text) => Some((name.clone(), text.clone())),
+            ir::Condition::HeaderPresent(name) => Some((name.clone(), "1".to_owned())),
+            ir::Condition::MessageContains(_) => None,
+        })
+        .collect()
 }
 
 /// The catalog entry for a wire string, if the vendor documents it.
@@ -83,6 +133,10 @@ pub fn request_id_header(v: &ir::Vendor) -> &str {
 macro_rules! with_module {
     ($vendor:expr, $m:ident => $body:expr) => {
         match $vendor {
+            errcat::Vendor::AwsS3 => {
+                use errcat::aws_s3 as $m;
+                $body
+            }
             errcat::Vendor::CertIx => {
                 use errcat::cert_ix as $m;
                 $body
@@ -95,8 +149,16 @@ macro_rules! with_module {
                 use errcat::inkog as $m;
                 $body
             }
+            errcat::Vendor::Github => {
+                use errcat::github as $m;
+                $body
+            }
             errcat::Vendor::Pentify => {
                 use errcat::pentify as $m;
+                $body
+            }
+            errcat::Vendor::Stripe => {
+                use errcat::stripe as $m;
                 $body
             }
             errcat::Vendor::Vantaprism => {

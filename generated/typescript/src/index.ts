@@ -9,17 +9,20 @@
  */
 
 import type { Body, HeadersInput, Parsed } from "./runtime/index.js";
+import * as awsS3 from "./vendors/aws-s3.js";
 import * as certIx from "./vendors/cert-ix.js";
 import * as defendis from "./vendors/defendis.js";
+import * as github from "./vendors/github.js";
 import * as inkog from "./vendors/inkog.js";
 import * as pentify from "./vendors/pentify.js";
+import * as stripe from "./vendors/stripe.js";
 import * as vantaprism from "./vendors/vantaprism.js";
 
 export * from "./runtime/index.js";
-export { certIx, defendis, inkog, pentify, vantaprism };
+export { awsS3, certIx, defendis, github, inkog, pentify, stripe, vantaprism };
 
 /** Every vendor's id. */
-export const VENDOR_IDS = Object.freeze(["cert-ix", "defendis", "inkog", "pentify", "vantaprism"] as const);
+export const VENDOR_IDS = Object.freeze(["aws-s3", "cert-ix", "defendis", "github", "inkog", "pentify", "stripe", "vantaprism"] as const);
 
 /** A vendor's id. */
 export type VendorId = (typeof VENDOR_IDS)[number];
@@ -27,10 +30,13 @@ export type VendorId = (typeof VENDOR_IDS)[number];
 type Parser = (status: number, headers: HeadersInput, body: Body, nowMs?: number) => Parsed;
 
 const PARSERS: ReadonlyMap<string, Parser> = new Map<string, Parser>([
+  ["aws-s3", awsS3.parse],
   ["cert-ix", certIx.parse],
   ["defendis", defendis.parse],
+  ["github", github.parse],
   ["inkog", inkog.parse],
   ["pentify", pentify.parse],
+  ["stripe", stripe.parse],
   ["vantaprism", vantaprism.parse],
 ]);
 

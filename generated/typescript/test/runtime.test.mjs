@@ -25,6 +25,12 @@ import {
   vantaprism,
   certIx,
   inkog,
+  stripe,
+  github,
+  awsS3,
+  readXml,
+  readRateLimit,
+  MAX_DEPTH,
 } from "../dist/index.js";
 
 const NOW = 784_111_777_000; // Sun, 06 Nov 1994 08:49:37 GMT
@@ -111,7 +117,19 @@ test("parseRaw takes fields from the envelope, falls back to an excerpt and the 
   const env = pentify.VENDOR.envelope;
   const body = '{"error":{"code":"rate_limited","message":"Too many","request_id":" req_1 ","details":{"a":1}}}';
   const raw = parseRaw(env, "Retry-After", 429, [["retry-after", "12"]], new TextEncoder().encode(body), NOW);
-  assert.deepEqual(raw, { status: 429, code: "rate_limited", message: "Too many", requestId: "req_1", details: { a: 1 }, retryAfterMs: 12_000 });
+  assert.deepEqual(raw, {
+    status: 429,
+    code: "rate_limited",
+    message: "Too many",
+    bodyMessage: "Too many",
+    requestId: "req_1",
+    details: { a: 1 },
+    type: null,
+    subcode: null,
+    docUrl: null,
+    fields: {},
+    retryAfterMs: 12_000,
+  });
   const numeric = parseRaw(env, null, 400, {}, '{"error":{"code":42,"message":7,"request_id":9}}');
   assert.equal(numeric.code, "42");
   assert.equal(numeric.message, '{"error":{"code":42,"message":7,"request_id":9}}', "a non-string message gives the excerpt");
@@ -254,13 +272,29 @@ test("parse dispatches on the vendor id, gives data, and refuses an unknown id",
   const err = parsed.toError();
   assert.ok(err instanceof vantaprism.RateLimitExceededError);
   assert.ok(err.stack.includes("RateLimitExceededError: m"));
-  for (const key of ["vendor", "status", "code", "info", "message", "requestId", "details", "retryAfterMs", "kind", "meaning", "retryRule", "anyMethod"]) {
+  for (const key of ["vendor", "status", "code", "info", "message", "requestId", "details", "retryAfterMs", "type", "subcode", "fields", "vendorDocsUrl", "rateLimit", "shouldRetry", "kind", "meaning", "retryRule", "anyMethod"]) {
     assert.deepEqual(err[key], parsed[key], key);
   }
   assert.deepEqual(err.outcome(), parsed.outcome());
   const listed = [];
   for (const key in parsed) listed.push(key);
-  assert.deepEqual(listed.sort(), ["code", "details", "errorClass", "info", "message", "requestId", "retryAfterMs", "status", "vendor"]);
+  assert.deepEqual(listed.sort(), [
+    "code",
+    "details",
+    "errorClass",
+    "fields",
+    "info",
+    "message",
+    "rateLimit",
+    "requestId",
+    "retryAfterMs",
+    "shouldRetry",
+    "status",
+    "subcode",
+    "type",
+    "vendor",
+    "vendorDocsUrl",
+  ]);
   const unknown = vantaprism.parse(418, [], '{"error":{"code":"NEW","message":"m"}}');
   assert.equal(unknown.errorClass, vantaprism.VantaprismError);
   assert.equal(unknown.toError().constructor, vantaprism.VantaprismError);
@@ -269,7 +303,7 @@ test("parse dispatches on the vendor id, gives data, and refuses an unknown id",
 });
 
 test("fromResponse is parse then toError, for every example body of every vendor", () => {
-  const modules = { "cert-ix": certIx, defendis, inkog, pentify, vantaprism };
+  const modules = { "cert-ix": certIx, defendis, inkog, pentify, vantaprism, stripe, github, "aws-s3": awsS3 };
   const cases = JSON.parse(readFileSync(new URL("../../conformance/parse.json", import.meta.url), "utf8")).cases;
   assert.ok(cases.length > 0);
   for (const c of cases) {
@@ -277,24 +311,28 @@ test("fromResponse is parse then toError, for every example body of every vendor
     const err = m.fromResponse(c.status, c.headers, c.body, 0);
     const parsed = m.parse(c.status, c.headers, c.body, 0);
     assert.equal(err.constructor, parsed.errorClass, c.name);
-    assert.deepEqual([err.code, err.message, err.requestId, err.kind], [parsed.code, parsed.message, parsed.requestId, parsed.kind], c.name);
+    assert.deepEqual(
+      [err.code, err.message, err.requestId, err.kind, err.type, err.subcode, err.fields, err.vendorDocsUrl, err.rateLimit],
+      [parsed.code, parsed.message, parsed.requestId, parsed.kind, parsed.type, parsed.subcode, parsed.fields, parsed.vendorDocsUrl, parsed.rateLimit],
+      c.name,
+    );
   }
 });
 
 test("pointers sharing a start are walked alike, whatever the envelope", () => {
   const body = '{"e":{"c":"x","m":"msg","r":["r0","r1"],"d":{"k":1}},"top":"t"}';
   const envelopes = [
-    { code: "/e/c", message: "/e/m", requestId: "/e/r/1", requestIdHeader: null, details: "/e/d" },
-    { code: "/e/c", message: "/top", requestId: null, requestIdHeader: null, details: "" },
-    { code: null, message: "/e/m", requestId: "/e/r/0", requestIdHeader: null, details: "/e/d/k" },
-    { code: "/e/c", message: "/e/m", requestId: "/e/r/1", requestIdHeader: null, details: "/e" },
-    { code: "nope", message: "/e/m", requestId: null, requestIdHeader: null, details: null },
-  ];
+    { code: ["/e/c"], message: "/e/m", requestId: "/e/r/1", requestIdHeader: null, details: "/e/d" },
+    { code: ["/e/c"], message: "/top", requestId: null, requestIdHeader: null, details: "" },
+    { code: [], message: "/e/m", requestId: "/e/r/0", requestIdHeader: null, details: "/e/d/k" },
+    { code: ["/e/c"], message: "/e/m", requestId: "/e/r/1", requestIdHeader: null, details: "/e" },
+    { code: ["nope"], message: "/e/m", requestId: null, requestIdHeader: null, details: null },
+  ].map((e) => ({ format: "json", type: null, subcode: null, docUrl: null, fields: {}, ...e }));
   for (const env of envelopes) {
     const raw = parseRaw(env, null, 400, [], body);
     const json = JSON.parse(body);
     const str = (v) => (typeof v === "string" ? v : null);
-    assert.equal(raw.code, str(resolve(json, env.code)), JSON.stringify(env));
+    assert.equal(raw.code, str(resolve(json, env.code[0] ?? null)), JSON.stringify(env));
     assert.equal(raw.message, str(resolve(json, env.message)) ?? body, JSON.stringify(env));
     assert.equal(raw.requestId, str(resolve(json, env.requestId)), JSON.stringify(env));
     assert.deepEqual(raw.details, resolve(json, env.details), JSON.stringify(env));

@@ -50,6 +50,26 @@ impl TempWorkspace {
         TempWorkspace { root }
     }
 
+    /// The catalog as it is in this copy, loaded as `codegen` loads it: tests
+    /// derive vendor and code counts from it rather than pinning them.
+    pub fn catalog(&self) -> errcat_codegen::ir::Catalog {
+        errcat_codegen::load_catalog(&self.root.join("catalog"))
+            .unwrap_or_else(|d| panic!("the copy's catalog has problems:\n{}", d.render()))
+    }
+
+    /// `N vendors, M codes`, as `codegen` reports the copy's catalog.
+    pub fn counts(&self) -> String {
+        let c = self.catalog();
+        format!("{} vendors, {} codes", c.vendors.len(), c.code_count())
+    }
+
+    /// How many files `codegen` writes for the copy's catalog.
+    pub fn outputs(&self) -> usize {
+        errcat_codegen::generate(&self.root.join("catalog"))
+            .unwrap_or_else(|d| panic!("the copy's catalog has problems:\n{}", d.render()))
+            .len()
+    }
+
     /// Runs `xtask --root <root> args...`, returning exit code, stdout and stderr.
     pub fn xtask(&self, args: &[&str]) -> (i32, String, String) {
         let out = Command::new(env!("CARGO_BIN_EXE_xtask"))

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, Literal, NamedTuple, Optional, Union
 
 from errcat._headers import Headers, header, retry_after
+from errcat import _xml
+from errcat._xml import Element, parse_xml, path_tokens, text_at
 
 __all__ = [
     "EXCERPT_LEN",
@@ -20,14 +22,16 @@ __all__ = [
     "MAX_BODY",
     "MAX_MESSAGE",
     "RawError",
+    "Read",
     "excerpt",
     "fields",
     "parse_json",
+    "read",
     "resolve",
 ]
 
-#: The largest body, in bytes, that is parsed as JSON; larger bodies only yield an excerpt.
-MAX_BODY = 1 << 20
+#: The largest body, in bytes, that is parsed (JSON or XML); larger bodies only yield an excerpt.
+MAX_BODY = _xml.MAX_BODY
 #: The number of bytes of the body :func:`excerpt` keeps at most, before the ellipsis.
 EXCERPT_LEN = 200
 #: The longest message or request id kept from a body, in bytes; longer ones are cut.
@@ -57,22 +61,47 @@ def _tokens(pointer: Optional[str]) -> Optional[tuple[str, ...]]:
 
 @dataclass(frozen=True)
 class Envelope:
-    """Where a vendor puts each error field: JSON pointers (RFC 6901) into the body and a header name.
+    """Where a vendor puts each error field in its body, and the request-id header.
 
-    ``""`` points at the whole body; a pointer that does not start with ``/`` matches nothing.
+    For ``format="json"`` the paths are JSON pointers (RFC 6901): ``""`` points at the whole
+    body and a pointer that does not start with ``/`` matches nothing. For ``format="xml"`` they
+    are element paths such as ``/Error/Code`` (see :mod:`errcat._xml`). ``code`` is one path or
+    several tried in order: the first that holds a non-empty string (or, in JSON, a number) is
+    the code. ``error_type``, ``subcode`` and ``doc_url`` point at the vendor's type of error,
+    its sub-code and its docs link; ``fields`` names the documented extra fields, each with its
+    path.
     """
 
-    code: Optional[str]
+    code: Union[str, tuple[str, ...], None]
     message: str
     request_id: Optional[str] = None
     request_id_header: Optional[str] = None
     details: Optional[str] = None
-    #: The pointers' tokens, split once: code, message, request id, details.
+    format: Literal["json", "xml"] = "json"
+    error_type: Optional[str] = None
+    subcode: Optional[str] = None
+    doc_url: Optional[str] = None
+    fields: tuple[tuple[str, str], ...] = ()
+    #: The paths' tokens, split once: message, request id, details, type, sub-code, docs link.
     tokens: tuple[Optional[tuple[str, ...]], ...] = field(init=False, repr=False, compare=False)
+    #: The code paths' tokens, in order (paths that match nothing left out).
+    code_tokens: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+    #: Each extra field's name and tokens.
+    field_tokens: tuple[tuple[str, tuple[str, ...]], ...] = field(init=False, repr=False, compare=False)
+    #: Whether any of type, sub-code, docs link or fields is read.
+    extras: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        pointers = (self.code, self.message, self.request_id, self.details)
-        object.__setattr__(self, "tokens", tuple(_tokens(p) for p in pointers))
+        split = path_tokens if self.format == "xml" else _tokens
+        codes = (self.code,) if isinstance(self.code, str) else (self.code or ())
+        pointers = (self.message, self.request_id, self.details, self.error_type, self.subcode, self.doc_url)
+        set_ = object.__setattr__
+        set_(self, "tokens", tuple(split(p) for p in pointers))
+        set_(self, "code_tokens", tuple(t for t in (split(p) for p in codes) if t is not None))
+        named = ((name, split(p)) for name, p in self.fields)
+        set_(self, "field_tokens", tuple((name, t) for name, t in named if t is not None))
+        extras = self.error_type is not None or self.subcode is not None or self.doc_url is not None
+        set_(self, "extras", extras or bool(self.fields))
 
 
 class RawError(NamedTuple):
@@ -108,7 +137,28 @@ class RawError(NamedTuple):
         at its pointer, trimmed, or else the request-id header; the details whatever value is
         at their pointer; the delay the longest valid value of the delay header.
         """
-        return RawError(status, *fields(envelope, delay_header, headers, body, now))
+        r = read(envelope, delay_header, headers, body, now)
+        return RawError(status, r.code, r.message, r.request_id, r.details, r.retry_after_ns)
+
+
+class Read(NamedTuple):
+    """Everything :func:`read` takes from a response's body and headers.
+
+    ``body_message`` is the string at the message path (``None`` when there is none), which
+    match conditions read; ``message`` falls back to an excerpt of the body. ``fields`` holds
+    only the extra fields found in the body.
+    """
+
+    code: Optional[str]
+    message: str
+    request_id: Optional[str]
+    details: Any
+    retry_after_ns: Optional[int]
+    error_type: Optional[str] = None
+    subcode: Optional[str] = None
+    doc_url: Optional[str] = None
+    fields: Optional[dict[str, Any]] = None
+    body_message: Optional[str] = None
 
 
 def fields(
@@ -119,29 +169,68 @@ def fields(
     now: Optional[float],
 ) -> tuple[Optional[str], str, Optional[str], Any, Optional[int]]:
     """:meth:`RawError.parse` without the status: code, message, request id, details and delay."""
+    r = read(envelope, delay_header, headers, body, now)
+    return r.code, r.message, r.request_id, r.details, r.retry_after_ns
+
+
+def read(
+    envelope: Envelope,
+    delay_header: Optional[str],
+    headers: Headers,
+    body: Union[bytes, bytearray, memoryview, str],
+    now: Optional[float],
+) -> Read:
+    """The error fields of a response (see :meth:`RawError.parse`), with the type, sub-code, docs
+    link and extra fields the envelope names; never raises, and its work is bounded."""
     if body.__class__ is not bytes:
         body = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
     assert isinstance(body, bytes)
     if body[:3] == _BOM:
         body = body[3:]
-    value = parse_json(body) if len(body) <= MAX_BODY else _MISSING
+    value: Any
+    xml = envelope.format == "xml"
+    if len(body) > MAX_BODY:
+        value = _MISSING
+    elif xml:
+        root = parse_xml(body)
+        value = _MISSING if root is None else root
+    else:
+        value = parse_json(body)
+    at = _xml_at if xml else _at
     code = message = request_id = None
     details: Any = None
+    error_type = subcode = doc_url = None
+    extra: Optional[dict[str, Any]] = None
     if value is not _MISSING:
-        code_at, message_at, request_id_at, details_at = envelope.tokens
-        if code_at is not None:
-            code = _scalar(_at(value, code_at))
+        message_at, request_id_at, details_at, type_at, subcode_at, doc_url_at = envelope.tokens
+        for code_at in envelope.code_tokens:
+            code = _scalar(at(value, code_at))
+            if code:
+                break
+        else:
+            code = None
         if message_at is not None:
-            found = _at(value, message_at)
+            found = at(value, message_at)
             if found.__class__ is str:
                 message = found if len(found) * 4 <= MAX_MESSAGE else _bounded(found, MAX_MESSAGE)
         if request_id_at is not None:
-            request_id = _scalar(_at(value, request_id_at))
+            request_id = _scalar(at(value, request_id_at))
             if request_id is not None:
                 request_id = request_id.strip(_WHITE_SPACE) or None
         if details_at is not None:
-            found = _at(value, details_at)
+            found = at(value, details_at)
             details = None if found is _MISSING else found
+        if envelope.extras:
+            error_type = _text(at, value, type_at)
+            subcode = _text(at, value, subcode_at)
+            doc_url = _text(at, value, doc_url_at)
+            for name, field_at in envelope.field_tokens:
+                found = at(value, field_at)
+                if found is not _MISSING:
+                    if extra is None:
+                        extra = {}
+                    extra[name] = found
+    body_message = message
     if message is None:
         message = excerpt(body)
     if request_id is None and envelope.request_id_header is not None:
@@ -149,7 +238,21 @@ def fields(
     if request_id is not None and len(request_id) * 4 > MAX_MESSAGE:
         request_id = _bounded(request_id, MAX_MESSAGE)
     wait = None if delay_header is None else retry_after(headers, delay_header, now)
-    return code, message, request_id, details, wait
+    return Read(code, message, request_id, details, wait, error_type, subcode, doc_url, extra, body_message)
+
+
+def _text(at: Any, value: Any, tokens: Optional[tuple[str, ...]]) -> Optional[str]:
+    """The non-empty string at a path, or ``None``."""
+    if tokens is None:
+        return None
+    found = at(value, tokens)
+    return found if found.__class__ is str and found != "" else None
+
+
+def _xml_at(root: Element, tokens: tuple[str, ...]) -> Any:
+    """The text at an XML path, or ``_MISSING``."""
+    found = text_at(root, tokens)
+    return _MISSING if found is None else found
 
 
 def _reject_constant(name: str) -> Any:

@@ -59,7 +59,7 @@ def _seconds(nanos: Optional[int]) -> Optional[float]:
     return None if nanos is None else nanos / _NS
 
 
-RuleName = Literal["never", "backoff", "retry_after", "idempotent", "after"]
+RuleName = Literal["never", "backoff", "retry_after", "until_reset", "idempotent", "after"]
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,9 @@ class Retry:
 
     ``never``: retrying the same request cannot help. ``backoff``: retry with the vendor's
     exponential backoff. ``retry_after``: wait as long as the server's delay header says,
-    backing off when it is absent. ``idempotent``: back off only when the request is safe to
-    repeat. ``after``: give up; retry only after the user has done ``action``.
+    backing off when it is absent. ``until_reset``: wait until the vendor's rate-limit reset
+    header says, backing off when it is absent. ``idempotent``: back off only when the request
+    is safe to repeat. ``after``: give up; retry only after the user has done ``action``.
     """
 
     rule: RuleName
@@ -78,6 +79,7 @@ class Retry:
     NEVER: ClassVar[Retry]
     BACKOFF: ClassVar[Retry]
     RETRY_AFTER: ClassVar[Retry]
+    UNTIL_RESET: ClassVar[Retry]
     IDEMPOTENT: ClassVar[Retry]
 
     @staticmethod
@@ -94,6 +96,7 @@ class Retry:
 Retry.NEVER = Retry("never")
 Retry.BACKOFF = Retry("backoff")
 Retry.RETRY_AFTER = Retry("retry_after")
+Retry.UNTIL_RESET = Retry("until_reset")
 Retry.IDEMPOTENT = Retry("idempotent")
 
 
@@ -103,10 +106,11 @@ class Jitter:
 
     ``none``: the delay is used as computed. ``proportional``: the delay is scaled by a factor
     within plus or minus ``fraction`` (0.25 means ±25%). ``additive``: up to ``spread_ns``
-    nanoseconds are added.
+    nanoseconds are added. ``full``: the delay, capped, is scaled by the sample itself, so it is
+    drawn from 0 up to the delay (AWS's "full jitter").
     """
 
-    kind: Literal["none", "proportional", "additive"] = "none"
+    kind: Literal["none", "proportional", "additive", "full"] = "none"
     fraction: float = 0.0
     spread_ns: int = 0
 
@@ -114,6 +118,11 @@ class Jitter:
     def proportional(fraction: float) -> Jitter:
         """Plus or minus ``fraction`` of the delay."""
         return Jitter("proportional", fraction=fraction)
+
+    @staticmethod
+    def full() -> Jitter:
+        """A uniform draw from 0 up to the capped delay."""
+        return Jitter("full")
 
     @staticmethod
     def additive(spread: float) -> Jitter:
@@ -140,7 +149,8 @@ class Backoff:
 
         ``retry`` counts from 1; 0 counts as 1. The sample is clamped into ``[0, 1]`` and NaN
         counts as 0. The base delay is ``initial * multiplier ** (retry - 1)``; jitter is then
-        applied and the result capped at ``max_ns`` when there is one. A NaN or negative
+        applied and the result capped at ``max_ns`` when there is one (full jitter scales the
+        capped delay by the sample). A NaN or negative
         multiplier counts as 1; a proportional fraction is clamped into ``[0, 1]``; delays that
         do not fit saturate at ``2**64 - 1`` nanoseconds.
         """
@@ -163,6 +173,9 @@ class Backoff:
             delay = _round_ns(base * (1.0 + fraction * (2.0 * sample - 1.0)))
         elif j.kind == "additive":
             delay = _round_ns(base) + _round_ns(float(j.spread_ns) * sample)
+        elif j.kind == "full":
+            capped = base if self.max_ns is None else min(base, float(self.max_ns))
+            delay = _round_ns(capped * sample)
         else:
             delay = _round_ns(base)
         if self.max_ns is not None:
@@ -195,7 +208,8 @@ class Policy:
     """A vendor's retry guidance as data.
 
     ``max_server_delay_ns`` is the longest server-requested wait the reference says to honour
-    (``None``: the server's wait is honoured as given).
+    (``None``: the server's wait is honoured as given). ``should_retry_header`` is the header
+    whose ``true`` or ``false`` overrides the code's rule (Stripe's ``Stripe-Should-Retry``).
     """
 
     backoff: Backoff
@@ -203,6 +217,7 @@ class Policy:
     safe_methods: tuple[str, ...]
     idempotency_key: Optional[str]
     max_server_delay_ns: Optional[int] = None
+    should_retry_header: Optional[str] = None
 
     def is_safe(self, request: Request) -> bool:
         """Whether repeating ``request`` cannot cause a side effect twice: its method is one of the
@@ -256,12 +271,19 @@ TransportFailure.RESET = TransportFailure("reset")
 @dataclass(frozen=True)
 class Response:
     """An error response as the decision sees it: status, the code's rule, whether the code is
-    safe to retry whatever the method, and the server's delay in nanoseconds."""
+    safe to retry whatever the method, and the server's delay in nanoseconds (for rule
+    ``until_reset``, the wait until the rate limit resets).
+
+    ``should_retry`` is the server's word from the vendor's should-retry header (``None``: it
+    said nothing); ``min_delay_ns`` the shortest wait the reference gives for the code.
+    """
 
     status: int
     rule: Retry
     any_method: bool = False
     retry_after_ns: Optional[int] = None
+    should_retry: Optional[bool] = None
+    min_delay_ns: Optional[int] = None
 
 
 #: What an attempt ended with: a response, or a transport failure.
@@ -302,6 +324,7 @@ ReasonId = Literal[
     "wait_too_long",
     "deadline_exceeded",
     "budget_exhausted",
+    "server_declined",
 ]
 
 
@@ -339,6 +362,8 @@ class GiveUpReason:
             return f"the wait of {_seconds(self.wait_ns)}s is longer than {whose} cap of {_seconds(self.cap_ns)}s"
         if self.id == "deadline_exceeded":
             return f"waiting would pass the client's deadline of {_seconds(self.deadline_ns)}s"
+        if self.id == "server_declined":
+            return "the server said not to retry"
         return "the retry budget is spent"
 
 
@@ -390,34 +415,52 @@ class Attempt:
 _NOT_AN_ERROR = GiveUpReason("not_an_error")
 _NOT_RETRYABLE = GiveUpReason("not_retryable")
 _NOT_IDEMPOTENT = GiveUpReason("not_idempotent")
+_SERVER_DECLINED = GiveUpReason("server_declined")
+#: The rules that retry on their own, which the server's ``true`` leaves as they are.
+_RETRYING = frozenset(("backoff", "retry_after", "until_reset"))
 
 
 def decide(input: Attempt) -> Decision:
     """Whether and when to retry; the first check that applies wins.
 
-    1. A response with a status below 400 is not an error. 2. Rule ``never`` or ``after`` gives
-    up; a transport failure counts as rule ``backoff`` without a server delay. 3. The attempt
-    limit is the smaller of the vendor's and the client's (the vendor's on a tie). 4. A 5xx
-    status or rule ``idempotent`` (unless the code is safe for any method), and a timeout or
-    reset, need a safe request. 5. The wait is the backoff delay; with a server delay, rule
-    ``retry_after`` waits exactly that, other rules the longer of the two. 6. A server delay
-    above the vendor's ``max_server_delay``, then a wait above the client's ``max_wait``, gives
-    up. 7. A wait that would pass the client's deadline gives up. 8. Otherwise retry.
+    1. A response with a status below 400 is not an error. 2. When the server said ``false`` in
+    the vendor's should-retry header, give up (``server_declined``); when it said ``true``, the
+    response is retryable whatever its rule, method or status: rules ``backoff``,
+    ``retry_after`` and ``until_reset`` stay, any other becomes ``backoff``. Otherwise rule
+    ``never`` or ``after`` gives up; a transport failure counts as rule ``backoff`` without a
+    server delay. 3. The attempt limit is the smaller of the vendor's and the client's (the
+    vendor's on a tie). 4. A 5xx status or rule ``idempotent`` (unless the code is safe for any
+    method, or the server said ``true``), and a timeout or reset, need a safe request. 5. The
+    wait is the backoff delay; with a server delay, rules ``retry_after`` and ``until_reset``
+    wait exactly that, other rules the longer of the two; a code's ``min_delay`` raises the
+    wait to it. 6. A server delay above the vendor's ``max_server_delay``, then a wait above the
+    client's ``max_wait``, gives up. 7. A wait that would pass the client's deadline gives up.
+    8. Otherwise retry.
     """
     policy = input.policy
     outcome = input.outcome
     attempt = max(input.attempt, 1)
     server_delay: Optional[int] = None
+    min_delay: Optional[int] = None
     if isinstance(outcome, Response):
         if outcome.status < 400:
             return _give_up(_NOT_AN_ERROR)
         rule = outcome.rule
-        if rule.rule == "never":
-            return _give_up(_NOT_RETRYABLE)
-        if rule.rule == "after":
-            return _give_up(GiveUpReason("after_action", action=rule.action))
+        said = outcome.should_retry
+        if said is False:
+            return _give_up(_SERVER_DECLINED)
+        if said is True:
+            if rule.rule not in _RETRYING:
+                rule = Retry.BACKOFF
+            needs_safe = False
+        else:
+            if rule.rule == "never":
+                return _give_up(_NOT_RETRYABLE)
+            if rule.rule == "after":
+                return _give_up(GiveUpReason("after_action", action=rule.action))
+            needs_safe = (500 <= outcome.status <= 599 or rule.rule == "idempotent") and not outcome.any_method
         server_delay = outcome.retry_after_ns
-        needs_safe = (500 <= outcome.status <= 599 or rule.rule == "idempotent") and not outcome.any_method
+        min_delay = outcome.min_delay_ns
     else:
         rule = Retry.BACKOFF
         needs_safe = outcome != TransportFailure.CONNECT
@@ -437,10 +480,12 @@ def decide(input: Attempt) -> Decision:
     backoff = policy.backoff.delay_ns(attempt, jitter)
     if server_delay is None:
         wait = backoff
-    elif rule.rule == "retry_after":
+    elif rule.rule == "retry_after" or rule.rule == "until_reset":
         wait = server_delay
     else:
         wait = max(server_delay, backoff)
+    if min_delay is not None and wait < min_delay:
+        wait = min_delay
 
     cap = policy.max_server_delay_ns
     if server_delay is not None and cap is not None and server_delay > cap:

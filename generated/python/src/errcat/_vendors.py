@@ -5,9 +5,12 @@ from __future__ import annotations
 
 #: Vendor id to module name, sorted by id.
 MODULES: dict[str, str] = {
+    "aws-s3": "aws_s3",
     "cert-ix": "cert_ix",
     "defendis": "defendis",
+    "github": "github",
     "inkog": "inkog",
     "pentify": "pentify",
+    "stripe": "stripe",
     "vantaprism": "vantaprism",
 }

@@ -31,6 +31,12 @@ ENVELOPE = _response.Envelope(
     request_id=None,
     request_id_header="x-request-id",
     details=None,
+    fields=(
+        ("limit", "/limit"),
+        ("metric", "/metric"),
+        ("requested_increment", "/requestedIncrement"),
+        ("used", "/used"),
+    ),
 )
 #: The vendor.
 VENDOR = _vendor.Vendor(
@@ -52,6 +58,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Fix request shape or required inputs",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="401",
@@ -63,6 +70,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Validate credentials and replace/re-enable key",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="403",
@@ -74,6 +82,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Verify enterprise scope/eligibility and enterprise billing state",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="409",
@@ -85,6 +94,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Reduce usage or increase workspace quotas, then retry",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="404",
@@ -96,6 +106,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Confirm endpoint path, method, and resource identifiers",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="429",
@@ -107,6 +118,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Retry with exponential backoff + jitter",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="500",
@@ -118,6 +130,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Retry safe requests (GET) with backoff",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="502",
@@ -129,6 +142,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Retry safe requests (GET) with backoff",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="503",
@@ -140,6 +154,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Retry safe requests (GET) with backoff",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
     _vendor.CodeInfo(
         code="504",
@@ -151,6 +166,7 @@ CODES: tuple[_vendor.CodeInfo, ...] = (
         resolution="Retry safe requests (GET) with backoff",
         any_method=False,
         deprecated=None,
+        fallback=True,
     ),
 )
 
@@ -171,6 +187,7 @@ class Code400Error(DefendisError):
     - Kind: ``invalid_request``
     - Retry: never
     - Resolution: Fix request shape or required inputs
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[0]
@@ -183,6 +200,7 @@ class Code401Error(DefendisError):
     - Kind: ``unauthenticated``
     - Retry: never
     - Resolution: Validate credentials and replace/re-enable key
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[1]
@@ -195,6 +213,7 @@ class Code403Error(DefendisError):
     - Kind: ``permission_denied``
     - Retry: never
     - Resolution: Verify enterprise scope/eligibility and enterprise billing state
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[2]
@@ -207,6 +226,7 @@ class Code409Error(DefendisError):
     - Kind: ``quota_exhausted``
     - Retry: only after: Reduce usage or increase workspace quotas, then retry
     - Resolution: Reduce usage or increase workspace quotas, then retry
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[3]
@@ -219,6 +239,7 @@ class Code404Error(DefendisError):
     - Kind: ``not_found``
     - Retry: never
     - Resolution: Confirm endpoint path, method, and resource identifiers
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[4]
@@ -231,6 +252,7 @@ class Code429Error(DefendisError):
     - Kind: ``rate_limited``
     - Retry: with backoff
     - Resolution: Retry with exponential backoff + jitter
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[5]
@@ -243,6 +265,7 @@ class Code500Error(DefendisError):
     - Kind: ``internal``
     - Retry: with backoff when the request is safe to repeat
     - Resolution: Retry safe requests (GET) with backoff
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[6]
@@ -255,6 +278,7 @@ class Code502Error(DefendisError):
     - Kind: ``unavailable``
     - Retry: with backoff when the request is safe to repeat
     - Resolution: Retry safe requests (GET) with backoff
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[7]
@@ -267,6 +291,7 @@ class Code503Error(DefendisError):
     - Kind: ``unavailable``
     - Retry: with backoff when the request is safe to repeat
     - Resolution: Retry safe requests (GET) with backoff
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[8]
@@ -279,6 +304,7 @@ class Code504Error(DefendisError):
     - Kind: ``timeout``
     - Retry: with backoff when the request is safe to repeat
     - Resolution: Retry safe requests (GET) with backoff
+    - A body without a readable code at these statuses is this code
     """
 
     info = CODES[9]

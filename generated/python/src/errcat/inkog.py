@@ -37,6 +37,10 @@ VENDOR = _vendor.Vendor(
     policy=POLICY,
     envelope=ENVELOPE,
     keyed_by_status=False,
+    rate_limit=_vendor.RateLimitHeaders(
+        limit="X-RateLimit-Limit",
+        remaining="X-RateLimit-Remaining",
+    ),
 )
 #: Every code's row, in the catalog's order.
 CODES: tuple[_vendor.CodeInfo, ...] = (
@@ -220,13 +224,6 @@ TABLE: _vendor.Table[InkogError] = _vendor.Table(
         "INTERNAL_ERROR": InternalError,
     },
     {
-        400: BadRequestError,
-        401: UnauthorizedError,
-        403: ForbiddenError,
-        413: PayloadTooLargeError,
-        415: UnsupportedTypeError,
-        429: RateLimitedError,
-        500: InternalError,
     },
 )
 

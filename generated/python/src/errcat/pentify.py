@@ -317,15 +317,6 @@ TABLE: _vendor.Table[PentifyError] = _vendor.Table(
         "engine_unavailable": EngineUnavailableError,
     },
     {
-        400: ValidationError,
-        401: InvalidApiKeyError,
-        402: InsufficientTokensError,
-        404: NotFoundError,
-        409: ConflictError,
-        422: UnprocessableError,
-        429: RateLimitedError,
-        500: ServerError,
-        503: EngineUnavailableError,
     },
 )
 

@@ -37,6 +37,12 @@ VENDOR = _vendor.Vendor(
     policy=POLICY,
     envelope=ENVELOPE,
     keyed_by_status=False,
+    rate_limit=_vendor.RateLimitHeaders(
+        limit="X-RateLimit-RPM-Limit",
+        remaining="X-RateLimit-RPM-Remaining",
+        reset="X-RateLimit-Reset",
+        reset_format="epoch_seconds",
+    ),
 )
 #: Every code's row, in the catalog's order.
 CODES: tuple[_vendor.CodeInfo, ...] = (
@@ -371,10 +377,6 @@ TABLE: _vendor.Table[VantaprismError] = _vendor.Table(
         "UPSTREAM_UNAVAILABLE": UpstreamUnavailableError,
     },
     {
-        401: InvalidApiKeyError,
-        404: NotFoundError,
-        500: InternalError,
-        503: UpstreamUnavailableError,
     },
 )
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { HeadersInput } from "./headers.js";
+import { headerEquals, headerPairs, sameName, readRateLimit, shouldRetry, type HeadersInput, type RateLimit, type RateLimitHeaders } from "./headers.js";
 import { parseRaw, type Body, type Envelope, type RawError } from "./response.js";
 import {
   decide,
@@ -39,9 +39,35 @@ export interface CodeInfo {
   readonly resolution: string | null;
   /** Other spellings the vendor has sent for the code, which parse to it. */
   readonly aliases: readonly string[];
+  /** The vendor's type of error the code belongs to, if the catalog says. */
+  readonly type: string | null;
+  /** The shortest wait before a retry of the code, in milliseconds, when the reference gives one. */
+  readonly minDelayMs: number | null;
+  /** The documented sub-codes and what each means. */
+  readonly subcodes: readonly SubCode[];
 }
 
-/** A frozen table row; generated tables call this once per code (`aliases` default to none). */
+/** A documented sub-code of a code (such as a card decline code). */
+export interface SubCode {
+  /** The sub-code as sent. */
+  readonly code: string;
+  /** What it means. */
+  readonly meaning: string;
+}
+
+/** The facts of a {@link CodeInfo} that most codes lack; each defaults to none. */
+export interface CodeExtras {
+  /** Other spellings of the code. */
+  readonly aliases?: readonly string[];
+  /** The vendor's type of error. */
+  readonly type?: string;
+  /** The shortest wait before a retry, in milliseconds. */
+  readonly minDelayMs?: number;
+  /** The documented sub-codes. */
+  readonly subcodes?: readonly SubCode[];
+}
+
+/** A frozen table row; generated tables call this once per code. */
 export function codeInfo(
   code: string,
   statuses: readonly number[],
@@ -51,7 +77,7 @@ export function codeInfo(
   meaning: string,
   message: string | null,
   resolution: string | null,
-  aliases: readonly string[] = [],
+  extras: CodeExtras = {},
 ): CodeInfo {
   return Object.freeze({
     code,
@@ -62,7 +88,10 @@ export function codeInfo(
     meaning,
     message,
     resolution,
-    aliases: Object.freeze(aliases.slice()),
+    aliases: Object.freeze((extras.aliases ?? []).slice()),
+    type: extras.type ?? null,
+    minDelayMs: extras.minDelayMs ?? null,
+    subcodes: Object.freeze((extras.subcodes ?? []).map((s) => Object.freeze({ code: s.code, meaning: s.meaning }))),
   });
 }
 
@@ -76,6 +105,30 @@ export interface VendorInfo {
   readonly envelope: Envelope;
   /** The retry guidance. */
   readonly policy: Policy;
+  /** The headers the rate limit is read from; `null` when the vendor declares none. */
+  readonly rateLimit: RateLimitHeaders | null;
+  /** A URL with `{code}` where the vendor documents each code, if it has one. */
+  readonly docUrlTemplate: string | null;
+}
+
+/**
+ * A condition a response without a readable code must meet to be a code:
+ * some value of a header, trimmed, equals a text; a header is present; the
+ * message read from the body contains a text, ignoring ASCII case.
+ */
+export type Condition =
+  | { readonly header: string; readonly equals: string }
+  | { readonly headerPresent: string }
+  | { readonly messageContains: string };
+
+/** A code told apart by conditions: its statuses and the conditions that must all hold. */
+export interface Match {
+  /** The code. */
+  readonly code: string;
+  /** The statuses it applies to. */
+  readonly statuses: readonly number[];
+  /** The conditions, all of which must hold. */
+  readonly conditions: readonly Condition[];
 }
 
 /** The meaning reported for a code the catalog does not know. */
@@ -94,7 +147,20 @@ export interface DecisionOptions {
 /** The fields of a parsed error response, as {@link Parsed} declares them; {@link ApiError} has them too. */
 export type ErrorFields = Pick<
   Parsed,
-  "vendor" | "status" | "code" | "info" | "message" | "requestId" | "details" | "retryAfterMs"
+  | "vendor"
+  | "status"
+  | "code"
+  | "info"
+  | "message"
+  | "requestId"
+  | "details"
+  | "retryAfterMs"
+  | "type"
+  | "subcode"
+  | "fields"
+  | "vendorDocsUrl"
+  | "rateLimit"
+  | "shouldRetry"
 >;
 
 /** What {@link Parsed} and {@link ApiError} both answer, from their fields. */
@@ -107,6 +173,8 @@ export interface ErrorFacts {
   readonly retryRule: Rule;
   /** Whether the reference declares the code safe to retry whatever the method. */
   readonly anyMethod: boolean;
+  /** The value of the documented extra field `name` the body has (`undefined` when it has none). */
+  field(name: string): unknown;
   /** This response as the outcome of an attempt, the input of `decide`. */
   outcome(): Outcome;
   /**
@@ -130,8 +198,20 @@ const FACTS: ErrorFacts & ThisType<ErrorFields & ErrorFacts> = {
   get anyMethod(): boolean {
     return this.info?.anyMethod ?? false;
   },
+  field(name: string): unknown {
+    return Object.prototype.hasOwnProperty.call(this.fields, name) ? this.fields[name] : undefined;
+  },
   outcome(): Outcome {
-    return { kind: "response", status: this.status, rule: this.retryRule, anyMethod: this.anyMethod, retryAfterMs: this.retryAfterMs };
+    return {
+      kind: "response",
+      status: this.status,
+      rule: this.retryRule,
+      anyMethod: this.anyMethod,
+      retryAfterMs: this.retryAfterMs,
+      minDelayMs: this.info?.minDelayMs ?? null,
+      resetMs: this.rateLimit?.resetMs ?? null,
+      shouldRetry: this.shouldRetry,
+    };
   },
   retryDecision(attempt: number, request: Request, jitter?: number, options: DecisionOptions = {}): Decision {
     const input = {
@@ -170,10 +250,30 @@ export class Parsed<E extends ApiError = ApiError> implements ErrorFields {
   readonly details: unknown;
   /** The server's requested delay in milliseconds, from the vendor's delay header. */
   readonly retryAfterMs: number | null;
+  /** The vendor's type of error: the body's, else the code's in the catalog, else `null`. */
+  readonly type: string | null;
+  /** The sub-code the body gives (such as a card decline code), else `null`. */
+  readonly subcode: string | null;
+  /** The documented extra fields the body has, by name (see {@link ApiError.field}). */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The vendor's docs link for the error: the body's, else the vendor's template with a known code, else `null`. */
+  readonly vendorDocsUrl: string | null;
+  /** The rate limit the response's headers give; `null` when the vendor declares no rate-limit headers. */
+  readonly rateLimit: RateLimit | null;
+  /** The vendor's should-retry header: `true`, `false`, or `null` when absent, neither, or not sent by the vendor. */
+  readonly shouldRetry: boolean | null;
   /** The class {@link Parsed.toError} makes: the code's, or the vendor's base class for a code the catalog does not know. */
   readonly errorClass: ErrorClass<E>;
 
-  constructor(vendor: VendorInfo, raw: RawError, code: string, info: CodeInfo | null, errorClass: ErrorClass<E>) {
+  constructor(
+    vendor: VendorInfo,
+    raw: RawError,
+    code: string,
+    info: CodeInfo | null,
+    errorClass: ErrorClass<E>,
+    rateLimit: RateLimit | null = null,
+    shouldRetry: boolean | null = null,
+  ) {
     this.vendor = vendor;
     this.status = raw.status;
     this.code = code;
@@ -182,6 +282,13 @@ export class Parsed<E extends ApiError = ApiError> implements ErrorFields {
     this.requestId = raw.requestId;
     this.details = raw.details;
     this.retryAfterMs = raw.retryAfterMs;
+    this.type = raw.type ?? info?.type ?? null;
+    this.subcode = raw.subcode;
+    this.fields = raw.fields;
+    const template = vendor.docUrlTemplate;
+    this.vendorDocsUrl = raw.docUrl ?? (info !== null && template !== null ? template.replaceAll("{code}", () => info.code) : null);
+    this.rateLimit = rateLimit;
+    this.shouldRetry = shouldRetry;
     this.errorClass = errorClass;
   }
 
@@ -213,6 +320,18 @@ export class ApiError extends Error implements ErrorFields {
   readonly details: unknown;
   /** The server's requested delay in milliseconds, from the vendor's delay header. */
   readonly retryAfterMs: number | null;
+  /** The vendor's type of error: the body's, else the code's in the catalog, else `null`. */
+  readonly type: string | null;
+  /** The sub-code the body gives (such as a card decline code), else `null`. */
+  readonly subcode: string | null;
+  /** The documented extra fields the body has, by name (see {@link ApiError.field}). */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The vendor's docs link for the error: the body's, else the vendor's template with a known code, else `null`. */
+  readonly vendorDocsUrl: string | null;
+  /** The rate limit the response's headers give; `null` when the vendor declares no rate-limit headers. */
+  readonly rateLimit: RateLimit | null;
+  /** The vendor's should-retry header: `true`, `false`, or `null` when absent, neither, or not sent by the vendor. */
+  readonly shouldRetry: boolean | null;
 
   constructor(parsed: ErrorFields) {
     super(parsed.message);
@@ -224,6 +343,12 @@ export class ApiError extends Error implements ErrorFields {
     this.requestId = parsed.requestId;
     this.details = parsed.details;
     this.retryAfterMs = parsed.retryAfterMs;
+    this.type = parsed.type;
+    this.subcode = parsed.subcode;
+    this.fields = parsed.fields;
+    this.vendorDocsUrl = parsed.vendorDocsUrl;
+    this.rateLimit = parsed.rateLimit;
+    this.shouldRetry = parsed.shouldRetry;
   }
 }
 
@@ -240,18 +365,35 @@ for (const proto of [Parsed.prototype, ApiError.prototype]) {
 /** A vendor's error class: made from a parsed response, like {@link ApiError}. */
 export type ErrorClass<E extends ApiError> = new (parsed: ErrorFields) => E;
 
+/** Whether a condition holds for a response with these headers and body message. */
+function holds(c: Condition, pairs: ReadonlyArray<readonly [string, string]>, message: string | null): boolean {
+  if ("header" in c) return headerEquals(pairs, c.header, c.equals);
+  if ("headerPresent" in c) return pairs.some((p) => sameName(p[0], c.headerPresent));
+  return message !== null && asciiLower(message).includes(asciiLower(c.messageContains));
+}
+
+/** `text` with ASCII letters in lower case, and nothing else changed. */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
 /**
- * Parses a vendor's error response and maps it to its code: the code from
- * the body, else the code documented for the status alone (`byStatus`), else
- * an unknown code (`""`, or the status as text for a vendor keyed by status),
- * whose error class is the vendor's base class. `table` holds each code and
- * each alias (an exact spelling); a known code's result carries its row's
- * code, so an alias gives the code's own spelling.
+ * Parses a vendor's error response and maps it to its code. The code is the
+ * body's (the first of the envelope's code paths that holds one); for a body
+ * without one, the first of `matches` (in catalog order) whose statuses
+ * include the status and whose conditions all hold, else the status's
+ * fallback (`fallbacks`), else an unknown code (`""`, or the status as text
+ * for a vendor keyed by status, its error class the vendor's base class).
+ * `table` holds each code and each alias (an exact spelling); a known code's
+ * result carries its row's code, so an alias gives the code's own spelling.
+ * `nowMs` (Unix milliseconds, default the clock) measures delays given as
+ * dates and the wait until a rate limit resets.
  */
 export function parseVendor<E extends ApiError>(
   vendor: VendorInfo,
   table: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<E>]>,
-  byStatus: ReadonlyMap<number, string>,
+  matches: readonly Match[],
+  fallbacks: ReadonlyMap<number, string>,
   keyedByStatus: boolean,
   base: ErrorClass<E>,
   status: number,
@@ -259,8 +401,20 @@ export function parseVendor<E extends ApiError>(
   body: Body,
   nowMs?: number,
 ): Parsed<E> {
-  const raw = parseRaw(vendor.envelope, vendor.policy.delayHeader, status, headers, body, nowMs);
-  const code = raw.code ?? byStatus.get(status) ?? (keyedByStatus ? String(status) : "");
+  const pairs = headerPairs(headers);
+  const raw = parseRaw(vendor.envelope, vendor.policy.delayHeader, status, pairs, body, nowMs);
+  let code = raw.code;
+  if (code === null) {
+    for (let i = 0; i < matches.length && code === null; i++) {
+      const m = matches[i]!;
+      if (m.statuses.includes(status) && m.conditions.every((c) => holds(c, pairs, raw.bodyMessage))) code = m.code;
+    }
+  }
+  code ??= fallbacks.get(status) ?? (keyedByStatus ? String(status) : "");
+  const rateLimit = vendor.rateLimit === null ? null : readRateLimit(pairs, vendor.rateLimit, nowMs);
+  const told = shouldRetry(pairs, vendor.policy.shouldRetryHeader);
   const row = table.get(code);
-  return row !== undefined ? new Parsed(vendor, raw, row[0].code, row[0], row[1]) : new Parsed(vendor, raw, code, null, base);
+  return row !== undefined
+    ? new Parsed(vendor, raw, row[0].code, row[0], row[1], rateLimit, told)
+    : new Parsed(vendor, raw, code, null, base, rateLimit, told);
 }

@@ -251,3 +251,87 @@ function yearOf(nowMs: number): number {
   const month = mp < 10 ? mp + 3 : mp - 9;
   return yoe + era * 400 + (month <= 2 ? 1 : 0);
 }
+
+/** Where a vendor's rate limit is read: the header of each role, `null` for a role it does not declare. */
+export interface RateLimitHeaders {
+  /** The header with the number of requests allowed in the window. */
+  readonly limit: string | null;
+  /** The header with the number of requests left in the window. */
+  readonly remaining: string | null;
+  /** The header with the number of requests made in the window. */
+  readonly used: string | null;
+  /** The header with the time the window resets. */
+  readonly reset: string | null;
+  /** How the reset header writes its time: Unix epoch seconds, or seconds from now. */
+  readonly resetFormat: "epoch_seconds" | "seconds" | null;
+}
+
+/** A response's rate limit, as its headers give it; each member `null` when no header value parses. */
+export interface RateLimit {
+  /** Requests allowed in the window. */
+  readonly limit: number | null;
+  /** Requests left in the window. */
+  readonly remaining: number | null;
+  /** Requests made in the window. */
+  readonly used: number | null;
+  /** Milliseconds until the window resets, measured from the parse's `now` (never negative). */
+  readonly resetMs: number | null;
+}
+
+/** The first value of the header named `name` that is 1 to 18 ASCII digits once trimmed, as a number; else `null`. */
+export function headerCount(pairs: ReadonlyArray<readonly [string, string]>, name: string | null): number | null {
+  if (name === null) return null;
+  const lower = lowerName(name);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!;
+    if (pair[0] !== lower && !sameName(pair[0], name)) continue;
+    const text = trimOws(pair[1]);
+    if (text.length >= 1 && text.length <= 18 && isDigits(text)) return Number(text);
+  }
+  return null;
+}
+
+/**
+ * The rate limit the headers give, from the headers `spec` names: counts as
+ * {@link headerCount} reads them, and the reset as a wait from `nowMs` (Unix
+ * milliseconds, default the clock, read only for an epoch reset): for
+ * `epoch_seconds` `max(0, reset × 1000 − now)`, for `seconds` `reset × 1000`.
+ */
+export function readRateLimit(
+  pairs: ReadonlyArray<readonly [string, string]>,
+  spec: RateLimitHeaders,
+  nowMs?: number,
+): RateLimit {
+  const reset = headerCount(pairs, spec.reset);
+  let resetMs: number | null = null;
+  if (reset !== null && spec.resetFormat === "seconds") resetMs = reset * 1000;
+  else if (reset !== null && spec.resetFormat === "epoch_seconds") resetMs = Math.max(0, reset * 1000 - (nowMs ?? Date.now()));
+  return {
+    limit: headerCount(pairs, spec.limit),
+    remaining: headerCount(pairs, spec.remaining),
+    used: headerCount(pairs, spec.used),
+    resetMs,
+  };
+}
+
+/**
+ * Whether the header named `name` says to retry: `true` or `false` (trimmed,
+ * ASCII case-insensitive) in its first value; `null` when absent or any other value.
+ */
+export function shouldRetry(pairs: ReadonlyArray<readonly [string, string]>, name: string | null): boolean | null {
+  if (name === null) return null;
+  const value = header(pairs, name);
+  if (value === null) return null;
+  const lower = value.length === 4 || value.length === 5 ? value.toLowerCase() : "";
+  return lower === "true" ? true : lower === "false" ? false : null;
+}
+
+/** Whether some value of the header named `name`, trimmed of spaces and tabs, is exactly `text`. */
+export function headerEquals(pairs: ReadonlyArray<readonly [string, string]>, name: string, text: string): boolean {
+  const lower = lowerName(name);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!;
+    if ((pair[0] === lower || sameName(pair[0], name)) && trimOws(pair[1]) === text) return true;
+  }
+  return false;
+}

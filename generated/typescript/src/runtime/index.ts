@@ -8,3 +8,4 @@ export * from "./error.js";
 export * from "./headers.js";
 export * from "./response.js";
 export * from "./retry.js";
+export * from "./xml.js";

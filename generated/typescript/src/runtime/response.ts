@@ -5,6 +5,7 @@
  */
 
 import { header, headerPairs, serverDelayMs, type HeadersInput } from "./headers.js";
+import { readXml, xmlElement, xmlSteps } from "./xml.js";
 
 // The encoding APIs are globals in every JavaScript runtime this package
 // targets; declared here so the package needs no DOM or Node type library.
@@ -23,17 +24,30 @@ export const EXCERPT_LEN = 200;
 /** The longest message or request id kept from a body, in UTF-8 bytes; longer ones are cut. */
 export const MAX_MESSAGE = 4096;
 
-/** Where a vendor puts each error field: RFC 6901 JSON pointers and a header name. */
+/**
+ * Where a vendor puts each error field: JSON pointers (RFC 6901) for a JSON
+ * body, element paths (`/Error/Code`) for an XML body, and header names.
+ */
 export interface Envelope {
-  /** The pointer to the machine-readable code, if the vendor has one. */
-  readonly code: string | null;
-  /** The pointer to the human-readable message. */
+  /** The body's format. */
+  readonly format: "json" | "xml";
+  /** The paths to the machine-readable code, tried in order; empty when the vendor has none. */
+  readonly code: readonly string[];
+  /** The path to the vendor's type of error, if it has types. */
+  readonly type: string | null;
+  /** The path to the sub-code, if the vendor sends one. */
+  readonly subcode: string | null;
+  /** The path to the vendor's docs link for the error, if the body carries one. */
+  readonly docUrl: string | null;
+  /** The documented extra fields: name and path. */
+  readonly fields: Readonly<Record<string, string>>;
+  /** The path to the human-readable message. */
   readonly message: string;
-  /** The pointer to the request id in the body, if the vendor puts it there. */
+  /** The path to the request id in the body, if the vendor puts it there. */
   readonly requestId: string | null;
   /** The response header carrying the request id, if the vendor sends one. */
   readonly requestIdHeader: string | null;
-  /** The pointer to the structured details, if the vendor has them. */
+  /** The path to the structured details, if the vendor has them. */
   readonly details: string | null;
 }
 
@@ -41,14 +55,24 @@ export interface Envelope {
 export interface RawError {
   /** The HTTP status. */
   readonly status: number;
-  /** The machine-readable code, if the body has one. */
+  /** The machine-readable code: the first of the code paths that holds a non-empty one; `null` when none does. */
   readonly code: string | null;
   /** The message, or an excerpt of the body when it has none. */
   readonly message: string;
+  /** The message as the body has it, uncut; `null` when it has none. */
+  readonly bodyMessage: string | null;
   /** The request id from the body or the request-id header. */
   readonly requestId: string | null;
-  /** The structured details, of any JSON type (`undefined` when absent). */
+  /** The structured details, of any JSON type (`undefined` when absent; a string in an XML body). */
   readonly details: unknown;
+  /** The vendor's type of error as the body gives it (non-empty), else `null`. */
+  readonly type: string | null;
+  /** The sub-code as the body gives it (non-empty), else `null`. */
+  readonly subcode: string | null;
+  /** The docs link the body carries (non-empty), else `null`. */
+  readonly docUrl: string | null;
+  /** The documented extra fields the body has, by name: any JSON value (`null` included), or a string in an XML body. */
+  readonly fields: Readonly<Record<string, unknown>>;
   /** The server's requested delay in milliseconds, from the delay header. */
   readonly retryAfterMs: number | null;
 }
@@ -68,17 +92,23 @@ function isSpace(text: string, i: number): boolean {
   return c > 0x20 && c < 0x7f ? false : SPACE_AT.test(text[i] ?? "");
 }
 
+/** The shared empty fields. */
+const NO_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
+
 /**
  * Extracts the error fields from a response; it never throws and its work is
  * bounded. `nowMs` (Unix milliseconds, default the clock, read only when
  * needed) measures delays given as dates.
  *
- * The body (after an optional byte order mark) is parsed as JSON only when
- * it is valid UTF-8 of at most {@link MAX_BODY} bytes. The code is the
- * string, or the decimal text of the number, at the code pointer; the message
- * the string at its pointer, else an {@link excerpt} of the body; the request
- * id the string or number at its pointer (trimmed, non-empty), else the
- * request-id header; the details whatever value is at their pointer.
+ * The body (after an optional byte order mark) is read only when it is valid
+ * UTF-8 of at most {@link MAX_BODY} bytes: as JSON, or for an envelope of
+ * format `xml` as XML under the rules of {@link readXml}; a body that cannot
+ * be read has no fields. The code is the first of the code paths that holds a
+ * non-empty string (or in JSON a number, as its decimal text); the message
+ * the string at its path, else an {@link excerpt} of the body; the request
+ * id the string or number at its path (trimmed, non-empty), else the
+ * request-id header; the details whatever value is at their path; the type,
+ * sub-code and docs link non-empty strings; the fields each value found.
  */
 export function parseRaw(
   envelope: Envelope,
@@ -108,20 +138,35 @@ export function parseRaw(
       }
     }
   }
-  let json: unknown = undefined;
-  if (text !== null) {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-  }
   const paths = compiled(envelope);
-  json = walk(json, paths.base);
-  const code = scalar(walk(json, paths.code), true);
-  const found = scalar(walk(json, paths.message), false);
+  let get: (path: readonly string[] | null) => unknown;
+  if (envelope.format === "xml") {
+    const root = text === null ? null : readXml(text);
+    get = (steps) => {
+      if (root === null) return undefined;
+      const element = xmlElement(root, steps);
+      return element === null ? undefined : element.text;
+    };
+  } else {
+    let json: unknown = undefined;
+    if (text !== null) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+    json = walk(json, paths.base);
+    get = (tokens) => walk(json, tokens);
+  }
+  let code: string | null = null;
+  for (let i = 0; i < paths.code.length && code === null; i++) {
+    const found = scalar(get(paths.code[i]!), true);
+    if (found !== null && found !== "") code = found;
+  }
+  const found = scalar(get(paths.message), false);
   const message = found !== null ? bounded(found, MAX_MESSAGE) : excerpt(bytes ?? text ?? "");
-  let requestId = scalar(walk(json, paths.requestId), true);
+  let requestId = scalar(get(paths.requestId), true);
   if (requestId !== null && requestId !== "" && (isSpace(requestId, 0) || isSpace(requestId, requestId.length - 1))) {
     requestId = requestId.replace(SPACE_ENDS, "");
   }
@@ -129,14 +174,31 @@ export function parseRaw(
     const fromHeader = envelope.requestIdHeader === null ? null : header(pairs, envelope.requestIdHeader);
     requestId = fromHeader === null || fromHeader === "" ? null : fromHeader;
   }
+  let fields = NO_FIELDS;
+  for (const [name, path] of paths.fields) {
+    const value = get(path);
+    if (value === undefined) continue;
+    if (fields === NO_FIELDS) fields = {};
+    (fields as Record<string, unknown>)[name] = value;
+  }
   return {
     status,
     code,
     message,
+    bodyMessage: found,
     requestId: requestId === null ? null : bounded(requestId, MAX_MESSAGE),
-    details: walk(json, paths.details),
+    details: get(paths.details),
+    type: nonEmpty(get(paths.type)),
+    subcode: nonEmpty(get(paths.subcode)),
+    docUrl: nonEmpty(get(paths.docUrl)),
+    fields: fields === NO_FIELDS ? fields : Object.freeze(fields),
     retryAfterMs: delayHeader === null ? null : serverDelayMs(pairs, delayHeader, nowMs),
   };
+}
+
+/** A non-empty string, else `null`. */
+function nonEmpty(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
 }
 
 /**
@@ -150,40 +212,61 @@ export function resolve(value: unknown, pointer: string | null): unknown {
 }
 
 /**
- * An envelope's pointers split into tokens (`null`: matches nothing), each
- * after the tokens all of them start with (`base`), which are walked once.
+ * An envelope's paths split into tokens or steps (`null`: matches nothing).
+ * For JSON each comes after the tokens all of them start with (`base`), which
+ * are walked once; for XML `base` is empty.
  */
 interface Paths {
   readonly base: readonly string[];
-  readonly code: readonly string[] | null;
+  readonly code: ReadonlyArray<readonly string[] | null>;
   readonly message: readonly string[] | null;
   readonly requestId: readonly string[] | null;
   readonly details: readonly string[] | null;
+  readonly type: readonly string[] | null;
+  readonly subcode: readonly string[] | null;
+  readonly docUrl: readonly string[] | null;
+  readonly fields: ReadonlyArray<readonly [string, readonly string[] | null]>;
 }
 
-/** Each envelope's pointers, split once. */
+/** Each envelope's paths, split once. */
 const PATHS = new WeakMap<Envelope, Paths>();
 
-/** The envelope's pointers, split into tokens after their common start. */
+/** The envelope's paths, split into tokens (after their common start) or steps. */
 function compiled(envelope: Envelope): Paths {
   let paths = PATHS.get(envelope);
   if (paths === undefined) {
-    const all = [envelope.code, envelope.message, envelope.requestId, envelope.details].map((p) =>
-      p === null ? null : tokensOf(p),
-    );
+    const xml = envelope.format === "xml";
+    const names = Object.keys(envelope.fields);
+    const all = [
+      envelope.message,
+      envelope.requestId,
+      envelope.details,
+      envelope.type,
+      envelope.subcode,
+      envelope.docUrl,
+      ...envelope.code,
+      ...names.map((n) => envelope.fields[n]!),
+    ].map((p) => (p === null ? null : xml ? xmlSteps(p) : tokensOf(p)));
+    let shared = 0;
     const used = all.filter((t): t is readonly string[] => t !== null);
     const first = used[0] ?? [];
-    // The longest start every pointer shares, leaving each at least one token.
-    const limit = used.length === 0 ? 0 : Math.min(...used.map((t) => t.length - 1));
-    let shared = 0;
-    while (shared < limit && used.every((t) => t[shared] === first[shared])) shared++;
-    const rest = (t: readonly string[] | null) => (t === null ? null : t.slice(shared));
+    if (!xml) {
+      // The longest start every pointer shares, leaving each at least one token.
+      const limit = used.length === 0 ? 0 : Math.min(...used.map((t) => t.length - 1));
+      while (shared < limit && used.every((t) => t[shared] === first[shared])) shared++;
+    }
+    const rest = (t: readonly string[] | null | undefined) => (t === null || t === undefined ? null : t.slice(shared));
+    const codes = envelope.code.length;
     paths = {
       base: first.slice(0, shared),
-      code: rest(all[0]!),
-      message: rest(all[1]!),
-      requestId: rest(all[2]!),
-      details: rest(all[3]!),
+      message: rest(all[0]),
+      requestId: rest(all[1]),
+      details: rest(all[2]),
+      type: rest(all[3]),
+      subcode: rest(all[4]),
+      docUrl: rest(all[5]),
+      code: all.slice(6, 6 + codes).map(rest),
+      fields: names.map((n, i) => [n, rest(all[6 + codes + i])] as const),
     };
     PATHS.set(envelope, paths);
   }

@@ -11,6 +11,7 @@ export type Rule =
   | { readonly kind: "backoff" }
   | { readonly kind: "retry_after" }
   | { readonly kind: "idempotent" }
+  | { readonly kind: "until_reset" }
   | { readonly kind: "after"; readonly action: string };
 
 /** The `never` rule, shared by every table row that has it. */
@@ -21,6 +22,8 @@ export const BACKOFF: Rule = Object.freeze({ kind: "backoff" });
 export const RETRY_AFTER: Rule = Object.freeze({ kind: "retry_after" });
 /** The `idempotent` rule. */
 export const IDEMPOTENT: Rule = Object.freeze({ kind: "idempotent" });
+/** The `until_reset` rule: wait until the vendor's rate-limit reset header says. */
+export const UNTIL_RESET: Rule = Object.freeze({ kind: "until_reset" });
 /** The rule to retry only after the user has done `action`. */
 export function after(action: string): Rule {
   return Object.freeze({ kind: "after", action });
@@ -29,6 +32,7 @@ export function after(action: string): Rule {
 /** How a backoff delay is randomised. */
 export type Jitter =
   | { readonly kind: "none" }
+  | { readonly kind: "full" }
   | { readonly kind: "proportional"; readonly fraction: number }
   | { readonly kind: "additive"; readonly ms: number };
 
@@ -58,6 +62,8 @@ export interface Policy {
   readonly safeMethods: readonly string[];
   /** The vendor's idempotency key, if it has one. */
   readonly idempotencyKey: string | null;
+  /** The header whose `true` or `false` overrides a code's rule, if the vendor sends one. */
+  readonly shouldRetryHeader: string | null;
 }
 
 /** The request that failed, as far as the decision needs it. */
@@ -79,6 +85,12 @@ export type Outcome =
       readonly rule: Rule;
       readonly anyMethod: boolean;
       readonly retryAfterMs: number | null;
+      /** The code's shortest wait before a retry, in milliseconds. */
+      readonly minDelayMs?: number | null;
+      /** The wait until the rate limit resets, in milliseconds, as the vendor's reset header gives it. */
+      readonly resetMs?: number | null;
+      /** The vendor's should-retry header: `true`, `false`, or `null` when absent or neither. */
+      readonly shouldRetry?: boolean | null;
     }
   | { readonly kind: "transport"; readonly failure: TransportFailure };
 
@@ -104,7 +116,8 @@ export type GiveUpReason =
   | { readonly id: "not_idempotent" }
   | { readonly id: "wait_too_long"; readonly waitMs: number; readonly capMs: number; readonly limit: Limit }
   | { readonly id: "deadline_exceeded"; readonly deadlineMs: number }
-  | { readonly id: "budget_exhausted" };
+  | { readonly id: "budget_exhausted" }
+  | { readonly id: "server_declined" };
 
 /** What to do after a failed attempt. */
 export type Decision =
@@ -142,7 +155,8 @@ function wholeNanos(nanos: number): number {
  * The delay before retry number `retry` (from 1; 0 counts as 1) with a jitter
  * sample in [0, 1] (clamped, NaN is 0), in milliseconds:
  * `initial × multiplier^(retry − 1)`, jittered, capped at `maxMs` when there
- * is one. Computed in whole nanoseconds exactly as the Rust crate does.
+ * is one; full jitter is the sample times the capped delay. Computed in whole
+ * nanoseconds exactly as the Rust crate does.
  */
 export function backoffDelayMs(backoff: Backoff, retry: number, jitter: number): number {
   const sample = Number.isNaN(jitter) ? 0 : Math.min(Math.max(jitter, 0), 1);
@@ -155,6 +169,8 @@ export function backoffDelayMs(backoff: Backoff, retry: number, jitter: number):
   if (j.kind === "proportional") {
     const fraction = Number.isNaN(j.fraction) ? 0 : Math.min(Math.max(j.fraction, 0), 1);
     nanos = wholeNanos(base * (1 + fraction * (2 * sample - 1)));
+  } else if (j.kind === "full") {
+    nanos = wholeNanos(sample * (backoff.maxMs !== null ? Math.min(base, backoff.maxMs * 1e6) : base));
   } else if (j.kind === "additive") {
     nanos = wholeNanos(base) + wholeNanos(j.ms * 1e6 * sample);
   } else {
@@ -186,14 +202,21 @@ function giveUp(reason: GiveUpReason): Decision {
 
 /**
  * Decides whether to retry. The checks run in this order, the first that
- * applies wins: a status below 400 is not an error; a `never` or `after`
- * rule gives up; the attempt limit (the smaller of the reference's and the
- * client's, the reference's on a tie); request safety (a 5xx status or an
- * `idempotent` rule unless the code is safe for any method, or a timeout or
- * reset, need a safe request); the wait (a `retry_after` rule waits exactly
- * the server's delay, other rules the longer of it and the backoff); the
- * reference's cap on the server's delay, then the client's longest wait; the
- * client's deadline. A transport failure behaves like a `backoff` rule.
+ * applies wins: a status below 400 is not an error; the vendor's
+ * should-retry header saying `false` gives up (`server_declined`); a `never`
+ * or `after` rule gives up; the attempt limit (the smaller of the
+ * reference's and the client's, the reference's on a tie); request safety (a
+ * 5xx status or an `idempotent` rule unless the code is safe for any method,
+ * or a timeout or reset, need a safe request); the wait (a `retry_after` rule
+ * waits exactly the server's delay, an `until_reset` rule exactly the wait
+ * until the reset, or without one backs off, other rules the longer of the
+ * server's delay and the backoff; then at least the code's `minDelayMs`);
+ * the reference's cap on the server's delay, then the client's longest wait;
+ * the client's deadline. A transport failure behaves like a `backoff` rule.
+ *
+ * The should-retry header saying `true` makes any response retryable
+ * whatever its rule, method or status: a rule that retries keeps its delay,
+ * any other becomes `backoff`, and no safe request is needed.
  */
 export function decide(input: Attempt): Decision {
   const { policy, outcome, request } = input;
@@ -203,13 +226,26 @@ export function decide(input: Attempt): Decision {
   let rule: Rule;
   let needsSafe: boolean;
   let serverDelay: number | null = null;
+  let minDelay = 0;
   if (outcome.kind === "response") {
     if (outcome.status < 400) return giveUp({ id: "not_an_error" });
     rule = outcome.rule;
+    const told = outcome.shouldRetry ?? null;
+    if (told === false) return giveUp({ id: "server_declined" });
+    if (told === true && rule.kind !== "backoff" && rule.kind !== "retry_after" && rule.kind !== "until_reset") {
+      rule = BACKOFF;
+    }
     if (rule.kind === "never") return giveUp({ id: "not_retryable" });
     if (rule.kind === "after") return giveUp({ id: "after_action", action: rule.action });
-    needsSafe = ((outcome.status >= 500 && outcome.status <= 599) || rule.kind === "idempotent") && !outcome.anyMethod;
+    needsSafe =
+      told !== true && ((outcome.status >= 500 && outcome.status <= 599) || rule.kind === "idempotent") && !outcome.anyMethod;
     serverDelay = outcome.retryAfterMs;
+    if (rule.kind === "until_reset") {
+      const reset = outcome.resetMs ?? null;
+      if (reset !== null) serverDelay = reset;
+      else rule = BACKOFF;
+    }
+    minDelay = outcome.minDelayMs ?? 0;
   } else {
     rule = BACKOFF;
     needsSafe = outcome.failure !== "connect";
@@ -227,11 +263,12 @@ export function decide(input: Attempt): Decision {
   const backoff = backoffDelayMs(policy.backoff, attempt, jitter);
   let wait = backoff;
   if (serverDelay !== null) {
-    wait = rule.kind === "retry_after" ? serverDelay : Math.max(serverDelay, backoff);
+    wait = rule.kind === "retry_after" || rule.kind === "until_reset" ? serverDelay : Math.max(serverDelay, backoff);
     if (policy.maxServerDelayMs !== null && serverDelay > policy.maxServerDelayMs) {
       return giveUp({ id: "wait_too_long", waitMs: serverDelay, capMs: policy.maxServerDelayMs, limit: "reference" });
     }
   }
+  wait = Math.max(wait, minDelay);
   if (limits.maxWaitMs !== undefined && wait > limits.maxWaitMs) {
     return giveUp({ id: "wait_too_long", waitMs: wait, capMs: limits.maxWaitMs, limit: "client" });
   }

@@ -19,6 +19,7 @@ import {
   type CodeInfo,
   type ErrorClass,
   type HeadersInput,
+  type Match,
   type Parsed,
   type VendorInfo,
 } from "../runtime/index.js";
@@ -30,7 +31,12 @@ export const VENDOR: VendorInfo = Object.freeze({
   id: "cert-ix",
   name: "Cert-IX",
   envelope: Object.freeze({
-    code: "/code",
+    format: "json",
+    code: Object.freeze(["/code"]),
+    type: null,
+    subcode: null,
+    docUrl: null,
+    fields: Object.freeze({}),
     message: "/error",
     requestId: null,
     requestIdHeader: null,
@@ -48,7 +54,10 @@ export const VENDOR: VendorInfo = Object.freeze({
     maxServerDelayMs: null,
     safeMethods: Object.freeze(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]),
     idempotencyKey: null,
+    shouldRetryHeader: null,
   }),
+  rateLimit: null,
+  docUrlTemplate: null,
 });
 
 /**
@@ -575,19 +584,23 @@ const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<CertIxError>]> =
   ["KAFKA_ERROR", [CODES["KAFKA_ERROR"], KafkaError]],
 ]);
 
-/** The code a body without one maps to, by status. */
-const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([
+/** The codes told apart by conditions, tried in this order for a body without a code. */
+const MATCHES: readonly Match[] = Object.freeze([]);
+
+/** The code a body without one maps to, by status, when no condition told it apart. */
+const FALLBACKS: ReadonlyMap<number, string> = new Map<number, string>([
 ]);
 
 /**
  * Parses an HTTP error response from Cert-IX: status, headers (any case) and body,
  * into plain data; `toError()` makes the `Error` to throw. Never throws: a body
- * that is not the envelope still gives a result, its code taken from the status
- * and its message an excerpt of the body. `nowMs` (Unix milliseconds, default
- * the clock) measures a delay given as a date.
+ * that is not the envelope still gives a result: its code told by the conditions
+ * and the status, else unknown, and its message an excerpt of the body. `nowMs`
+ * (Unix milliseconds, default the clock) measures a delay given as a date and
+ * the wait until a rate limit resets.
  */
 export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<CertIxError> {
-  return parseVendor(VENDOR, TABLE, BY_STATUS, false, CertIxError, status, headers, body, nowMs);
+  return parseVendor(VENDOR, TABLE, MATCHES, FALLBACKS, false, CertIxError, status, headers, body, nowMs);
 }
 
 /**

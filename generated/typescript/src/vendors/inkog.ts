@@ -18,6 +18,7 @@ import {
   type CodeInfo,
   type ErrorClass,
   type HeadersInput,
+  type Match,
   type Parsed,
   type VendorInfo,
 } from "../runtime/index.js";
@@ -29,7 +30,12 @@ export const VENDOR: VendorInfo = Object.freeze({
   id: "inkog",
   name: "Inkog",
   envelope: Object.freeze({
-    code: "/error/code",
+    format: "json",
+    code: Object.freeze(["/error/code"]),
+    type: null,
+    subcode: null,
+    docUrl: null,
+    fields: Object.freeze({}),
     message: "/error/message",
     requestId: null,
     requestIdHeader: null,
@@ -47,7 +53,16 @@ export const VENDOR: VendorInfo = Object.freeze({
     maxServerDelayMs: null,
     safeMethods: Object.freeze(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]),
     idempotencyKey: null,
+    shouldRetryHeader: null,
   }),
+  rateLimit: Object.freeze({
+    limit: "X-RateLimit-Limit",
+    remaining: "X-RateLimit-Remaining",
+    used: null,
+    reset: null,
+    resetFormat: null,
+  }),
+  docUrlTemplate: null,
 });
 
 /**
@@ -161,26 +176,23 @@ const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<InkogError>]> = 
   ["INTERNAL_ERROR", [CODES["INTERNAL_ERROR"], InternalError]],
 ]);
 
-/** The code a body without one maps to, by status. */
-const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([
-  [400, "BAD_REQUEST"],
-  [401, "UNAUTHORIZED"],
-  [403, "FORBIDDEN"],
-  [413, "PAYLOAD_TOO_LARGE"],
-  [415, "UNSUPPORTED_TYPE"],
-  [429, "RATE_LIMITED"],
-  [500, "INTERNAL_ERROR"],
+/** The codes told apart by conditions, tried in this order for a body without a code. */
+const MATCHES: readonly Match[] = Object.freeze([]);
+
+/** The code a body without one maps to, by status, when no condition told it apart. */
+const FALLBACKS: ReadonlyMap<number, string> = new Map<number, string>([
 ]);
 
 /**
  * Parses an HTTP error response from Inkog: status, headers (any case) and body,
  * into plain data; `toError()` makes the `Error` to throw. Never throws: a body
- * that is not the envelope still gives a result, its code taken from the status
- * and its message an excerpt of the body. `nowMs` (Unix milliseconds, default
- * the clock) measures a delay given as a date.
+ * that is not the envelope still gives a result: its code told by the conditions
+ * and the status, else unknown, and its message an excerpt of the body. `nowMs`
+ * (Unix milliseconds, default the clock) measures a delay given as a date and
+ * the wait until a rate limit resets.
  */
 export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<InkogError> {
-  return parseVendor(VENDOR, TABLE, BY_STATUS, false, InkogError, status, headers, body, nowMs);
+  return parseVendor(VENDOR, TABLE, MATCHES, FALLBACKS, false, InkogError, status, headers, body, nowMs);
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   type CodeInfo,
   type ErrorClass,
   type HeadersInput,
+  type Match,
   type Parsed,
   type VendorInfo,
 } from "../runtime/index.js";
@@ -30,7 +31,12 @@ export const VENDOR: VendorInfo = Object.freeze({
   id: "pentify",
   name: "Pentify",
   envelope: Object.freeze({
-    code: "/error/code",
+    format: "json",
+    code: Object.freeze(["/error/code"]),
+    type: null,
+    subcode: null,
+    docUrl: null,
+    fields: Object.freeze({}),
     message: "/error/message",
     requestId: "/error/request_id",
     requestIdHeader: null,
@@ -48,7 +54,10 @@ export const VENDOR: VendorInfo = Object.freeze({
     maxServerDelayMs: 30000,
     safeMethods: Object.freeze(["GET", "DELETE"]),
     idempotencyKey: "idempotency_key",
+    shouldRetryHeader: null,
   }),
+  rateLimit: null,
+  docUrlTemplate: null,
 });
 
 /**
@@ -214,28 +223,23 @@ const TABLE: ReadonlyMap<string, readonly [CodeInfo, ErrorClass<PentifyError>]> 
   ["engine_unavailable", [CODES["engine_unavailable"], EngineUnavailableError]],
 ]);
 
-/** The code a body without one maps to, by status. */
-const BY_STATUS: ReadonlyMap<number, string> = new Map<number, string>([
-  [400, "validation_error"],
-  [401, "invalid_api_key"],
-  [402, "insufficient_tokens"],
-  [404, "not_found"],
-  [409, "conflict"],
-  [422, "unprocessable"],
-  [429, "rate_limited"],
-  [500, "server_error"],
-  [503, "engine_unavailable"],
+/** The codes told apart by conditions, tried in this order for a body without a code. */
+const MATCHES: readonly Match[] = Object.freeze([]);
+
+/** The code a body without one maps to, by status, when no condition told it apart. */
+const FALLBACKS: ReadonlyMap<number, string> = new Map<number, string>([
 ]);
 
 /**
  * Parses an HTTP error response from Pentify: status, headers (any case) and body,
  * into plain data; `toError()` makes the `Error` to throw. Never throws: a body
- * that is not the envelope still gives a result, its code taken from the status
- * and its message an excerpt of the body. `nowMs` (Unix milliseconds, default
- * the clock) measures a delay given as a date.
+ * that is not the envelope still gives a result: its code told by the conditions
+ * and the status, else unknown, and its message an excerpt of the body. `nowMs`
+ * (Unix milliseconds, default the clock) measures a delay given as a date and
+ * the wait until a rate limit resets.
  */
 export function parse(status: number, headers: HeadersInput, body: Body, nowMs?: number): Parsed<PentifyError> {
-  return parseVendor(VENDOR, TABLE, BY_STATUS, false, PentifyError, status, headers, body, nowMs);
+  return parseVendor(VENDOR, TABLE, MATCHES, FALLBACKS, false, PentifyError, status, headers, body, nowMs);
 }
 
 /**
