@@ -19,6 +19,9 @@ const (
 	JitterProportional
 	// JitterAdditive adds up to Spread.
 	JitterAdditive
+	// JitterFull scales the delay, capped, by the sample itself: a draw from 0
+	// up to the delay (AWS's "full jitter").
+	JitterFull
 )
 
 // Jitter is how a backoff delay is randomised so that many clients do not retry
@@ -75,7 +78,7 @@ func addSaturating(a, b time.Duration) time.Duration {
 //
 // The sample is clamped into [0, 1] and NaN counts as 0. The base delay is
 // Initial × Multiplier^(retry−1); jitter is then applied and the result capped at
-// Max when there is one. A NaN or negative multiplier counts as 1, a proportional
+// Max when there is one (full jitter scales the capped delay by the sample). A NaN or negative multiplier counts as 1, a proportional
 // fraction is clamped into [0, 1], and delays that do not fit saturate.
 func (b Backoff) Delay(retry int, jitter float64) time.Duration {
 	sample := jitter
@@ -104,6 +107,12 @@ func (b Backoff) Delay(retry int, jitter float64) time.Duration {
 		delay = roundNanos(base * (1 + fraction*(2*sample-1)))
 	case JitterAdditive:
 		delay = addSaturating(roundNanos(base), roundNanos(float64(b.Jitter.Spread)*sample))
+	case JitterFull:
+		capped := base
+		if b.Max > 0 {
+			capped = min(capped, float64(b.Max))
+		}
+		delay = roundNanos(capped * sample)
 	default:
 		delay = roundNanos(base)
 	}

@@ -21,6 +21,9 @@ const (
 	RuleIdempotent
 	// RuleAfter: give up; retry only after the user has done the Retry's Action.
 	RuleAfter
+	// RuleUntilReset: wait until the vendor's rate limit resets (its reset
+	// header), backing off when the header is absent.
+	RuleUntilReset
 )
 
 // ID is the rule's stable name, as the catalog writes it.
@@ -34,6 +37,8 @@ func (r Rule) ID() string {
 		return "idempotent"
 	case RuleAfter:
 		return "after"
+	case RuleUntilReset:
+		return "until_reset"
 	}
 	return "never"
 }
@@ -78,6 +83,9 @@ type Policy struct {
 	// MaxServerDelay is the longest server-requested wait the reference says to
 	// honour; 0 when it gives no cap.
 	MaxServerDelay time.Duration
+	// ShouldRetryHeader names the header whose "true" or "false" overrides the
+	// code's rule ("" for none).
+	ShouldRetryHeader string
 }
 
 // IsSafe reports whether repeating req cannot cause a side effect twice: its
@@ -105,6 +113,8 @@ const (
 	WaitTooLong       Reason = "wait_too_long"
 	DeadlineExceeded  Reason = "deadline_exceeded"
 	BudgetExhausted   Reason = "budget_exhausted"
+	// ServerDeclined: the server said "false" in the vendor's should-retry header.
+	ServerDeclined Reason = "server_declined"
 )
 
 // GiveUp says why a failed request should not be retried now. The fields beside
@@ -147,6 +157,8 @@ func (g GiveUp) String() string {
 		return fmt.Sprintf("waiting would pass the client's deadline of %v", g.Deadline)
 	case BudgetExhausted:
 		return "the retry budget is used up"
+	case ServerDeclined:
+		return "the server said not to retry"
 	}
 	return string(g.Reason)
 }
@@ -192,14 +204,18 @@ type Attempt struct {
 // Decide says whether and when to retry; the first check that applies wins.
 //
 //  1. A response with a status below 400 is not an error.
-//  2. Rule never or after gives up; a transport failure counts as rule backoff
-//     without a server delay.
+//  2. When the server said "false" in the vendor's should-retry header, give up
+//     (server_declined); when it said "true", the response is retryable whatever
+//     its rule, method or status: rules backoff, retry_after and until_reset
+//     stay, any other becomes backoff. Otherwise rule never or after gives up; a
+//     transport failure counts as rule backoff without a server delay.
 //  3. The attempt limit is the smaller of the vendor's and the client's (the
 //     vendor's on a tie).
-//  4. A 5xx status or rule idempotent (unless the code is safe for any method),
-//     and a timeout or reset, need a safe request.
-//  5. The wait is the backoff delay; with a server delay, rule retry_after waits
-//     exactly that, other rules the longer of the two.
+//  4. A 5xx status or rule idempotent (unless the code is safe for any method,
+//     or the server said "true"), and a timeout or reset, need a safe request.
+//  5. The wait is the backoff delay; with a server delay, rules retry_after and
+//     until_reset wait exactly that, other rules the longer of the two; a code's
+//     MinDelay raises the wait to it.
 //  6. A server delay above the vendor's MaxServerDelay, then a wait above the
 //     client's MaxWait, gives up.
 //  7. A wait that would pass the client's deadline gives up.
@@ -213,20 +229,32 @@ func Decide(in *Attempt) Decision {
 	attempt := max(in.Attempt, 1)
 	var rule Retry
 	var needsSafe, hasServer bool
-	var server time.Duration
+	var server, minDelay time.Duration
 	if outcome.IsResponse() {
 		if outcome.Status < 400 {
 			return giveUp(GiveUp{Reason: NotAnError})
 		}
 		rule = outcome.Rule
-		switch rule.Rule {
-		case RuleNever:
-			return giveUp(GiveUp{Reason: NotRetryable})
-		case RuleAfter:
-			return giveUp(GiveUp{Reason: AfterAction, Action: rule.Action})
+		switch outcome.ShouldRetry {
+		case ServerSaidNo:
+			return giveUp(GiveUp{Reason: ServerDeclined})
+		case ServerSaidYes:
+			switch rule.Rule {
+			case RuleBackoff, RuleRetryAfter, RuleUntilReset:
+			default:
+				rule = Retry{Rule: RuleBackoff}
+			}
+		default:
+			switch rule.Rule {
+			case RuleNever:
+				return giveUp(GiveUp{Reason: NotRetryable})
+			case RuleAfter:
+				return giveUp(GiveUp{Reason: AfterAction, Action: rule.Action})
+			}
+			needsSafe = (outcome.Status >= 500 && outcome.Status <= 599 || rule.Rule == RuleIdempotent) && !outcome.AnyMethod
 		}
 		server, hasServer = outcome.RetryAfter, outcome.HasRetryAfter
-		needsSafe = (outcome.Status >= 500 && outcome.Status <= 599 || rule.Rule == RuleIdempotent) && !outcome.AnyMethod
+		minDelay = outcome.MinDelay
 	} else {
 		rule = Retry{Rule: RuleBackoff}
 		needsSafe = outcome.Failure.WasSent()
@@ -253,12 +281,13 @@ func Decide(in *Attempt) Decision {
 	}
 	wait := policy.Backoff.Delay(attempt, sample)
 	if hasServer {
-		if rule.Rule == RuleRetryAfter {
+		if rule.Rule == RuleRetryAfter || rule.Rule == RuleUntilReset {
 			wait = server
 		} else {
 			wait = max(wait, server)
 		}
 	}
+	wait = max(wait, minDelay)
 
 	if hasServer && policy.MaxServerDelay > 0 && server > policy.MaxServerDelay {
 		return giveUp(GiveUp{Reason: WaitTooLong, Wait: server, Cap: policy.MaxServerDelay, Limit: LimitReference})

@@ -63,39 +63,47 @@ type jsonSpan struct {
 }
 
 // extractor reads a body as strict JSON (RFC 8259) in one pass and notes where the
-// values at up to four pointers sit. It builds no tree: only the values asked for
+// values at up to 64 pointers sit. It builds no tree: only the values asked for
 // are ever decoded.
 type extractor struct {
 	data  []byte
 	pos   int
-	ptrs  [4]*pointer
-	spans [4]jsonSpan
+	ptrs  []*pointer
+	spans []jsonSpan
 }
+
+// maxPointers is how many pointers one pass of the extractor follows.
+const maxPointers = 64
 
 // extract reads body and returns where each pointer's value sits; ok is false when
 // the body is not strict JSON, nests deeper than maxDepth, holds invalid UTF-8, an
 // unpaired surrogate escape or a number beyond the float range. Of repeated keys,
 // the last counts.
-func extract(body []byte, ptrs [4]*pointer) (spans [4]jsonSpan, ok bool) {
+// More than 64 pointers take one pass per 64.
+func extract(body []byte, ptrs []*pointer) (spans []jsonSpan, ok bool) {
 	if !utf8.Valid(body) {
-		return spans, false
+		return nil, false
 	}
-	x := extractor{data: body, ptrs: ptrs}
-	var active uint8
-	for i, p := range ptrs {
-		if p != nil && p.valid {
-			active |= 1 << i
+	spans = make([]jsonSpan, len(ptrs))
+	for from := 0; from == 0 || from < len(ptrs); from += maxPointers {
+		to := min(len(ptrs), from+maxPointers)
+		x := extractor{data: body, ptrs: ptrs[from:to], spans: spans[from:to]}
+		var active uint64
+		for i, p := range x.ptrs {
+			if p != nil && p.valid {
+				active |= 1 << i
+			}
+		}
+		x.space()
+		if !x.value(0, active) {
+			return nil, false
+		}
+		x.space()
+		if x.pos != len(x.data) {
+			return nil, false
 		}
 	}
-	x.space()
-	if !x.value(0, active) {
-		return spans, false
-	}
-	x.space()
-	if x.pos != len(x.data) {
-		return spans, false
-	}
-	return x.spans, true
+	return spans, true
 }
 
 func (x *extractor) space() {
@@ -111,7 +119,7 @@ func (x *extractor) space() {
 
 // value reads one value at nesting depth level; active holds the pointers whose
 // first level tokens lead here.
-func (x *extractor) value(level int, active uint8) bool {
+func (x *extractor) value(level int, active uint64) bool {
 	start := x.pos
 	if x.pos >= len(x.data) {
 		return false
@@ -153,8 +161,8 @@ func (x *extractor) literal(word string) bool {
 }
 
 // deeper is the set of active pointers that go on below level.
-func (x *extractor) deeper(level int, active uint8) uint8 {
-	var out uint8
+func (x *extractor) deeper(level int, active uint64) uint64 {
+	var out uint64
 	for i := range x.ptrs {
 		if active&(1<<i) != 0 && len(x.ptrs[i].tokens) > level {
 			out |= 1 << i
@@ -163,7 +171,7 @@ func (x *extractor) deeper(level int, active uint8) uint8 {
 	return out
 }
 
-func (x *extractor) object(level int, active uint8) bool {
+func (x *extractor) object(level int, active uint64) bool {
 	if level >= maxDepth {
 		return false
 	}
@@ -182,7 +190,7 @@ func (x *extractor) object(level int, active uint8) bool {
 		if !x.str() {
 			return false
 		}
-		var child uint8
+		var child uint64
 		if below != 0 {
 			key := x.data[keyStart+1 : x.pos-1]
 			var unescaped string
@@ -226,7 +234,7 @@ func (x *extractor) object(level int, active uint8) bool {
 	}
 }
 
-func (x *extractor) array(level int, active uint8) bool {
+func (x *extractor) array(level int, active uint64) bool {
 	if level >= maxDepth {
 		return false
 	}
@@ -238,7 +246,7 @@ func (x *extractor) array(level int, active uint8) bool {
 		return true
 	}
 	for n := 0; ; n++ {
-		var child uint8
+		var child uint64
 		if below != 0 {
 			for i := range x.ptrs {
 				if below&(1<<i) != 0 && x.ptrs[i].index[level] == n {

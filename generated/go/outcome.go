@@ -60,7 +60,24 @@ type Outcome struct {
 	// RetryAfter is the server's requested delay, when HasRetryAfter.
 	RetryAfter    time.Duration
 	HasRetryAfter bool
+	// ShouldRetry is the server's word in the vendor's should-retry header.
+	ShouldRetry ServerSaid
+	// MinDelay is the shortest wait before a retry of the code (0 for none).
+	MinDelay time.Duration
 }
+
+// ServerSaid is what a response's should-retry header says: nothing, "true"
+// or "false".
+type ServerSaid uint8
+
+const (
+	// ServerSaidNothing: no should-retry header, or a value other than true or false.
+	ServerSaidNothing ServerSaid = iota
+	// ServerSaidYes: "true"; the response is retryable whatever the code's rule.
+	ServerSaidYes
+	// ServerSaidNo: "false"; give up with ServerDeclined.
+	ServerSaidNo
+)
 
 // FailureOutcome is the outcome of an attempt that got no response.
 func FailureOutcome(f TransportFailure) Outcome { return Outcome{Failure: f} }

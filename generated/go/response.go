@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 )
 
-// MaxBody is the largest body, in bytes, that is read as JSON; larger bodies only
+// MaxBody is the largest body, in bytes, that is read (JSON or XML); larger bodies only
 // yield an excerpt.
 const MaxBody = 1 << 20
 
@@ -25,49 +25,118 @@ const MaxMessage = 4096
 
 var bom = []byte("\xef\xbb\xbf")
 
-// Envelope says where a vendor puts each error field: JSON pointers (RFC 6901)
-// into the body and a header name. "" points at the whole body for Message;
-// for the optional pointers "" means the vendor has none. A pointer that does
-// not start with "/" matches nothing.
+// Format is how a vendor writes its error bodies.
+type Format uint8
+
+const (
+	// FormatJSON: the paths are JSON pointers (RFC 6901).
+	FormatJSON Format = iota
+	// FormatXML: the paths name elements from the root down, such as
+	// "/Error/Code" (compared by local name, a prefix ignored), each step the
+	// first child of that name; the value is the text directly inside the last.
+	FormatXML
+)
+
+// Field is a documented extra field of an error body: its name and its path.
+type Field struct {
+	Name string
+	Path string
+}
+
+// Envelope says where a vendor puts each error field: paths into the body (JSON
+// pointers, or XML element paths for FormatXML) and a header name. For JSON, ""
+// points at the whole body for Message; for the optional paths "" means the
+// vendor has none. A path that does not start with "/" matches nothing.
 type Envelope struct {
-	Code            string
+	// Format is the body's format.
+	Format Format
+	// Code holds the paths to the code, tried in order: the first that holds a
+	// non-empty string (or, in JSON, a number) is the code. Empty when the
+	// vendor sends no stable code.
+	Code            []string
 	Message         string
 	RequestID       string
 	RequestIDHeader string
 	Details         string
+	// Type is the path to the vendor's type of error.
+	Type string
+	// Subcode is the path to a sub-code.
+	Subcode string
+	// DocURL is the path to a docs link for the error.
+	DocURL string
+	// Fields are the documented extra fields.
+	Fields []Field
 
-	once sync.Once
-	ptrs [4]*pointer
+	once  sync.Once
+	ptrs  []*pointer
+	steps [][]string
 }
 
-func (e *Envelope) pointers() [4]*pointer {
+// The places of the fixed paths after the code paths, in Envelope.paths.
+const (
+	atMessage = iota
+	atRequestID
+	atDetails
+	atType
+	atSubcode
+	atDocURL
+	atFields
+)
+
+// paths prepares the paths once: the code paths, then the fixed ones, then the
+// fields'. An optional path "" (and for XML any path that matches nothing) is nil.
+func (e *Envelope) paths() {
 	e.once.Do(func() {
-		for i, p := range []string{e.Code, e.Message, e.RequestID, e.Details} {
-			if p == "" && i != 1 {
+		all := append([]string{}, e.Code...)
+		all = append(all, e.Message, e.RequestID, e.Details, e.Type, e.Subcode, e.DocURL)
+		for _, f := range e.Fields {
+			all = append(all, f.Path)
+		}
+		message := len(e.Code) + atMessage
+		if e.Format == FormatXML {
+			e.steps = make([][]string, len(all))
+			for i, p := range all {
+				e.steps[i] = xmlPath(p)
+			}
+			return
+		}
+		e.ptrs = make([]*pointer, len(all))
+		for i, p := range all {
+			if p == "" && i != message {
 				continue
 			}
 			ptr := newPointer(p)
 			e.ptrs[i] = &ptr
 		}
 	})
-	return e.ptrs
 }
 
 // RawError holds the fields of an error response before they are mapped to a
 // vendor's code.
 type RawError struct {
 	Status int
-	// Code is the string, or the decimal text of the number, at the code
-	// pointer; HasCode is false when the body has none.
+	// Code is the first non-empty string, or decimal text of a number, at the
+	// code paths; HasCode is false when the body has none.
 	Code    string
 	HasCode bool
-	// Message is the string at the message pointer, else an Excerpt of the body.
+	// Message is the string at the message path, else an Excerpt of the body.
 	Message string
-	// RequestID is the string or number at its pointer, trimmed, else the
+	// BodyMessage is the string at the message path (never an excerpt), when
+	// HasBodyMessage; match conditions read it.
+	BodyMessage    string
+	HasBodyMessage bool
+	// RequestID is the string or number at its path, trimmed, else the
 	// request-id header; "" when there is none.
 	RequestID string
-	// Details is the JSON value at the details pointer, as it is in the body.
+	// Details is the JSON value at the details path, as it is in the body (for
+	// XML, the text as a JSON string).
 	Details json.RawMessage
+	// Type, Subcode and DocURL are the non-empty strings at their paths ("" for none).
+	Type, Subcode, DocURL string
+	// Fields holds the extra fields found in the body, by name: JSON values
+	// as encoding/json decodes them into an any, strings for XML; nil when
+	// none was found.
+	Fields map[string]any
 	// RetryAfter is the longest valid wait the delay header asks for, when
 	// HasRetryAfter.
 	RetryAfter    time.Duration
@@ -78,39 +147,87 @@ type RawError struct {
 // is bounded. delayHeader names the header with the server's delay ("" for none);
 // now measures delays given as dates (nil reads the clock when one needs it).
 //
-// The body is read as JSON only when it is at most MaxBody bytes after an optional
-// UTF-8 byte order mark, and only as strict JSON: valid UTF-8, no unpaired
-// surrogate escape, no number beyond the float range, at most 127 levels of
-// nesting.
+// The body is read only when it is at most MaxBody bytes after an optional
+// UTF-8 byte order mark. JSON is read only as strict JSON: valid UTF-8, no
+// unpaired surrogate escape, no number beyond the float range, at most 127
+// levels of nesting. XML is read as parseXML says: well-formed, no DOCTYPE, at
+// most MaxXMLDepth levels of elements, nothing fetched.
 func ParseRaw(env *Envelope, delayHeader string, status int, header http.Header, body []byte, now func() time.Time) RawError {
 	body = bytes.TrimPrefix(body, bom)
 	raw := RawError{Status: status}
-	var spans [4]jsonSpan
-	var ok bool
+	env.paths()
+	codes := len(env.Code)
+	var text func(i int, numbers bool) (string, bool)
+	var value func(i int) (any, json.RawMessage, bool)
 	if len(body) <= MaxBody {
-		spans, ok = extract(body, env.pointers())
-	}
-	if ok {
-		at := func(i int) []byte {
-			if !spans[i].found {
-				return nil
+		if env.Format == FormatXML {
+			if root := parseXML(body); root != nil {
+				text = func(i int, _ bool) (string, bool) {
+					if env.steps[i] == nil {
+						return "", false
+					}
+					return xmlText(root, env.steps[i])
+				}
+				value = func(i int) (any, json.RawMessage, bool) {
+					t, ok := text(i, false)
+					if !ok {
+						return nil, nil, false
+					}
+					quoted, _ := json.Marshal(t)
+					return t, quoted, true
+				}
 			}
-			return body[spans[i].start:spans[i].end]
+		} else if spans, ok := extract(body, env.ptrs); ok {
+			at := func(i int) []byte {
+				if !spans[i].found {
+					return nil
+				}
+				return body[spans[i].start:spans[i].end]
+			}
+			text = func(i int, numbers bool) (string, bool) { return scalarText(at(i), numbers) }
+			value = func(i int) (any, json.RawMessage, bool) {
+				b := at(i)
+				if b == nil {
+					return nil, nil, false
+				}
+				var v any
+				if json.Unmarshal(b, &v) != nil {
+					return nil, nil, false
+				}
+				return v, json.RawMessage(b), true
+			}
 		}
-		raw.Code, raw.HasCode = scalarText(at(0), true)
-		if m, found := scalarText(at(1), false); found {
+	}
+	if text != nil {
+		for i := 0; i < codes; i++ {
+			if c, found := text(i, true); found && c != "" {
+				raw.Code, raw.HasCode = c, true
+				break
+			}
+		}
+		if m, found := text(codes+atMessage, false); found {
 			raw.Message = bounded(m, MaxMessage)
-		} else {
-			ok = false
+			raw.BodyMessage, raw.HasBodyMessage = raw.Message, true
 		}
-		if id, found := scalarText(at(2), true); found {
+		if id, found := text(codes+atRequestID, true); found {
 			raw.RequestID = strings.TrimFunc(id, unicode.IsSpace)
 		}
-		if d := at(3); d != nil {
-			raw.Details = json.RawMessage(d)
+		if _, d, found := value(codes + atDetails); found {
+			raw.Details = d
+		}
+		raw.Type, _ = text(codes+atType, false)
+		raw.Subcode, _ = text(codes+atSubcode, false)
+		raw.DocURL, _ = text(codes+atDocURL, false)
+		for k, f := range env.Fields {
+			if v, _, found := value(codes + atFields + k); found {
+				if raw.Fields == nil {
+					raw.Fields = make(map[string]any, len(env.Fields)-k)
+				}
+				raw.Fields[f.Name] = v
+			}
 		}
 	}
-	if !ok {
+	if !raw.HasBodyMessage {
 		raw.Message = Excerpt(body)
 	}
 	if raw.RequestID == "" && env.RequestIDHeader != "" {

@@ -33,6 +33,169 @@ type CodeInfo struct {
 	Deprecated string
 	// Aliases are other spellings the vendor has sent; each parses to the code.
 	Aliases []string
+	// Type is the id of the vendor's type of error the code belongs to ("" for none).
+	Type string
+	// Fallback marks the code a body without a readable code means at its statuses.
+	Fallback bool
+	// Match holds the conditions that tell the code apart from others of its
+	// status for a body without a readable code; all must hold.
+	Match []Condition
+	// MinDelay is the shortest wait before a retry of the code (0 for none).
+	MinDelay time.Duration
+	// Subcodes are the documented sub-codes, with their meanings.
+	Subcodes []Subcode
+}
+
+// Subcode is a documented sub-code of a code (Stripe's decline codes).
+type Subcode struct {
+	Code    string
+	Meaning string
+}
+
+// SubcodeMeaning is the documented meaning of one of the code's sub-codes;
+// ok is false for one the catalog does not list.
+func (c *CodeInfo) SubcodeMeaning(subcode string) (meaning string, ok bool) {
+	for _, s := range c.Subcodes {
+		if s.Code == subcode {
+			return s.Meaning, true
+		}
+	}
+	return "", false
+}
+
+// ConditionKind says what a Condition checks.
+type ConditionKind uint8
+
+const (
+	// HeaderEquals: some value of the header Name, trimmed of spaces and
+	// tabs, equals Text exactly.
+	HeaderEquals ConditionKind = iota
+	// HeaderPresent: the response has the header Name.
+	HeaderPresent
+	// MessageContains: the message read from the body's message path (not an
+	// excerpt) contains Text, ignoring ASCII case.
+	MessageContains
+)
+
+// Condition is one condition of a code's Match.
+type Condition struct {
+	Kind ConditionKind
+	Name string
+	Text string
+}
+
+// Holds reports whether a response with these headers, and the message its
+// body gives (hasMessage false for none), meets the condition.
+func (c *Condition) Holds(header http.Header, message string, hasMessage bool) bool {
+	switch c.Kind {
+	case MessageContains:
+		return hasMessage && strings.Contains(asciiLower(message), asciiLower(c.Text))
+	case HeaderPresent:
+		found := false
+		headerValues(header, c.Name, func(string) bool { found = true; return false })
+		return found
+	}
+	found := false
+	headerValues(header, c.Name, func(v string) bool {
+		found = strings.Trim(v, " \t") == c.Text
+		return !found
+	})
+	return found
+}
+
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// TypeInfo is one of the vendor's types of error (a level between the vendor
+// and its codes): its wire id and what its errors have in common.
+type TypeInfo struct {
+	ID      string
+	Meaning string
+}
+
+// ResetFormat says how a rate-limit reset header writes its time.
+type ResetFormat uint8
+
+const (
+	// ResetSeconds: seconds from now.
+	ResetSeconds ResetFormat = iota
+	// ResetEpochSeconds: a Unix time in seconds.
+	ResetEpochSeconds
+)
+
+// RateLimitHeaders names the headers a vendor gives its rate limit in, by role
+// ("" for a role it has no header for).
+type RateLimitHeaders struct {
+	Limit, Remaining, Used, Reset string
+	// ResetFormat says how Reset writes its time.
+	ResetFormat ResetFormat
+}
+
+// RateLimit is the rate limit a response's headers give: each count nil when
+// its header is absent or not 1 to 18 ASCII digits once trimmed.
+type RateLimit struct {
+	Limit, Remaining, Used *uint64
+	// Reset is the wait until the limit resets, measured from the parse's now
+	// (saturating at the longest Duration); nil when unknown.
+	Reset *time.Duration
+}
+
+// Read is the rate limit in header; now (nil: the clock) measures an epoch reset.
+func (h *RateLimitHeaders) Read(header http.Header, now func() time.Time) RateLimit {
+	rl := RateLimit{Limit: count(header, h.Limit), Remaining: count(header, h.Remaining), Used: count(header, h.Used)}
+	if reset := count(header, h.Reset); reset != nil {
+		ms := *reset * 1000 // at most 18 digits: fits
+		if h.ResetFormat == ResetEpochSeconds {
+			if now == nil {
+				now = time.Now
+			}
+			nowMs := now().UnixMilli()
+			switch {
+			case nowMs < 0:
+				ms += uint64(-nowMs)
+			case ms > uint64(nowMs):
+				ms -= uint64(nowMs)
+			default:
+				ms = 0
+			}
+		}
+		wait := maxDuration
+		if ms <= uint64(maxDuration/time.Millisecond) {
+			wait = time.Duration(ms) * time.Millisecond
+		}
+		rl.Reset = &wait
+	}
+	return rl
+}
+
+// count is the first value of header name that is 1 to 18 ASCII digits once trimmed.
+func count(header http.Header, name string) *uint64 {
+	if name == "" {
+		return nil
+	}
+	var out *uint64
+	headerValues(header, name, func(v string) bool {
+		v = strings.Trim(v, " \t")
+		if len(v) > 18 || !allDigits(v) {
+			return true
+		}
+		n, _ := strconv.ParseUint(v, 10, 64)
+		out = &n
+		return false
+	})
+	return out
 }
 
 // Vendor is a vendor of the catalog: its id, name, retry guidance, envelope and
@@ -49,29 +212,37 @@ type Vendor struct {
 	KeyedByStatus bool
 	// Codes is the code table, in the catalog's order.
 	Codes []CodeInfo
+	// Types are the vendor's types of error (none for most vendors).
+	Types []TypeInfo
+	// RateLimit names the headers the rate limit is read from; nil when the
+	// vendor declares none.
+	RateLimit *RateLimitHeaders
+	// DocURLTemplate is a URL with "{code}" where the vendor documents each
+	// code ("" for none).
+	DocURLTemplate string
 
 	once     sync.Once
 	byCode   map[string]*CodeInfo
 	byStatus map[int]*CodeInfo
+	matched  map[int][]*CodeInfo
 }
 
 func (v *Vendor) index() {
 	v.once.Do(func() {
 		v.byCode = make(map[string]*CodeInfo, len(v.Codes))
-		counts := make(map[int]int)
-		for i := range v.Codes {
-			c := &v.Codes[i]
-			for _, s := range c.Statuses {
-				counts[s]++
-			}
-		}
 		v.byStatus = make(map[int]*CodeInfo)
+		v.matched = make(map[int][]*CodeInfo)
 		for i := range v.Codes {
 			c := &v.Codes[i]
-			v.byCode[c.Code] = c
+			if _, taken := v.byCode[c.Code]; !taken {
+				v.byCode[c.Code] = c
+			}
 			for _, s := range c.Statuses {
-				if counts[s] == 1 {
+				if _, taken := v.byStatus[s]; c.Fallback && !taken {
 					v.byStatus[s] = c
+				}
+				if len(c.Match) > 0 {
+					v.matched[s] = append(v.matched[s], c)
 				}
 			}
 		}
@@ -104,8 +275,10 @@ func (v *Vendor) Parse(status int, header http.Header, body []byte) *APIError {
 // ParseInto parses as Parse does into e, measuring dates from now (nil: the clock).
 //
 // The code is the body's code (an alias gives its code's own spelling); a body
-// without one maps to the one code documented for its status, else to no code
-// ("" for Code, or for a vendor keyed by status the status as text).
+// without one is the first code of its status whose Match holds (in the
+// catalog's order), else its status's fallback code, else unknown: no code (""
+// for Code, or for a vendor keyed by status the status as text). now also
+// measures the rate limit's reset.
 func (v *Vendor) ParseInto(e *APIError, status int, header http.Header, body []byte, now func() time.Time) {
 	v.index()
 	raw := ParseRaw(&v.Envelope, v.Policy.DelayHeader, status, header, body, now)
@@ -117,20 +290,61 @@ func (v *Vendor) ParseInto(e *APIError, status int, header http.Header, body []b
 		Details:       raw.Details,
 		RetryAfter:    raw.RetryAfter,
 		HasRetryAfter: raw.HasRetryAfter,
+		Subcode:       raw.Subcode,
+		Fields:        raw.Fields,
 	}
-	switch {
-	case raw.HasCode:
+	if raw.HasCode {
 		e.Info = v.byCode[raw.Code]
 		e.Code = raw.Code
-	default:
-		e.Info = v.byStatus[status]
-		if v.KeyedByStatus {
+	} else {
+		e.Info = v.forStatus(status, header, &raw)
+		if e.Info == nil && v.KeyedByStatus {
 			e.Code = strconv.Itoa(status)
 		}
 	}
 	if e.Info != nil {
 		e.Code = e.Info.Code
 	}
+	e.Type = raw.Type
+	if e.Type == "" && e.Info != nil {
+		e.Type = e.Info.Type
+	}
+	e.VendorDocsURL = raw.DocURL
+	if e.VendorDocsURL == "" && e.Info != nil && v.DocURLTemplate != "" {
+		e.VendorDocsURL = strings.ReplaceAll(v.DocURLTemplate, "{code}", e.Info.Code)
+	}
+	if v.RateLimit != nil {
+		rl := v.RateLimit.Read(header, now)
+		e.RateLimit = &rl
+	}
+	if name := v.Policy.ShouldRetryHeader; name != "" {
+		if said, ok := Header(header, name); ok {
+			switch asciiLower(said) {
+			case "true":
+				e.ShouldRetry = ServerSaidYes
+			case "false":
+				e.ShouldRetry = ServerSaidNo
+			}
+		}
+	}
+}
+
+// forStatus is the row of a response without a readable code: the first code
+// of its status whose Match holds, else the status's fallback, else nil.
+func (v *Vendor) forStatus(status int, header http.Header, raw *RawError) *CodeInfo {
+	for _, c := range v.matched[status] {
+		holds := true
+		for i := range c.Match {
+			if !c.Match[i].Holds(header, raw.BodyMessage, raw.HasBodyMessage) {
+				holds = false
+				break
+			}
+		}
+		if holds {
+			return c
+		}
+	}
+	return v.byStatus[status]
 }
 
 // RuleForUnknown is the rule for a code the catalog does not know, from its
@@ -168,8 +382,42 @@ type APIError struct {
 	// RetryAfter is the server's requested delay, when HasRetryAfter.
 	RetryAfter    time.Duration
 	HasRetryAfter bool
+	// Type is the vendor's type of error: the one the body names, else the
+	// code's type in the catalog, else "".
+	Type string
+	// Subcode is the sub-code the body carries (Stripe's decline_code), or "".
+	Subcode string
+	// Fields holds the documented extra fields found in the body, by name
+	// (JSON values as encoding/json decodes them; strings for XML); nil when
+	// none was found.
+	Fields map[string]any
+	// VendorDocsURL is the vendor's docs for this error: the body's link, else
+	// the vendor's URL template with a known code, else "".
+	VendorDocsURL string
+	// RateLimit is the rate limit the headers give; nil when the vendor
+	// declares no rate-limit header.
+	RateLimit *RateLimit
+	// ShouldRetry is the server's word in the vendor's should-retry header.
+	ShouldRetry ServerSaid
 	// Info is the catalog's row for the code; nil for a code it does not know.
 	Info *CodeInfo
+}
+
+// Field is the documented extra field name as the body gives it; ok is false
+// when the body does not have it.
+func (e *APIError) Field(name string) (value any, ok bool) {
+	value, ok = e.Fields[name]
+	return value, ok
+}
+
+// SubcodeIsKnown reports whether the body's sub-code is one the catalog lists
+// for the code.
+func (e *APIError) SubcodeIsKnown() bool {
+	if e.Subcode == "" || e.Info == nil {
+		return false
+	}
+	_, ok := e.Info.SubcodeMeaning(e.Subcode)
+	return ok
 }
 
 // IsKnown reports whether the catalog knows the code.
@@ -202,15 +450,27 @@ func (e *APIError) RetryRule() Retry {
 // Policy is the vendor's retry guidance.
 func (e *APIError) Policy() *Policy { return &e.Vendor.Policy }
 
-// Outcome is the response as the retry decision sees it.
+// Outcome is the response as the retry decision sees it. For rule
+// until_reset the server's delay is the wait until the rate limit resets.
 func (e *APIError) Outcome() Outcome {
-	return Outcome{
+	o := Outcome{
 		Status:        e.Status,
 		Rule:          e.RetryRule(),
 		AnyMethod:     e.Info != nil && e.Info.AnyMethod,
 		RetryAfter:    e.RetryAfter,
 		HasRetryAfter: e.HasRetryAfter,
+		ShouldRetry:   e.ShouldRetry,
 	}
+	if o.Rule.Rule == RuleUntilReset {
+		o.RetryAfter, o.HasRetryAfter = 0, false
+		if e.RateLimit != nil && e.RateLimit.Reset != nil {
+			o.RetryAfter, o.HasRetryAfter = *e.RateLimit.Reset, true
+		}
+	}
+	if e.Info != nil {
+		o.MinDelay = e.Info.MinDelay
+	}
+	return o
 }
 
 // RetryDecision says whether and when to retry after attempt attempts (the

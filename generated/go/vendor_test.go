@@ -52,9 +52,11 @@ func TestAnUnknownCodeKeepsItsText(t *testing.T) {
 	}
 }
 
-func TestAnAliasAndAStatusAloneGiveTheCode(t *testing.T) {
+func TestAnAliasAndAFallbackGiveTheCode(t *testing.T) {
+	// Pentify has no fallback: a 429 without a readable code is an unknown
+	// code, retried by the status's rule (the server's delay).
 	e := pentify.FromResponse(429, http.Header{"Retry-After": {"2"}}, []byte("<html>busy</html>"))
-	if e.Code != pentify.CodeRateLimited || e.Message != "<html>busy</html>" {
+	if e.Code != "" || e.IsKnown() || e.Message != "<html>busy</html>" {
 		t.Fatalf("%+v", e)
 	}
 	d := e.RetryDecision(1, errcat.Request{Method: "GET"}, errcat.Limits{})
