@@ -35,6 +35,8 @@ type conformanceCase struct {
 	ElapsedMs      int64            `json:"elapsed_ms"`
 	Budget         map[string]int   `json:"budget"`
 	Expect         map[string]any   `json:"expect"`
+	// Parse, when present, is what parsing the response answers (vendors.json).
+	Parse map[string]any `json:"parse"`
 }
 
 func caseFiles(t *testing.T) []string {
@@ -116,11 +118,39 @@ func nullable(s string) any {
 // parseAnswer is what the package answers for a parse case, in the shape of its expect.
 func parseAnswer(t *testing.T, c *conformanceCase) map[string]any {
 	e := c.parse(t)
+	fields := map[string]any{}
+	for k, v := range e.Fields {
+		fields[k] = v
+	}
+	var rateLimit any
+	if rl := e.RateLimit; rl != nil {
+		count := func(n *uint64) any {
+			if n == nil {
+				return nil
+			}
+			return float64(*n)
+		}
+		var reset any
+		if rl.Reset != nil {
+			reset = float64(*rl.Reset / time.Millisecond)
+		}
+		rateLimit = map[string]any{
+			"limit":     count(rl.Limit),
+			"remaining": count(rl.Remaining),
+			"used":      count(rl.Used),
+			"reset_ms":  reset,
+		}
+	}
 	return map[string]any{
-		"code":       e.Code,
-		"message":    e.Message,
-		"request_id": nullable(e.RequestID),
-		"kind":       string(e.Kind()),
+		"code":            e.Code,
+		"message":         e.Message,
+		"request_id":      nullable(e.RequestID),
+		"kind":            string(e.Kind()),
+		"type":            nullable(e.Type),
+		"subcode":         nullable(e.Subcode),
+		"fields":          fields,
+		"vendor_docs_url": nullable(e.VendorDocsURL),
+		"rate_limit":      rateLimit,
 	}
 }
 
@@ -197,6 +227,11 @@ func TestConformance(t *testing.T) {
 				}
 				if !reflect.DeepEqual(got, c.Expect) {
 					t.Errorf("got  %#v\nwant %#v", got, c.Expect)
+				}
+				if c.Parse != nil {
+					if got := parseAnswer(t, &c); !reflect.DeepEqual(got, c.Parse) {
+						t.Errorf("parse: got  %#v\nparse: want %#v", got, c.Parse)
+					}
 				}
 			})
 		}

@@ -29,6 +29,9 @@ const (
 	// KindPaymentRequired is payment_required: The account's balance does not cover the operation.
 	KindPaymentRequired Kind = "payment_required"
 
+	// KindPaymentDeclined is payment_declined: The card issuer or payment provider declined the payment.
+	KindPaymentDeclined Kind = "payment_declined"
+
 	// KindPayloadTooLarge is payload_too_large: The request body exceeds the size limit.
 	KindPayloadTooLarge Kind = "payload_too_large"
 
@@ -71,6 +74,8 @@ func (k Kind) GRPC() string {
 		return "FAILED_PRECONDITION"
 	case KindPaymentRequired:
 		return "FAILED_PRECONDITION"
+	case KindPaymentDeclined:
+		return "FAILED_PRECONDITION"
 	case KindPayloadTooLarge:
 		return "INVALID_ARGUMENT"
 	case KindUnsupportedMediaType:
@@ -106,6 +111,8 @@ func (k Kind) Doc() string {
 		return "Something must be done first (verify, wait for completion, re-enable)."
 	case KindPaymentRequired:
 		return "The account's balance does not cover the operation."
+	case KindPaymentDeclined:
+		return "The card issuer or payment provider declined the payment."
 	case KindPayloadTooLarge:
 		return "The request body exceeds the size limit."
 	case KindUnsupportedMediaType:

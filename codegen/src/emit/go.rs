@@ -19,7 +19,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::OutputFile;
-use crate::ir::{Catalog, Code, Jitter, Kind, Rule, Vendor};
+use crate::ir::{Catalog, Code, Condition, Jitter, Kind, Rule, Vendor};
+use crate::model::{Format, RateLimitRole, ResetFormat};
 
 /// The module's folder, relative to the workspace root.
 pub const DIR: &str = "generated/go";
@@ -135,7 +136,13 @@ const RESERVED_PACKAGES: &[&str] = &[
 
 /// Exported names every vendor package declares besides its codes and its
 /// error type, which neither may take.
-const PACKAGE_NAMES: &[&str] = &["Code", "Vendor", "FromResponse", "FromResponseAt"];
+const PACKAGE_NAMES: &[&str] = &[
+    "Code",
+    "Vendor",
+    "FromResponse",
+    "FromResponseAt",
+    "ErrorType",
+];
 
 /// The `@generated` header lines: errcat's, then the one the go command,
 /// `go vet` and editors recognise.
@@ -186,7 +193,10 @@ fn sdk_ident(given: &str) -> &str {
 pub fn error_type(v: &Vendor) -> String {
     match v.sdk.get("go").map(|g| sdk_ident(g)) {
         Some(name)
-            if exported(name) && !name.starts_with("Code") && !PACKAGE_NAMES.contains(&name) =>
+            if exported(name)
+                && !name.starts_with("Code")
+                && !name.starts_with("ErrorType")
+                && !PACKAGE_NAMES.contains(&name) =>
         {
             name.to_owned()
         }
@@ -247,6 +257,30 @@ pub fn code_name(v: &Vendor, c: &Code) -> String {
     let at = v.codes.iter().position(|x| x.code == c.code);
     at.and_then(|i| code_names(v).into_iter().nth(i))
         .unwrap_or_else(|| derived_name(c))
+}
+
+/// Each vendor type's constant, in the vendor's order: `ErrorType` and the
+/// id's Rust-style name (`ErrorTypeCardError`), with `_2`, `_3`, ... added
+/// while that is taken.
+pub fn type_names(v: &Vendor) -> Vec<String> {
+    let mut taken = BTreeSet::new();
+    v.types
+        .iter()
+        .map(|t| {
+            let stem = format!(
+                "ErrorType{}",
+                crate::names::variant(&t.id).unwrap_or_else(|_| "X".to_owned())
+            );
+            let mut name = stem.clone();
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{stem}_{n}");
+                n += 1;
+            }
+            taken.insert(name.clone());
+            name
+        })
+        .collect()
 }
 
 /// The constant of a kind in the runtime package: `KindRateLimited`.
@@ -371,6 +405,7 @@ fn rule(r: &Rule) -> String {
         Rule::Backoff => "errcat.Retry{Rule: errcat.RuleBackoff}".to_owned(),
         Rule::RetryAfter => "errcat.Retry{Rule: errcat.RuleRetryAfter}".to_owned(),
         Rule::Idempotent => "errcat.Retry{Rule: errcat.RuleIdempotent}".to_owned(),
+        Rule::UntilReset => "errcat.Retry{Rule: errcat.RuleUntilReset}".to_owned(),
         Rule::After(action) => format!("errcat.After({})", string(action)),
     }
 }
@@ -382,6 +417,7 @@ fn rule_words(r: &Rule) -> String {
         Rule::Backoff => "with backoff".to_owned(),
         Rule::RetryAfter => "after the server's delay header".to_owned(),
         Rule::Idempotent => "with backoff when the request is safe to repeat".to_owned(),
+        Rule::UntilReset => "once the rate limit resets".to_owned(),
         Rule::After(action) => format!("only after: {}", comment(action)),
     }
 }
@@ -391,6 +427,7 @@ fn policy(v: &Vendor) -> String {
     let r = &v.retry;
     let jitter = match r.jitter {
         Jitter::None => None,
+        Jitter::Full => Some("errcat.Jitter{Kind: errcat.JitterFull}".to_owned()),
         Jitter::Proportional(p) => Some(format!(
             "errcat.Jitter{{Kind: errcat.JitterProportional, Fraction: {}}}",
             float(p)
@@ -427,6 +464,9 @@ fn policy(v: &Vendor) -> String {
     if let Some(ms) = r.max_server_delay_ms {
         items.push(("MaxServerDelay", duration(ms)));
     }
+    if let Some(h) = &r.should_retry_header {
+        items.push(("ShouldRetryHeader", string(h)));
+    }
     let mut out = String::from("errcat.Policy{\n");
     fields(&mut out, "\t\t", &items);
     out.push_str("\t}");
@@ -437,8 +477,11 @@ fn policy(v: &Vendor) -> String {
 fn envelope(v: &Vendor) -> String {
     let e = &v.envelope;
     let mut items: Vec<(&str, String)> = Vec::new();
-    if let Some(c) = &e.code {
-        items.push(("Code", string(c)));
+    if e.format == Format::Xml {
+        items.push(("Format", "errcat.FormatXML".to_owned()));
+    }
+    if !e.code.is_empty() {
+        items.push(("Code", strings(&e.code)));
     }
     items.push(("Message", string(&e.message)));
     if let Some(r) = &e.request_id {
@@ -449,6 +492,28 @@ fn envelope(v: &Vendor) -> String {
     }
     if let Some(d) = &e.details {
         items.push(("Details", string(d)));
+    }
+    if let Some(t) = &e.type_path {
+        items.push(("Type", string(t)));
+    }
+    if let Some(s) = &e.subcode {
+        items.push(("Subcode", string(s)));
+    }
+    if let Some(d) = &e.doc_url {
+        items.push(("DocURL", string(d)));
+    }
+    if !e.fields.is_empty() {
+        let mut list = String::from("[]errcat.Field{\n");
+        for (name, path) in &e.fields {
+            let _ = writeln!(
+                list,
+                "\t\t\t{{Name: {}, Path: {}}},",
+                string(name),
+                string(path)
+            );
+        }
+        list.push_str("\t\t}");
+        items.push(("Fields", list));
     }
     let mut out = String::from("errcat.Envelope{\n");
     fields(&mut out, "\t\t", &items);
@@ -480,6 +545,49 @@ fn code_row(out: &mut String, c: &Code) {
     }
     if !c.aliases.is_empty() {
         items.push(("Aliases", strings(&c.aliases)));
+    }
+    if let Some(t) = &c.error_type {
+        items.push(("Type", string(t)));
+    }
+    if c.fallback {
+        items.push(("Fallback", "true".to_owned()));
+    }
+    if !c.conditions.is_empty() {
+        let mut list = String::from("[]errcat.Condition{\n");
+        for cond in &c.conditions {
+            let item = match cond {
+                Condition::HeaderEquals(name, text) => format!(
+                    "{{Kind: errcat.HeaderEquals, Name: {}, Text: {}}}",
+                    string(name),
+                    string(text)
+                ),
+                Condition::HeaderPresent(name) => {
+                    format!("{{Kind: errcat.HeaderPresent, Name: {}}}", string(name))
+                }
+                Condition::MessageContains(text) => {
+                    format!("{{Kind: errcat.MessageContains, Text: {}}}", string(text))
+                }
+            };
+            let _ = writeln!(list, "\t\t\t\t{item},");
+        }
+        list.push_str("\t\t\t}");
+        items.push(("Match", list));
+    }
+    if let Some(ms) = c.min_delay_ms {
+        items.push(("MinDelay", duration(ms)));
+    }
+    if !c.subcodes.is_empty() {
+        let mut list = String::from("[]errcat.Subcode{\n");
+        for (code, meaning) in &c.subcodes {
+            let _ = writeln!(
+                list,
+                "\t\t\t\t{{Code: {}, Meaning: {}}},",
+                string(code),
+                string(meaning)
+            );
+        }
+        list.push_str("\t\t\t}");
+        items.push(("Subcodes", list));
     }
     out.push_str("\t\t{\n");
     fields(out, "\t\t\t", &items);
@@ -529,6 +637,31 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
         code_const(&mut out, c, name);
     }
     out.push_str(")\n\n");
+    if !v.types.is_empty() {
+        let _ = write!(
+            out,
+            "// ErrorType is a type of error of {name} (a level between the vendor and\n\
+             // its codes), as sent on the wire. A type the catalog does not know keeps\n\
+             // its text.\n\
+             type ErrorType string\n\n\
+             // The types the reference documents.\n\
+             const (\n",
+            name = comment(&v.name),
+        );
+        for (i, (t, name)) in v.types.iter().zip(type_names(v)).enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let _ = writeln!(
+                out,
+                "\t// {name} is {}: {}\n\t{name} ErrorType = {}",
+                comment(&string(&t.id)),
+                comment(&t.meaning),
+                string(&t.id)
+            );
+        }
+        out.push_str(")\n\n");
+    }
 
     let mut items: Vec<(&str, String)> = vec![
         ("ID", string(&v.id)),
@@ -545,6 +678,46 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
     }
     codes.push_str("\t}");
     items.push(("Codes", codes));
+    if !v.types.is_empty() {
+        let mut list = String::from("[]errcat.TypeInfo{\n");
+        for t in &v.types {
+            let _ = writeln!(
+                list,
+                "\t\t{{ID: {}, Meaning: {}}},",
+                string(&t.id),
+                string(&t.meaning)
+            );
+        }
+        list.push_str("\t}");
+        items.push(("Types", list));
+    }
+    if v.has_rate_limit() {
+        let mut headers: Vec<(&str, String)> = Vec::new();
+        for (field, role) in [
+            ("Limit", RateLimitRole::Limit),
+            ("Remaining", RateLimitRole::Remaining),
+            ("Used", RateLimitRole::Used),
+            ("Reset", RateLimitRole::Reset),
+        ] {
+            if let Some(h) = v.rate_limit_header(role) {
+                headers.push((field, string(&h.name)));
+            }
+        }
+        let epoch = v
+            .rate_limit_header(RateLimitRole::Reset)
+            .and_then(|h| h.reset_format)
+            == Some(ResetFormat::EpochSeconds);
+        if epoch {
+            headers.push(("ResetFormat", "errcat.ResetEpochSeconds".to_owned()));
+        }
+        let mut rl = String::from("&errcat.RateLimitHeaders{\n");
+        fields(&mut rl, "\t\t", &headers);
+        rl.push_str("\t}");
+        items.push(("RateLimit", rl));
+    }
+    if let Some(t) = &v.doc_url_template {
+        items.push(("DocURLTemplate", string(t)));
+    }
     let _ = writeln!(
         out,
         "// Vendor is {}: its retry policy, its envelope and its code table.\n\
@@ -574,6 +747,7 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
          type {ty} struct {{\n\
          \t// Code is the code, or \"\" when the body had none.\n\
          \tCode Code\n\n\
+         {type_field}\
          \terrcat.APIError\n\
          }}\n\n\
          // Unwrap gives the vendor-independent error.\n\
@@ -589,9 +763,22 @@ pub fn vendor_file(v: &Vendor) -> OutputFile {
          \te := new({ty})\n\
          \tVendor.ParseInto(&e.APIError, status, header, body, now)\n\
          \te.Code = Code(e.APIError.Code)\n\
+         {type_set}\
          \treturn e\n\
          }}\n",
         name = comment(&v.name),
+        type_field = if v.types.is_empty() {
+            ""
+        } else {
+            "\t// Type is the type of error: the body's, else the code's in the\n\
+             \t// catalog, else \"\".\n\
+             \tType ErrorType\n\n"
+        },
+        type_set = if v.types.is_empty() {
+            ""
+        } else {
+            "\te.Type = ErrorType(e.APIError.Type)\n"
+        },
     );
     OutputFile {
         path: format!("{DIR}/{pkg}/{VENDOR_FILE}"),

@@ -250,7 +250,7 @@ var Vendor = &errcat.Vendor{
 		SafeMethods: []string{"GET", "HEAD", "OPTIONS", "PUT", "DELETE"},
 	},
 	Envelope: errcat.Envelope{
-		Code:    "/code",
+		Code:    []string{"/code"},
 		Message: "/error",
 	},
 	Codes: []errcat.CodeInfo{

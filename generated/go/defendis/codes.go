@@ -99,6 +99,12 @@ var Vendor = &errcat.Vendor{
 	Envelope: errcat.Envelope{
 		Message:         "/error",
 		RequestIDHeader: "x-request-id",
+		Fields: []errcat.Field{
+			{Name: "limit", Path: "/limit"},
+			{Name: "metric", Path: "/metric"},
+			{Name: "requested_increment", Path: "/requestedIncrement"},
+			{Name: "used", Path: "/used"},
+		},
 	},
 	KeyedByStatus: true,
 	Codes: []errcat.CodeInfo{
@@ -109,6 +115,7 @@ var Vendor = &errcat.Vendor{
 			Retry:      errcat.Retry{Rule: errcat.RuleNever},
 			Meaning:    "Missing or invalid parameters/JSON body",
 			Resolution: "Fix request shape or required inputs",
+			Fallback:   true,
 		},
 		{
 			Code:       "401",
@@ -117,6 +124,7 @@ var Vendor = &errcat.Vendor{
 			Retry:      errcat.Retry{Rule: errcat.RuleNever},
 			Meaning:    "Missing, invalid, or revoked API key",
 			Resolution: "Validate credentials and replace/re-enable key",
+			Fallback:   true,
 		},
 		{
 			Code:       "403",
@@ -125,6 +133,7 @@ var Vendor = &errcat.Vendor{
 			Retry:      errcat.Retry{Rule: errcat.RuleNever},
 			Meaning:    "Authenticated but blocked by enterprise access policy",
 			Resolution: "Verify enterprise scope/eligibility and enterprise billing state",
+			Fallback:   true,
 		},
 		{
 			Code:       "409",
@@ -133,6 +142,7 @@ var Vendor = &errcat.Vendor{
 			Retry:      errcat.After("Reduce usage or increase workspace quotas, then retry"),
 			Meaning:    "Workspace quota reached on write operations",
 			Resolution: "Reduce usage or increase workspace quotas, then retry",
+			Fallback:   true,
 		},
 		{
 			Code:       "404",
@@ -141,6 +151,7 @@ var Vendor = &errcat.Vendor{
 			Retry:      errcat.Retry{Rule: errcat.RuleNever},
 			Meaning:    "Unknown endpoint or resource",
 			Resolution: "Confirm endpoint path, method, and resource identifiers",
+			Fallback:   true,
 		},
 		{
 			Code:       "429",
@@ -149,6 +160,7 @@ var Vendor = &errcat.Vendor{
 			Retry:      errcat.Retry{Rule: errcat.RuleBackoff},
 			Meaning:    "Rate limit exceeded",
 			Resolution: "Retry with exponential backoff + jitter",
+			Fallback:   true,
 		},
 		{
 			Code:       "500",
@@ -157,6 +169,7 @@ var Vendor = &errcat.Vendor{
 			Retry:      errcat.Retry{Rule: errcat.RuleIdempotent},
 			Meaning:    "Transient server-side failure",
 			Resolution: "Retry safe requests (GET) with backoff",
+			Fallback:   true,
 		},
 		{
 			Code:       "502",
@@ -165,6 +178,7 @@ var Vendor = &errcat.Vendor{
 			Retry:      errcat.Retry{Rule: errcat.RuleIdempotent},
 			Meaning:    "Transient server-side failure",
 			Resolution: "Retry safe requests (GET) with backoff",
+			Fallback:   true,
 		},
 		{
 			Code:       "503",
@@ -173,6 +187,7 @@ var Vendor = &errcat.Vendor{
 			Retry:      errcat.Retry{Rule: errcat.RuleIdempotent},
 			Meaning:    "Transient server-side failure",
 			Resolution: "Retry safe requests (GET) with backoff",
+			Fallback:   true,
 		},
 		{
 			Code:       "504",
@@ -181,6 +196,7 @@ var Vendor = &errcat.Vendor{
 			Retry:      errcat.Retry{Rule: errcat.RuleIdempotent},
 			Meaning:    "Transient server-side failure",
 			Resolution: "Retry safe requests (GET) with backoff",
+			Fallback:   true,
 		},
 	},
 }

@@ -68,7 +68,7 @@ var Vendor = &errcat.Vendor{
 		SafeMethods: []string{"GET", "HEAD", "OPTIONS", "PUT", "DELETE"},
 	},
 	Envelope: errcat.Envelope{
-		Code:    "/error/code",
+		Code:    []string{"/error/code"},
 		Message: "/error/message",
 	},
 	Codes: []errcat.CodeInfo{
@@ -121,6 +121,10 @@ var Vendor = &errcat.Vendor{
 			Retry:    errcat.Retry{Rule: errcat.RuleBackoff},
 			Meaning:  "Server error, please retry or contact support",
 		},
+	},
+	RateLimit: &errcat.RateLimitHeaders{
+		Limit:     "X-RateLimit-Limit",
+		Remaining: "X-RateLimit-Remaining",
 	},
 }
 

@@ -93,7 +93,7 @@ var Vendor = &errcat.Vendor{
 		MaxServerDelay: 30 * time.Second,
 	},
 	Envelope: errcat.Envelope{
-		Code:      "/error/code",
+		Code:      []string{"/error/code"},
 		Message:   "/error/message",
 		RequestID: "/error/request_id",
 		Details:   "/error/details",

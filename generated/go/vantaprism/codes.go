@@ -111,7 +111,7 @@ var Vendor = &errcat.Vendor{
 		SafeMethods: []string{"GET", "HEAD", "OPTIONS", "PUT", "DELETE"},
 	},
 	Envelope: errcat.Envelope{
-		Code:      "/error/code",
+		Code:      []string{"/error/code"},
 		Message:   "/error/message",
 		RequestID: "/error/request_id",
 	},
@@ -221,6 +221,12 @@ var Vendor = &errcat.Vendor{
 			Meaning:    "The API is temporarily in maintenance mode",
 			Resolution: "Retry after a short delay — the API is in maintenance mode",
 		},
+	},
+	RateLimit: &errcat.RateLimitHeaders{
+		Limit:       "X-RateLimit-RPM-Limit",
+		Remaining:   "X-RateLimit-RPM-Remaining",
+		Reset:       "X-RateLimit-Reset",
+		ResetFormat: errcat.ResetEpochSeconds,
 	},
 }
 

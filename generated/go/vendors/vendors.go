@@ -10,10 +10,13 @@ import (
 	"net/http"
 
 	errcat "github.com/errcat/errcat/generated/go"
+	aws_s3 "github.com/errcat/errcat/generated/go/aws_s3"
 	cert_ix "github.com/errcat/errcat/generated/go/cert_ix"
 	defendis "github.com/errcat/errcat/generated/go/defendis"
+	github "github.com/errcat/errcat/generated/go/github"
 	inkog "github.com/errcat/errcat/generated/go/inkog"
 	pentify "github.com/errcat/errcat/generated/go/pentify"
+	stripe "github.com/errcat/errcat/generated/go/stripe"
 	vantaprism "github.com/errcat/errcat/generated/go/vantaprism"
 )
 
@@ -23,10 +26,13 @@ var ErrUnknownVendor = errors.New("errcat: unknown vendor id")
 // IDs are the catalog's vendor ids, sorted.
 func IDs() []string {
 	return []string{
+		"aws-s3",
 		"cert-ix",
 		"defendis",
+		"github",
 		"inkog",
 		"pentify",
+		"stripe",
 		"vantaprism",
 	}
 }
@@ -34,14 +40,20 @@ func IDs() []string {
 // Vendor is the vendor with this id; nil when the catalog has none.
 func Vendor(id string) *errcat.Vendor {
 	switch id {
+	case "aws-s3":
+		return aws_s3.Vendor
 	case "cert-ix":
 		return cert_ix.Vendor
 	case "defendis":
 		return defendis.Vendor
+	case "github":
+		return github.Vendor
 	case "inkog":
 		return inkog.Vendor
 	case "pentify":
 		return pentify.Vendor
+	case "stripe":
+		return stripe.Vendor
 	case "vantaprism":
 		return vantaprism.Vendor
 	}
