@@ -452,7 +452,7 @@ func main() {
     let got = module.run(program, body.to_string().as_bytes());
     let big = format!("{HOSTILE} {}", "x".repeat(100_000));
     assert_eq!(got["name"], HOSTILE);
-    assert_eq!(got["code_pointer"], "/err\"or/c*~1de");
+    assert_eq!(got["code_pointer"], serde_json::json!(["/err\"or/c*~1de"]));
     assert_eq!(got["request_id_header"], "X-Id*#|`");
     assert_eq!(got["delay_header"], "Retry-After*#|`");
     assert_eq!(got["idempotency_key"], HOSTILE);
