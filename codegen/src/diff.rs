@@ -4,7 +4,8 @@
 //! [`compare`] is pure: it takes two validated catalogs (load the older one with
 //! [`crate::catalog_from_sources`]) and lists every change under one class:
 //!
-//! - **breaking**: a vendor or code removed, a code renamed, an alias dropped:
+//! - **breaking**: a vendor or code removed, a code renamed, an alias dropped,
+//!   a Go identifier renamed (a code's constant, the vendor's error type):
 //!   programs that name the variant or parse that spelling stop working;
 //! - **behaviour**: the same response is now parsed or retried differently
 //!   (a code's statuses, kind or retry rule; a vendor's backoff, attempt
@@ -16,7 +17,7 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::emit::docs;
+use crate::emit::{docs, go};
 use crate::ir::{Catalog, Code, Jitter, Rule, Vendor};
 
 /// The class of a change, from the most to the least serious.
@@ -239,6 +240,7 @@ pub type CodeField = (Class, &'static str, fn(&Vendor, &Code) -> String);
 
 /// Every vendor field compared, one line each.
 pub const VENDOR_FIELDS: &[VendorField] = &[
+    (Class::Breaking, "go.error_type", go::error_type),
     (Class::Behaviour, "backoff.initial", |v| {
         given(&v.retry.initial_ms, |ms| docs::duration(*ms))
     }),
@@ -382,6 +384,7 @@ pub const VENDOR_FIELDS: &[VendorField] = &[
 
 /// Every code field compared, one line each.
 pub const CODE_FIELDS: &[CodeField] = &[
+    (Class::Breaking, "go.name", go::code_name),
     (Class::Behaviour, "status", |_, c| {
         let s: Vec<String> = c.statuses.iter().map(u16::to_string).collect();
         s.join(" / ")

@@ -9,6 +9,9 @@
 
 #[path = "support/krate.rs"]
 mod krate;
+#[allow(dead_code, reason = "this file uses only the Go module")]
+#[path = "support/packages.rs"]
+mod packages;
 
 use std::path::Path;
 
@@ -268,6 +271,56 @@ const DEFINED: &[&str] = &[
     "_x",
 ];
 
+/// Go's keywords and predeclared identifiers, as codes and as vendor ids.
+const GO_WORDS: &[&str] = &[
+    "func",
+    "go",
+    "chan",
+    "map",
+    "range",
+    "select",
+    "defer",
+    "goto",
+    "fallthrough",
+    "package",
+    "import",
+    "var",
+    "interface",
+    "switch",
+    "case",
+    "string",
+    "error",
+    "len",
+    "nil",
+    "iota",
+    "any",
+    "int",
+    "make",
+    "new",
+    "append",
+];
+
+/// Codes named like what every Go vendor package declares, or that differ
+/// from such a name only in case once exported.
+const GO_NAMES: &[&str] = &[
+    "Info",
+    "IsKnown",
+    "Kind",
+    "FromResponse",
+    "FromResponseAt",
+    "APIError",
+    "Unwrap",
+    "s",
+    "Codes",
+];
+
+/// Vendor ids that are folders the go command treats specially, packages
+/// the generated files import, or the registry's package; and ids whose file
+/// names would be a test or a build constraint.
+const GO_VENDOR_IDS: &[&str] = &[
+    "internal", "testdata", "main", "init", "vendors", "errors", "time", "x-test", "y-linux",
+];
+
 /// Vendor ids: keywords, primitives, prelude and defined names as modules and `Vendor` variants.
 const VENDOR_IDS: &[&str] = &[
     "self",
@@ -327,14 +380,17 @@ fn source(id: &str, text: String) -> Source {
     }
 }
 
-#[test]
-fn a_catalog_of_adversarial_names_validates_and_its_crate_builds_without_warnings() {
+/// The adversarial catalog: a vendor with a code for every name above, and a
+/// vendor for each of [`VENDOR_IDS`] and `extra_ids`.
+fn adversarial_catalog(extra_ids: &[&str]) -> errcat_codegen::ir::Catalog {
     let mut codes: Vec<&str> = Vec::new();
     for name in KEYWORDS
         .iter()
         .chain(PRELUDE)
         .chain(ASSOCIATED)
         .chain(DEFINED)
+        .chain(GO_WORDS)
+        .chain(GO_NAMES)
     {
         if !codes.contains(name) {
             codes.push(name);
@@ -353,11 +409,16 @@ fn a_catalog_of_adversarial_names_validates_and_its_crate_builds_without_warning
     });
     assert!(codes.len() > 200, "{} codes", codes.len());
     let mut sources = vec![source("adversary", vendor(&codes))];
-    for id in VENDOR_IDS {
+    for id in VENDOR_IDS.iter().chain(extra_ids) {
         sources.push(source(id, vendor(&["x"])));
     }
-    let catalog = errcat_codegen::catalog_from_sources("catalog", &sources)
-        .unwrap_or_else(|d| panic!("the adversarial catalog is refused:\n{d}"));
+    errcat_codegen::catalog_from_sources("catalog", &sources)
+        .unwrap_or_else(|d| panic!("the adversarial catalog is refused:\n{d}"))
+}
+
+#[test]
+fn a_catalog_of_adversarial_names_validates_and_its_crate_builds_without_warnings() {
+    let catalog = adversarial_catalog(&[]);
     let files = errcat_codegen::emit::all(&catalog).unwrap_or_else(|d| panic!("{d}"));
 
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
@@ -369,6 +430,87 @@ fn a_catalog_of_adversarial_names_validates_and_its_crate_builds_without_warning
     ) {
         panic!("{}", report.chars().take(6000).collect::<String>());
     }
+}
+
+/// The adversarial catalog, with Go's own troublesome names among its codes
+/// and vendor ids, generates a Go module that is gofmt-clean and builds with
+/// `go vet` clean.
+#[test]
+fn the_adversarial_catalogs_go_module_is_gofmt_clean_and_vets() {
+    let ids: Vec<&str> = GO_WORDS
+        .iter()
+        .chain(GO_VENDOR_IDS)
+        .copied()
+        .filter(|id| !VENDOR_IDS.contains(id))
+        .collect();
+    let catalog = adversarial_catalog(&ids);
+    let files = errcat_codegen::emit::all(&catalog).unwrap_or_else(|d| panic!("{d}"));
+    let packages: std::collections::BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix("generated/go/"))
+        .filter_map(|p| p.split_once('/').map(|(dir, _)| dir))
+        .collect();
+    for escaped in [
+        "func_",
+        "string_",
+        "internal_",
+        "testdata_",
+        "main_",
+        "x_test_",
+        "vendors_",
+    ] {
+        assert!(
+            packages.contains(escaped),
+            "no package {escaped} in {packages:?}"
+        );
+    }
+    packages::Go::new("adversarial", &files).check();
+}
+
+/// Names a catalog gives the Go SDK (`sdk.go`) that would collide are not used:
+/// the vendor's error type falls back to `APIError`, and a code's name that is
+/// taken gets a suffix.
+#[test]
+fn go_names_from_the_catalog_that_would_collide_are_replaced() {
+    let text = r#"name: Acme
+summary: "Go names."
+source: https://docs.acme.test/errors
+sdk:
+  go: acme.FromResponse
+envelope:
+  code: /error/code
+  message: /error/message
+  example: '{"error": {"code": "a", "message": "m"}}'
+errors:
+  - code: a
+    status: 400
+    kind: invalid_request
+    meaning: "A."
+    retry: never
+    sdk: {go: acme.CodeB}
+  - code: b
+    status: 400
+    kind: invalid_request
+    meaning: "B."
+    retry: never
+  - code: c
+    status: 400
+    kind: invalid_request
+    meaning: "C."
+    retry: never
+    sdk: {go: acme.Vendor}
+"#;
+    let catalog =
+        errcat_codegen::catalog_from_sources("catalog", &[source("acme", text.to_owned())])
+            .unwrap_or_else(|d| panic!("{d}"));
+    let v = &catalog.vendors[0];
+    assert_eq!(errcat_codegen::emit::go::error_type(v), "APIError");
+    assert_eq!(
+        errcat_codegen::emit::go::code_names(v),
+        ["CodeB", "CodeB_2", "CodeC"]
+    );
+    let files = errcat_codegen::emit::all(&catalog).unwrap_or_else(|d| panic!("{d}"));
+    packages::Go::new("go-names", &files).check();
 }
 
 #[test]

@@ -495,4 +495,54 @@ fn catalog_text_never_becomes_markup_in_doc_comments() {
         module.contents.contains("assert\\!(false);"),
         "the text is still there"
     );
+
+/// The hostile vendor's Go package is gofmt-clean, builds with `go vet`
+/// clean, and holds every text exactly.
+#[test]
+fn a_go_package_built_from_hostile_text_vets_and_keeps_the_text() {
+    let files = errcat_codegen::emit::all(&catalog(&hostile_vendor())).unwrap();
+    let module = support::packages::Go::new("injection", &files);
+    module.check();
+    let program = r#"package main
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+
+	"github.com/errcat/errcat/generated/go/acme"
+)
+
+func main() {
+	body, _ := io.ReadAll(os.Stdin)
+	e := acme.FromResponse(422, nil, body)
+	v := acme.Vendor
+	c := v.Codes[0]
+	_ = json.NewEncoder(os.Stdout).Encode(map[string]any{
+		"name": v.Name, "code_pointer": v.Envelope.Code, "request_id_header": v.Envelope.RequestIDHeader,
+		"delay_header": v.Policy.DelayHeader, "idempotency_key": v.Policy.IdempotencyKey,
+		"code": c.Code, "meaning": c.Meaning, "message": c.Message, "resolution": c.Resolution,
+		"action": c.Retry.Action, "aliases": c.Aliases, "parsed": string(e.Code), "known": e.IsKnown(),
+		"second": v.Codes[1].Code, "second_meaning": v.Codes[1].Meaning,
+	})
+}
+"#;
+    let body = serde_json::json!({"err\"or": {"c*/de": HOSTILE_ASCII, "m#[sg": "hi"}});
+    let got = module.run(program, body.to_string().as_bytes());
+    let big = format!("{HOSTILE} {}", "x".repeat(100_000));
+    assert_eq!(got["name"], HOSTILE);
+    assert_eq!(got["code_pointer"], serde_json::json!(["/err\"or/c*~1de"]));
+    assert_eq!(got["request_id_header"], "X-Id*#|`");
+    assert_eq!(got["delay_header"], "Retry-After*#|`");
+    assert_eq!(got["idempotency_key"], HOSTILE);
+    assert_eq!(got["code"], "x\"*/{");
+    assert_eq!(got["meaning"], big.as_str());
+    assert_eq!(got["message"], HOSTILE_TEMPLATE);
+    assert_eq!(got["resolution"], HOSTILE);
+    assert_eq!(got["action"], HOSTILE);
+    assert_eq!(got["aliases"], serde_json::json!([HOSTILE_ASCII]));
+    assert_eq!(got["parsed"], "x\"*/{");
+    assert_eq!(got["known"], true);
+    assert_eq!(got["second"], "#[doc = \"x\"]");
+    assert_eq!(got["second_meaning"], HOSTILE);
 }

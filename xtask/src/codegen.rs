@@ -43,6 +43,30 @@ fn written_dirs() -> Vec<&'static str> {
     dirs
 }
 
+/// The folders `dir` stands for: itself, or for `parent/*` (an emitter that
+/// writes a package per folder) each real folder in `parent`, links left out.
+fn expand(root: &Path, dir: &str) -> io::Result<Vec<String>> {
+    let Some(parent) = dir.strip_suffix("/*") else {
+        return Ok(vec![dir.to_owned()]);
+    };
+    let entries = match fs::read_dir(inside(root, parent)?) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(at(parent, e)),
+    };
+    let mut dirs = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_type()?.is_dir()
+            && let Some(name) = entry.file_name().to_str()
+        {
+            dirs.push(format!("{parent}/{name}"));
+        }
+    }
+    dirs.sort();
+    Ok(dirs)
+}
+
 /// How the name of every temporary file ends: `.<name>.<random>.errcat-tmp`.
 const TEMP_SUFFIX: &str = ".errcat-tmp";
 
@@ -79,15 +103,19 @@ impl Change {
         }
     }
 
-    /// When the change is made: leftovers first, then every language's
-    /// per-vendor files (and the schema), then the indexes that name them
-    /// ([`is_index`]), then removed files, which no index names any more.
+    /// When the change is made: leftovers first, then the Go kinds (which
+    /// every Go vendor package imports), then every language's per-vendor
+    /// files (and the schema), then the indexes that name them ([`is_index`],
+    /// the Go registry among them), then removed files, which no index names
+    /// any more.
     fn phase(&self) -> u8 {
+        let go_kinds = self.path().strip_prefix(errcat_codegen::emit::go::DIR) == Some("/kinds.go");
         match self {
             Change::Leftover(_) => 0,
-            Change::Create(_) | Change::Update(_) if !is_index(self.path()) => 1,
-            Change::Create(_) | Change::Update(_) => 2,
-            Change::Remove(_) => 3,
+            Change::Create(_) | Change::Update(_) if go_kinds => 1,
+            Change::Create(_) | Change::Update(_) if !is_index(self.path()) => 2,
+            Change::Create(_) | Change::Update(_) => 3,
+            Change::Remove(_) => 4,
         }
     }
 
@@ -120,6 +148,12 @@ fn is_index(path: &str) -> bool {
             .is_some_and(|page| errcat_codegen::emit::docs::PAGES.contains(&page))
         || path
             .strip_prefix(errcat_codegen::emit::conformance::DIR)
+            .is_some_and(|p| p.starts_with('/'))
+        // The Go registry package imports every Go vendor package.
+        || path
+            .strip_prefix(errcat_codegen::emit::go::DIR)
+            .and_then(|p| p.strip_prefix('/'))
+            .and_then(|p| p.strip_prefix(errcat_codegen::emit::go::REGISTRY))
             .is_some_and(|p| p.starts_with('/'))
 }
 
@@ -241,7 +275,9 @@ pub fn plan(
     make: impl FnOnce(&(dyn Fn(OutputFile) + Sync)) -> Result<(), errcat_codegen::Diagnostics>,
 ) -> Result<Plan, Failure> {
     for dir in written_dirs() {
-        inside(root, dir)?;
+        for dir in expand(root, dir)? {
+            inside(root, &dir)?;
+        }
     }
     // Found before anything is staged, so that no temporary of this run is
     // taken for a leftover.
@@ -365,30 +401,41 @@ fn scan(root: &Path) -> io::Result<OnDisk> {
     let mut found = OnDisk::default();
     // The folders come from the emitters, so a new language's orphans are found too.
     let generated = errcat_codegen::emit::generated_dirs();
-    for dir in written_dirs() {
-        let ext = generated.iter().find(|(d, _)| *d == dir).map(|(_, e)| *e);
-        let entries = match fs::read_dir(inside(root, dir)?) {
-            Ok(e) => e,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(at(dir, e)),
-        };
-        for entry in entries {
-            let entry = entry?;
-            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-                continue;
-            };
-            let path = format!("{dir}/{name}");
-            if !entry.file_type()?.is_file() {
-                continue;
-            }
-            if is_temporary(&name) {
-                found.leftovers.push(path);
-            } else if ext.is_some_and(|ext| name.ends_with(&format!(".{ext}"))) {
-                found.candidates.push((path, entry.path()));
-            }
+    for pattern in written_dirs() {
+        let ext = generated
+            .iter()
+            .find(|(d, _)| *d == pattern)
+            .map(|(_, e)| *e);
+        for dir in expand(root, pattern)? {
+            scan_dir(root, &dir, ext, &mut found)?;
         }
     }
     Ok(found)
+}
+
+/// Lists one written folder into `found`.
+fn scan_dir(root: &Path, dir: &str, ext: Option<&str>, found: &mut OnDisk) -> io::Result<()> {
+    let entries = match fs::read_dir(inside(root, dir)?) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(at(dir, e)),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        let path = format!("{dir}/{name}");
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        if is_temporary(&name) {
+            found.leftovers.push(path);
+        } else if ext.is_some_and(|ext| name.ends_with(&format!(".{ext}"))) {
+            found.candidates.push((path, entry.path()));
+        }
+    }
+    Ok(())
 }
 
 /// True for the name of a temporary file the generator creates.
@@ -676,6 +723,38 @@ pub fn short_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String 
 mod tests {
     use super::*;
 
+    #[test]
+    fn go_kinds_come_before_the_vendor_packages_and_the_registry_after_them() {
+        let made = |path: &str| {
+            Change::Create(Made {
+                path: path.to_owned(),
+                staged: None,
+                diff: String::new(),
+            })
+        };
+        let mut changes = [
+            Change::Remove("generated/go/gone/codes.go".into()),
+            made("generated/go/vendors/vendors.go"),
+            made("generated/go/zeta/codes.go"),
+            made("generated/go/kinds.go"),
+            made("generated/go/acme/codes.go"),
+            made("generated/src/gen/acme.rs"),
+        ];
+        changes.sort_by_key(|c| (c.phase(), c.path().to_owned()));
+        let order: Vec<&str> = changes.iter().map(Change::path).collect();
+        assert_eq!(
+            order,
+            [
+                "generated/src/gen/acme.rs",
+                "generated/go/kinds.go",
+                "generated/go/acme/codes.go",
+                "generated/go/zeta/codes.go",
+                "generated/go/vendors/vendors.go",
+                "generated/go/gone/codes.go",
+            ]
+        );
+    }
+
     const RS: &str =
         "// @generated by `cargo xtask codegen` from catalog/acme.yaml. Do not edit by hand.\n";
     const MD: &str =
@@ -689,7 +768,7 @@ mod tests {
             let root =
                 std::env::temp_dir().join(format!("errcat-xtask-{}-{label}", std::process::id()));
             let _ = fs::remove_dir_all(&root);
-            for dir in written_dirs() {
+            for dir in written_dirs().into_iter().filter(|d| !d.ends_with("/*")) {
                 fs::create_dir_all(root.join(dir)).unwrap();
             }
             Tree(root)

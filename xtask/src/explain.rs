@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use errcat_codegen::diag::did_you_mean;
-use errcat_codegen::emit::docs;
+use errcat_codegen::emit::{docs, go};
 use errcat_codegen::ir::{Catalog, Code, Condition, Rule, Vendor};
 
 /// The explanation of `code`, in `vendor` or in every vendor that has it;
@@ -189,6 +189,16 @@ pub fn explain(v: &Vendor, c: &Code) -> String {
     if !c.aliases.is_empty() {
         line("also sent:", &c.aliases.join(", "));
     }
+    line(
+        "go:",
+        &format!(
+            "{}.{} (import \"{}/{}\")",
+            go::package(&v.id),
+            go::code_name(v, c),
+            go::MODULE,
+            go::package(&v.id)
+        ),
+    );
     if let Some(note) = c.deprecation_note() {
         line(
             if c.removed.is_some() {

@@ -184,6 +184,19 @@ const CASES: &[Case] = &[
         exit: 0,
     },
     Case {
+        name: "rename-go-constant",
+        edit: |ws| {
+            edit_entry(
+                ws,
+                "insufficient_tokens",
+                "go: pentify.CodeInsufficientTokens",
+                "go: pentify.CodeOutOfTokens",
+            )
+        },
+        classes: &[("breaking", "changed"), ("text", "changed")],
+        exit: 0,
+    },
+    Case {
         name: "rename-vendor-file",
         edit: |ws| {
             fs::rename(

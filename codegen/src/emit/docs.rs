@@ -929,7 +929,15 @@ fn vendor(v: &Vendor) -> String {
     let ts_namespace = super::typescript::namespace(v);
     let py_classes = super::python::class_names(v);
     let py_module = super::python::module(&v.id);
-    for ((c, ts_class), py_class) in v.codes.iter().zip(&ts_classes).zip(&py_classes) {
+    let go_names = super::go::code_names(v);
+    let go_package = super::go::package(&v.id);
+    for (((c, ts_class), py_class), go_name) in v
+        .codes
+        .iter()
+        .zip(&ts_classes)
+        .zip(&py_classes)
+        .zip(&go_names)
+    {
         // The code as a ticket shows it (`RATE_LIMIT_EXCEEDED`) lands here
         // too: anchors are lower case, HTML ids are not. An id of upper-case
         // letters or `.` can equal no anchor, which has neither.
@@ -1041,7 +1049,7 @@ fn vendor(v: &Vendor) -> String {
         }
         let _ = writeln!(
             s,
-            "- **Generated types:** Rust `errcat::{}::ErrorCode::{}`, TypeScript `{ts_namespace}.{ts_class}`, Python `errcat.{py_module}.{py_class}`",
+            "- **Generated types:** Rust `errcat::{}::ErrorCode::{}`, TypeScript `{ts_namespace}.{ts_class}`, Python `errcat.{py_module}.{py_class}`, Go `{go_package}.{go_name}`",
             v.module, c.variant
         );
         s.push('\n');

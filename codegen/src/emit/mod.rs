@@ -5,6 +5,7 @@ mod ast;
 use rust::is_bidi_control;
 pub mod conformance;
 pub mod docs;
+pub mod go;
 pub mod python;
 pub mod rust;
 pub mod schema;
@@ -25,6 +26,7 @@ pub struct Emitter {
     pub name: &'static str,
     /// The folders it writes into, relative to the workspace root, each with
     /// the extension of its generated files (the files checked for orphans).
+    /// A folder written `parent/*` stands for each folder in `parent`.
     pub dirs: &'static [(&'static str, &'static str)],
     /// The file it writes for each vendor, if it writes one per vendor.
     pub vendor_file: Option<fn(&Vendor) -> OutputFile>,
@@ -40,6 +42,12 @@ pub const LANGUAGES: &[Emitter] = &[
         dirs: conformance::DIRS,
         vendor_file: None,
         catalog_files: conformance::CATALOG_FILES,
+    },
+    Emitter {
+        name: "go",
+        dirs: go::DIRS,
+        vendor_file: Some(go::vendor_file),
+        catalog_files: &[go::kinds_file, go::registry_file],
     },
     Emitter {
         name: "python",
@@ -286,20 +294,26 @@ impl<T: std::fmt::Display> std::fmt::Display for Joined<'_, T> {
     }
 }
 
+/// The catalog of `tests/base.yaml` alone, for the emitters' unit tests.
+#[cfg(test)]
+pub(crate) fn base_catalog() -> Catalog {
+    crate::catalog_from_sources(
+        "catalog",
+        &[crate::load::Source {
+            file_name: "acme.yaml".into(),
+            bytes: include_bytes!("../../tests/base.yaml").to_vec(),
+        }],
+    )
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_headers_the_emitters_write_are_recognised_and_nothing_looser() {
-        let ir = crate::catalog_from_sources(
-            "catalog",
-            &[crate::load::Source {
-                file_name: "acme.yaml".into(),
-                bytes: include_bytes!("../../tests/base.yaml").to_vec(),
-            }],
-        )
-        .unwrap();
+        let ir = base_catalog();
         let files = all(&ir).unwrap();
         for f in files.iter().filter(|f| !f.path.ends_with(".json")) {
             assert!(is_header(f.contents.lines().next().unwrap()), "{}", f.path);

@@ -193,3 +193,101 @@ impl Drop for Python {
         let _ = fs::remove_dir_all(&self.dir);
     }
 }
+
+/// The Go module: errcat's hand-written Go runtime and the generated Go
+/// `files`, under the system's temporary folder; removed on drop.
+pub struct Go {
+    /// The module's folder.
+    pub dir: PathBuf,
+}
+
+impl Go {
+    /// Writes the module (`label` names its folder): `go.mod`, the runtime's
+    /// hand-written files (tests left out) and every file of `files` under
+    /// `generated/go/`.
+    pub fn new(label: &str, files: &[OutputFile]) -> Go {
+        let built = Go {
+            dir: fresh("go", label),
+        };
+        let module = workspace().join(errcat_codegen::emit::go::DIR);
+        for entry in fs::read_dir(&module).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            let hand_written = !text.lines().take(3).any(|l| l.contains("@generated"));
+            let source = name == "go.mod" || (name.ends_with(".go") && !name.ends_with("_test.go"));
+            if path.is_file() && hand_written && source {
+                fs::copy(&path, built.dir.join(&name)).unwrap();
+            }
+        }
+        let prefix = format!("{}/", errcat_codegen::emit::go::DIR);
+        for file in files {
+            let Some(rel) = file.path.strip_prefix(&prefix) else {
+                continue;
+            };
+            let path = built.dir.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, &file.contents).unwrap();
+        }
+        built
+    }
+
+    /// Runs `go` with `args` in the module; panics with its output when it fails.
+    fn go(&self, args: &[&str]) -> String {
+        let out = Command::new("go")
+            .args(args)
+            .current_dir(&self.dir)
+            .env("GOFLAGS", "-mod=mod")
+            .env("GOTOOLCHAIN", "local")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run go (Go 1.22 or later is needed): {e}"));
+        assert!(
+            out.status.success(),
+            "go {}: {}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+                .chars()
+                .take(6000)
+                .collect::<String>()
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Checks that every generated file is as `gofmt` prints it and that the
+    /// module builds with `go vet` clean; panics with the report otherwise.
+    pub fn check(&self) {
+        let out = Command::new("gofmt")
+            .args(["-l", "."])
+            .current_dir(&self.dir)
+            .output()
+            .expect("run gofmt");
+        assert!(
+            out.status.success() && out.stdout.is_empty(),
+            "not gofmt-clean: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.go(&["vet", "./..."]);
+    }
+
+    /// Runs `program`, a `main` package that may import the module's packages,
+    /// with `stdin` as its input; its output as JSON.
+    pub fn run(&self, program: &str, stdin: &[u8]) -> serde_json::Value {
+        let dir = self.dir.join("cmd/probe");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("main.go"), program).unwrap();
+        let mut command = Command::new("go");
+        command
+            .args(["run", "./cmd/probe"])
+            .current_dir(&self.dir)
+            .env("GOTOOLCHAIN", "local");
+        run_json(command, stdin, "go run (Go 1.22 or later is needed)")
+    }
+}
+
+impl Drop for Go {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}

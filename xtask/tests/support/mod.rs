@@ -35,6 +35,7 @@ impl TempWorkspace {
             "generated/src",
             "generated/docs",
             "generated/conformance",
+            "generated/go",
             "generated/typescript/src",
             "generated/python/src",
         ] {

@@ -1,0 +1,239 @@
+package errcat_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"testing"
+	"time"
+
+	errcat "github.com/errcat/errcat/generated/go"
+	"github.com/errcat/errcat/generated/go/vendors"
+)
+
+// conformanceDir holds the cases every runtime answers alike, written by
+// `cargo xtask codegen` (and by hand for edge.json and vendors.json).
+const conformanceDir = "../conformance"
+
+// conformanceCase is the part of a case the runner reads.
+type conformanceCase struct {
+	Name           string           `json:"name"`
+	Vendor         string           `json:"vendor"`
+	Status         int              `json:"status"`
+	Failure        string           `json:"failure"`
+	Headers        [][2]string      `json:"headers"`
+	Body           string           `json:"body"`
+	Now            *float64         `json:"now"`
+	Method         string           `json:"method"`
+	IdempotencyKey bool             `json:"idempotency_key"`
+	Attempt        *int             `json:"attempt"`
+	Jitter         *float64         `json:"jitter"`
+	Limits         map[string]int64 `json:"limits"`
+	ElapsedMs      int64            `json:"elapsed_ms"`
+	Budget         map[string]int   `json:"budget"`
+	Expect         map[string]any   `json:"expect"`
+	// Parse, when present, is what parsing the response answers (vendors.json).
+	Parse map[string]any `json:"parse"`
+}
+
+func caseFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(conformanceDir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hand, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, hand...)
+	sort.Strings(files)
+	if len(files) == 0 {
+		t.Fatalf("no conformance file under %s", conformanceDir)
+	}
+	return files
+}
+
+func loadCases(t *testing.T, path string) []conformanceCase {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Cases []json.RawMessage `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if len(file.Cases) == 0 {
+		t.Fatalf("%s has no case", path)
+	}
+	out := make([]conformanceCase, len(file.Cases))
+	for i, raw := range file.Cases {
+		if err := json.Unmarshal(raw, &out[i]); err != nil {
+			t.Fatalf("%s case %d: %v", path, i, err)
+		}
+	}
+	return out
+}
+
+func (c *conformanceCase) header() http.Header {
+	h := http.Header{}
+	for _, pair := range c.Headers {
+		h.Add(pair[0], pair[1])
+	}
+	return h
+}
+
+func (c *conformanceCase) now() func() time.Time {
+	if c.Now == nil {
+		return nil
+	}
+	secs := *c.Now
+	at := time.Unix(0, int64(secs*1e9))
+	return func() time.Time { return at }
+}
+
+func (c *conformanceCase) parse(t *testing.T) *errcat.APIError {
+	v := vendors.Vendor(c.Vendor)
+	if v == nil {
+		t.Fatalf("unknown vendor %q", c.Vendor)
+	}
+	e := new(errcat.APIError)
+	v.ParseInto(e, c.Status, c.header(), []byte(c.Body), c.now())
+	return e
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// parseAnswer is what the package answers for a parse case, in the shape of its expect.
+func parseAnswer(t *testing.T, c *conformanceCase) map[string]any {
+	e := c.parse(t)
+	fields := map[string]any{}
+	for k, v := range e.Fields {
+		fields[k] = v
+	}
+	var rateLimit any
+	if rl := e.RateLimit; rl != nil {
+		count := func(n *uint64) any {
+			if n == nil {
+				return nil
+			}
+			return float64(*n)
+		}
+		var reset any
+		if rl.Reset != nil {
+			reset = float64(*rl.Reset / time.Millisecond)
+		}
+		rateLimit = map[string]any{
+			"limit":     count(rl.Limit),
+			"remaining": count(rl.Remaining),
+			"used":      count(rl.Used),
+			"reset_ms":  reset,
+		}
+	}
+	return map[string]any{
+		"code":            e.Code,
+		"message":         e.Message,
+		"request_id":      nullable(e.RequestID),
+		"kind":            string(e.Kind()),
+		"type":            nullable(e.Type),
+		"subcode":         nullable(e.Subcode),
+		"fields":          fields,
+		"vendor_docs_url": nullable(e.VendorDocsURL),
+		"rate_limit":      rateLimit,
+	}
+}
+
+// retryAnswer is what the package answers for a retry case, with only the keys its expect has.
+func retryAnswer(t *testing.T, c *conformanceCase) map[string]any {
+	answer := map[string]any{}
+	var outcome errcat.Outcome
+	var policy *errcat.Policy
+	if c.Failure != "" {
+		f, ok := errcat.TransportFailureFromID(c.Failure)
+		if !ok {
+			t.Fatalf("unknown failure %q", c.Failure)
+		}
+		outcome = errcat.FailureOutcome(f)
+		policy = &vendors.Vendor(c.Vendor).Policy
+	} else {
+		e := c.parse(t)
+		answer["code"] = e.Code
+		outcome = e.Outcome()
+		policy = e.Policy()
+	}
+	attempt := 1
+	if c.Attempt != nil {
+		attempt = *c.Attempt
+	}
+	jitter := 0.5
+	if c.Jitter != nil {
+		jitter = *c.Jitter
+	}
+	in := errcat.Attempt{
+		Policy:  policy,
+		Outcome: outcome,
+		Request: errcat.Request{Method: c.Method, IdempotencyKey: c.IdempotencyKey},
+		Attempt: attempt,
+		Limits: errcat.Limits{
+			MaxAttempts: int(c.Limits["max_attempts"]),
+			MaxWait:     time.Duration(c.Limits["max_wait_ms"]) * time.Millisecond,
+			Deadline:    time.Duration(c.Limits["deadline_ms"]) * time.Millisecond,
+		},
+		Elapsed: time.Duration(c.ElapsedMs) * time.Millisecond,
+		Jitter:  &jitter,
+	}
+	if c.Budget != nil {
+		available := c.Budget["available"]
+		in.Budget = errcat.NewBudgetWith(errcat.BudgetConfig{Capacity: c.Budget["capacity"], Available: &available})
+	}
+	d := errcat.Decide(&in)
+	if d.Retry {
+		answer["decision"] = "retry"
+		answer["delay_ms"] = float64((d.Delay + 500*time.Microsecond) / time.Millisecond)
+	} else {
+		answer["decision"] = "give_up"
+		answer["reason"] = string(d.GiveUp.Reason)
+		if id := d.GiveUp.Limit.ID(); id != "" {
+			answer["limit"] = id
+		}
+	}
+	if _, ok := c.Expect["code"]; !ok {
+		delete(answer, "code")
+	}
+	return answer
+}
+
+func TestConformance(t *testing.T) {
+	for _, path := range caseFiles(t) {
+		name := filepath.Base(path)
+		for _, c := range loadCases(t, path) {
+			t.Run(name+": "+c.Name, func(t *testing.T) {
+				var got map[string]any
+				if name == "parse.json" {
+					got = parseAnswer(t, &c)
+				} else {
+					got = retryAnswer(t, &c)
+				}
+				if !reflect.DeepEqual(got, c.Expect) {
+					t.Errorf("got  %#v\nwant %#v", got, c.Expect)
+				}
+				if c.Parse != nil {
+					if got := parseAnswer(t, &c); !reflect.DeepEqual(got, c.Parse) {
+						t.Errorf("parse: got  %#v\nparse: want %#v", got, c.Parse)
+					}
+				}
+			})
+		}
+	}
+}

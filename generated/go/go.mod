@@ -1,0 +1,3 @@
+module github.com/errcat/errcat/generated/go
+
+go 1.22
