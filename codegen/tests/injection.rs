@@ -495,6 +495,7 @@ fn catalog_text_never_becomes_markup_in_doc_comments() {
         module.contents.contains("assert\\!(false);"),
         "the text is still there"
     );
+}
 
 /// The hostile vendor's Go package is gofmt-clean, builds with `go vet`
 /// clean, and holds every text exactly.
