@@ -745,10 +745,10 @@ mod tests {
         assert_eq!(
             order,
             [
-                "generated/src/gen/acme.rs",
                 "generated/go/kinds.go",
                 "generated/go/acme/codes.go",
                 "generated/go/zeta/codes.go",
+                "generated/src/gen/acme.rs",
                 "generated/go/vendors/vendors.go",
                 "generated/go/gone/codes.go",
             ]
