@@ -30,6 +30,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "http_types",
     "limits",
     "lookup",
+    "report",
     "outcome",
     "reqwest_retry",
     "response",
