@@ -21,6 +21,11 @@ console.log("packed errcat imports: " + err.name + ", retry after " + d.delayMs 
 const { retryingFetch } = await import("errcat/fetch");
 if (typeof retryingFetch("pentify", { fetch }) !== "function") throw new Error("errcat/fetch gives no function");
 '
+# CommonJS: require(esm), on every Node version `engines` names.
+node --no-warnings -e 'const { parse } = require("errcat"); if (parse("inkog", 500, [], "").status !== 500) throw new Error("require gives no parse"); console.log("packed errcat loads with require")'
+for file in LICENSE-MIT LICENSE-APACHE dist/index.d.ts.map; do
+    test -f "node_modules/errcat/$file" || { echo "the tarball has no $file"; exit 1; }
+done
 cat > consumer.ts <<'TS'
 import { parse, pentify, type Decision, type Parsed } from "errcat";
 const err: pentify.PentifyError = pentify.fromResponse(503, new Map([["retry-after", "1"]]), new Uint8Array());
