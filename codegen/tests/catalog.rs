@@ -10,7 +10,6 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use errcat_codegen::ir::{Catalog, Code, Kind, Rule, Vendor};
-use serde_json::Value;
 
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();

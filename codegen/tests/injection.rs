@@ -295,7 +295,10 @@ fn hostile_text_type_checks_as_typescript_and_is_kept_exactly() {
     let got = package.node(script, body.to_string().as_bytes());
     let big = format!("{HOSTILE} {}", "x".repeat(100_000));
     assert_eq!(got["vendor"]["name"], HOSTILE);
-    assert_eq!(got["vendor"]["envelope"]["code"], serde_json::json!(["/err\"or/c*~1de"]));
+    assert_eq!(
+        got["vendor"]["envelope"]["code"],
+        serde_json::json!(["/err\"or/c*~1de"])
+    );
     assert_eq!(got["vendor"]["envelope"]["requestIdHeader"], "X-Id*#|`");
     assert_eq!(got["vendor"]["policy"]["delayHeader"], "Retry-After*#|`");
     assert_eq!(got["vendor"]["policy"]["idempotencyKey"], HOSTILE);

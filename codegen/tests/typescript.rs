@@ -59,8 +59,7 @@ fn docs_pages_name_the_classes_the_modules_declare() {
                 .nth(1)
                 .and_then(|rest| rest.split(' ').next())
                 .unwrap_or_default();
-            let through_type =
-                module.contains(&format!("export class {parent} extends {base} {{"));
+            let through_type = module.contains(&format!("export class {parent} extends {base} {{"));
             assert!(
                 parent == base || through_type,
                 "{}: the docs name {class}, which the module does not declare",

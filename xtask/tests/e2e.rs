@@ -166,9 +166,7 @@ fn a_write_failing_half_way_leaves_every_file_whole() {
     // Every generated file is either its old or its new self, never a part, and no temporary is left.
     let rust = ws.read("generated/src/gen/pentify.rs");
     assert!(rust == old_rust || rust.contains("Scan engine degraded!"));
-    assert!(
-        rust.ends_with("crate::vendor::code_impls!(ErrorCode, Pentify, INFO, fallback);\n")
-    );
+    assert!(rust.ends_with("crate::vendor::code_impls!(ErrorCode, Pentify, INFO, fallback);\n"));
     for (path, _, _) in ws.snapshot() {
         assert!(!path.ends_with(".tmp"), "left behind: {path}");
     }

@@ -21,7 +21,7 @@ use bytes::Bytes;
 use errcat::{
     Attempt, Budget, Decision, Limit, Limits, Outcome, Request, TransportFailure, decide,
 };
-use errcat_codegen::ir;
+use errcat_codegen::{body, ir};
 use http_body_util::{BodyExt, Full};
 use serde_json::{Map, Value};
 use server::{Server, Step};
@@ -86,6 +86,8 @@ struct Failure {
     rule: ir::Rule,
     any_method: bool,
     server_delay: Option<Duration>,
+    /// The code's shortest wait, when the catalog gives one.
+    min_delay: Option<Duration>,
     /// The time the client spends before it knows of the failure (its timeout).
     spent: Duration,
 }
@@ -97,6 +99,7 @@ fn failure(v: &ir::Vendor, step: &Step) -> Option<Failure> {
         rule: ir::Rule::Backoff,
         any_method: false,
         server_delay: None,
+        min_delay: None,
         spent,
     };
     let (status, headers, body) = match step {
@@ -111,15 +114,12 @@ fn failure(v: &ir::Vendor, step: &Step) -> Option<Failure> {
     if status < 400 {
         return None;
     }
-    let json: Option<Value> = serde_json::from_str(body).ok();
-    let code = match (v.envelope.code.first(), &json) {
-        (Some(pointer), Some(json)) => json
-            .pointer(pointer)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .unwrap_or_else(|| support::code_for_status(v, status)),
-        _ => support::code_for_status(v, status),
-    };
+    // The code as the catalog's own reader finds it (JSON or XML, its
+    // paths in order), else what the status alone maps to.
+    let code = body::parse(v.envelope.format, body)
+        .ok()
+        .and_then(|doc| body::code(&doc, &v.envelope.code))
+        .unwrap_or_else(|| support::code_for_status(v, status));
     let entry = support::code(v, &code);
     let rule = match entry {
         Some(entry) => entry.retry.clone(),
@@ -144,6 +144,9 @@ fn failure(v: &ir::Vendor, step: &Step) -> Option<Failure> {
         rule,
         any_method: entry.is_some_and(|e| e.retry_any_method),
         server_delay,
+        min_delay: entry
+            .and_then(|e| e.min_delay_ms)
+            .map(Duration::from_millis),
         spent: Duration::ZERO,
     })
 }
@@ -153,7 +156,10 @@ fn backoff(v: &ir::Vendor, retry: u32) -> Duration {
     let r = &v.retry;
     let base = r.initial_ms.value as f64 * r.multiplier.value.powi(retry as i32 - 1);
     let jittered = match r.jitter {
-        ir::Jitter::None | ir::Jitter::Full => base,
+        ir::Jitter::None => base,
+        // A share of the capped delay.
+        ir::Jitter::Full if r.max_ms.documented => base.min(r.max_ms.value as f64) * JITTER,
+        ir::Jitter::Full => base * JITTER,
         ir::Jitter::Proportional(fraction) => base * (1.0 + fraction * (2.0 * JITTER - 1.0)),
         ir::Jitter::AdditiveMs(spread) => base + spread as f64 * JITTER,
     };
@@ -241,7 +247,8 @@ fn expect(
             (Some(delay), ir::Rule::RetryAfter) => delay,
             (Some(delay), _) => delay.max(backoff(v, n)),
             (None, _) => backoff(v, n),
-        };
+        }
+        .max(f.min_delay.unwrap_or_default());
         let cap = v.retry.max_server_delay_ms.map(Duration::from_millis);
         if let (Some(delay), Some(cap)) = (f.server_delay, cap)
             && delay > cap
@@ -323,7 +330,10 @@ fn cases(catalog: &ir::Catalog) -> Vec<Case> {
         };
 
         // Every example body under every code, and the envelope's example at every documented status.
-        for entry in &v.codes {
+        // A code told apart by conditions is held by the conformance cases
+        // (vendors.json); this model resolves a body without a code by status.
+        let plain = v.codes.iter().filter(|c| c.conditions.is_empty());
+        for entry in plain {
             for example in &entry.examples {
                 let step = Step::reply(example.status, &example.body);
                 let name = format!("`{}` example {:?}", entry.code, example.title);
@@ -333,7 +343,14 @@ fn cases(catalog: &ir::Catalog) -> Vec<Case> {
         let mut statuses: Vec<u16> = v.codes.iter().flat_map(|c| c.statuses.clone()).collect();
         statuses.sort_unstable();
         statuses.dedup();
-        for status in statuses {
+        // A 304 carries no body in HTTP, so the example cannot be sent with it.
+        // Likewise a status that a matched code may take.
+        let special = |s: u16| {
+            v.codes
+                .iter()
+                .any(|c| c.statuses.contains(&s) && !c.conditions.is_empty())
+        };
+        for status in statuses.into_iter().filter(|s| *s != 304 && !special(*s)) {
             let step = Step::reply(status, &v.envelope.example);
             let name = format!("envelope example at HTTP {status}");
             add(name, "GET", then_ok(step), Limits::new(), None);
@@ -354,7 +371,11 @@ fn cases(catalog: &ir::Catalog) -> Vec<Case> {
         }
 
         // A POST that gets the vendor's 500.
-        let code = support::code_for_status(v, 500);
+        let code = v
+            .codes
+            .iter()
+            .find(|c| c.statuses.contains(&500))
+            .map_or_else(|| support::code_for_status(v, 500), |c| c.code.clone());
         let step = Step::reply(500, &envelope_body(v, &code, "Internal error"));
         add(
             "POST 500".to_owned(),
