@@ -687,7 +687,7 @@ fn vendor(v: &Vendor) -> String {
     s.push_str(&row(&[
         "Cap".into(),
         r.cap_ms().map_or_else(
-            || "none (the reference gives none; errcat sets none)".into(),
+            || "none (the reference gives none; errcat's default longest wait, 60 s, ends retries past it)".into(),
             duration,
         ),
     ]));
@@ -698,7 +698,7 @@ fn vendor(v: &Vendor) -> String {
     s.push_str(&row(&[
         "Attempts in all".into(),
         r.attempt_limit().map_or_else(
-            || "no limit (the reference gives none; errcat sets none)".into(),
+            || "3 (errcat's default: the reference gives none)".into(),
             |n| n.to_string(),
         ),
     ]));
@@ -729,7 +729,9 @@ fn vendor(v: &Vendor) -> String {
         "Longest server delay honoured".into(),
         match (&r.delay_header, r.max_server_delay_ms) {
             (Some(_), Some(cap)) => duration(cap),
-            (Some(_), None) => "any (the reference gives no cap; errcat sets none)".into(),
+            (Some(_), None) => {
+                "60 s (errcat's default longest wait: the reference gives no cap)".into()
+            }
             (None, _) => "none documented".into(),
         },
     ]));
