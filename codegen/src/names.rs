@@ -31,6 +31,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "limits",
     "lookup",
     "rate_limit",
+    "report",
     "outcome",
     "reqwest_retry",
     "response",

@@ -12,7 +12,8 @@
 //! assert_eq!(decision.delay(), Some(std::time::Duration::from_secs(2)));
 //! ```
 //!
-//! The decision follows the vendor's reference and adds no limit of its own. For
+//! The decision follows the vendor's reference, within errcat's documented default
+//! [`Limits`] where neither the reference nor the client gives a number. For
 //! more than the vendor's policy, build an [`Attempt`] and call [`decide`]: it takes
 //! the outcome (an error response, or a [`TransportFailure`] when no response came),
 //! the client's own [`Limits`] (most attempts, longest wait, overall deadline), the
@@ -31,7 +32,8 @@
 mod runtime;
 
 pub use runtime::{
-    backoff, budget, decision, headers, limits, lookup, outcome, rate_limit, response, vendor, xml,
+    backoff, budget, decision, headers, limits, lookup, outcome, rate_limit, report, response,
+    vendor, xml,
 };
 
 #[rustfmt::skip]
@@ -46,7 +48,7 @@ pub use runtime::reqwest_retry;
 #[cfg(feature = "tower")]
 pub use runtime::tower_retry;
 pub use runtime::{
-    Attempt, Backoff, Budget, Decision, Envelope, Format, GiveUpReason, Headers, Jitter, Limit,
-    Limits, Outcome, Policy, RateLimit, RateLimitHeaders, RawError, Request, ResetFormat, Retrier,
-    Retry, TransportFailure, decide, jitter_sample,
+    Attempt, Backoff, Budget, Decision, Envelope, Format, GiveUpReason, Headers, Idempotent,
+    Jitter, Limit, Limits, Outcome, Policy, RateLimit, RateLimitHeaders, RawError, Report,
+    ReportSlot, Request, ResetFormat, Retrier, Retry, TransportFailure, decide, jitter_sample,
 };

@@ -9,8 +9,7 @@ use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 use errcat::{
-    ApiError, Attempt, Budget, Decision, GiveUpReason, Limits, Outcome, Request, TransportFailure,
-    Vendor, decide,
+    ApiError, Attempt, Budget, Decision, Limits, Outcome, Request, TransportFailure, Vendor, decide,
 };
 use serde_json::{Value, json};
 
@@ -77,6 +76,32 @@ fn check(file: &str, run: impl Fn(&Value) -> Value) {
     );
 }
 
+/// A case's limits: a number sets a limit, `null` removes it, and a limit the case does
+/// not name keeps errcat's default.
+pub fn limits_of(l: &Value) -> Limits {
+    let mut limits = Limits::new();
+    match l.get("max_attempts") {
+        Some(Value::Null) => limits = limits.without_max_attempts(),
+        Some(n) => limits = limits.with_max_attempts(uint(n).unwrap_or_default() as u32),
+        None => {}
+    }
+    match l.get("max_wait_ms") {
+        Some(Value::Null) => limits = limits.without_max_wait(),
+        Some(ms) => {
+            limits = limits.with_max_wait(Duration::from_millis(uint(ms).unwrap_or_default()))
+        }
+        None => {}
+    }
+    match l.get("deadline_ms") {
+        Some(Value::Null) => limits = limits.without_deadline(),
+        Some(ms) => {
+            limits = limits.with_deadline(Duration::from_millis(uint(ms).unwrap_or_default()))
+        }
+        None => {}
+    }
+    limits
+}
+
 /// The response of a case parsed at the case's `now` (seconds; [`NOW`] when it has none).
 fn parsed(case: &Value) -> ApiError {
     let status = uint(&case["status"]).unwrap_or_default() as u16;
@@ -134,17 +159,7 @@ fn decision(case: &Value) -> Value {
     if case["idempotency_key"].as_bool() == Some(true) {
         request = request.with_idempotency_key();
     }
-    let l = &case["limits"];
-    let mut limits = Limits::new();
-    if let Some(n) = uint(&l["max_attempts"]) {
-        limits = limits.with_max_attempts(n as u32);
-    }
-    if let Some(ms) = uint(&l["max_wait_ms"]) {
-        limits = limits.with_max_wait(Duration::from_millis(ms));
-    }
-    if let Some(ms) = uint(&l["deadline_ms"]) {
-        limits = limits.with_deadline(Duration::from_millis(ms));
-    }
+    let limits = limits_of(&case["limits"]);
     let budget = case.get("budget").map(|b| {
         Budget::new()
             .with_capacity(uint(&b["capacity"]).unwrap_or_default() as u32)
@@ -167,9 +182,7 @@ fn decision(case: &Value) -> Value {
         }
         Decision::GiveUp { reason } => {
             let mut v = json!({"decision": "give_up", "reason": reason.id()});
-            if let GiveUpReason::AttemptsExhausted { limit, .. }
-            | GiveUpReason::WaitTooLong { limit, .. } = reason
-            {
+            if let Some(limit) = reason.limit() {
                 v["limit"] = limit.id().into();
             }
             v

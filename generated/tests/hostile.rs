@@ -5,7 +5,7 @@ mod support;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use errcat::response::{EXCERPT_LEN, MAX_BODY, MAX_MESSAGE};
-use errcat::{Decision, GiveUpReason, Limit, Request};
+use errcat::{Decision, GiveUpReason, Limit, Limits, Request};
 use errcat_codegen::ir;
 use serde_json::{Value, json};
 use support::with_module;
@@ -769,6 +769,18 @@ fn retry_after_values_servers_really_send() {
                         limit: Limit::Reference,
                     },
                 },
+                // errcat's default longest wait, where the reference's cap is shorter.
+                Some(wait)
+                    if (*wait).max(min) > cap.unwrap_or_default().max(Limits::DEFAULT_MAX_WAIT) =>
+                {
+                    Decision::GiveUp {
+                        reason: GiveUpReason::WaitTooLong {
+                            wait: (*wait).max(min),
+                            cap: cap.unwrap_or_default().max(Limits::DEFAULT_MAX_WAIT),
+                            limit: Limit::Default,
+                        },
+                    }
+                }
                 Some(wait) => Decision::Retry {
                     after: (*wait).max(min),
                 },

@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use errcat::vendor::{VendorCode, VendorError};
 use errcat::{
-    Attempt, Backoff, Budget, Decision, Envelope, Format, Jitter, Limits, Outcome, Policy, Request,
-    Retry, TransportFailure,
+    Attempt, Backoff, Budget, Decision, Envelope, Format, Jitter, Limit, Limits, Outcome, Policy,
+    Request, Retry, TransportFailure,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -500,7 +500,12 @@ fn check_decision(
             None
         }
     };
-    for max in [spec.backoff.max_attempts(), limits.max_attempts()]
+    // errcat's default attempt limit applies only where the reference gives none.
+    let client_attempts = match limits.max_attempts() {
+        Some((_, Limit::Default)) if spec.backoff.max_attempts().is_some() => None,
+        limit => limit.map(|(max, _)| max),
+    };
+    for max in [spec.backoff.max_attempts(), client_attempts]
         .into_iter()
         .flatten()
     {
@@ -530,10 +535,25 @@ fn check_decision(
     if let (Some(delay), Some(cap)) = (server_delay, policy.max_server_delay) {
         prop_assert!(delay <= cap, "{decision:?} honours {delay:?} past {cap:?}");
     }
-    if let Some(cap) = limits.max_wait() {
-        prop_assert!(after <= cap, "{decision:?} waits past the client's {cap:?}");
+    // errcat's default longest wait yields to the reference's longer caps.
+    match limits.max_wait() {
+        Some((cap, Limit::Default)) => {
+            let cap = [backoff_cap, policy.max_server_delay]
+                .into_iter()
+                .flatten()
+                .fold(cap, Duration::max);
+            prop_assert!(after <= cap, "{decision:?} waits past the default {cap:?}");
+        }
+        Some((cap, _)) => {
+            prop_assert!(after <= cap, "{decision:?} waits past the client's {cap:?}");
+        }
+        None => {}
     }
-    if let Some(deadline) = limits.deadline() {
+    prop_assert!(
+        after <= Limits::TIMER_MAX,
+        "{decision:?} waits past the platform's timer"
+    );
+    if let Some((deadline, _)) = limits.deadline() {
         prop_assert!(
             input.elapsed().saturating_add(after) <= deadline,
             "{decision:?} passes the {deadline:?} deadline"
@@ -605,21 +625,28 @@ fn outcome() -> impl Strategy<Value = Outcome> {
 }
 
 fn limits() -> impl Strategy<Value = Limits> {
+    // Each limit left at its default (None), removed (Some(None)) or set.
     (
-        prop::option::of(attempt()),
-        prop::option::of(duration()),
-        prop::option::of(duration()),
+        prop::option::of(prop::option::of(attempt())),
+        prop::option::of(prop::option::of(duration())),
+        prop::option::of(prop::option::of(duration())),
     )
         .prop_map(|(attempts, wait, deadline)| {
             let mut limits = Limits::new();
-            if let Some(attempts) = attempts {
-                limits = limits.with_max_attempts(attempts);
+            match attempts {
+                Some(Some(attempts)) => limits = limits.with_max_attempts(attempts),
+                Some(None) => limits = limits.without_max_attempts(),
+                None => {}
             }
-            if let Some(wait) = wait {
-                limits = limits.with_max_wait(wait);
+            match wait {
+                Some(Some(wait)) => limits = limits.with_max_wait(wait),
+                Some(None) => limits = limits.without_max_wait(),
+                None => {}
             }
-            if let Some(deadline) = deadline {
-                limits = limits.with_deadline(deadline);
+            match deadline {
+                Some(Some(deadline)) => limits = limits.with_deadline(deadline),
+                Some(None) => limits = limits.without_deadline(),
+                None => {}
             }
             limits
         })

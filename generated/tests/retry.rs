@@ -541,18 +541,30 @@ mod vantaprism {
     }
 
     #[test]
-    fn retry_after_is_honoured_as_given_without_a_documented_cap() {
-        // "429 Retry after Retry-After seconds", and no cap anywhere in the reference.
+    fn without_a_documented_cap_retry_after_is_bounded_by_errcat_s_default() {
+        // "429 Retry after Retry-After seconds", and no cap anywhere in the reference:
+        // 45 s is honoured, an hour is past the default longest wait (60 s).
         assert_eq!(BACKOFF.max(), None);
         assert_eq!(errcat::vantaprism::POLICY.max_server_delay, None);
-        for wait in [45, 3_600] {
-            let e = error(
+        let quota = |wait: u64| {
+            error(
                 429,
                 "QUOTA_EXHAUSTED",
                 &[("Retry-After", &wait.to_string())],
-            );
-            assert_eq!(e.retry_decision_with(1, &get(), 0.5), retry(secs(wait)));
-        }
+            )
+        };
+        assert_eq!(
+            quota(45).retry_decision_with(1, &get(), 0.5),
+            retry(secs(45))
+        );
+        assert_eq!(
+            quota(3_600).retry_decision_with(1, &get(), 0.5),
+            give_up(GiveUpReason::WaitTooLong {
+                wait: secs(3_600),
+                cap: secs(60),
+                limit: Limit::Default
+            })
+        );
     }
 
     #[test]
@@ -562,13 +574,21 @@ mod vantaprism {
         assert!(e.any_method());
         assert_eq!(BACKOFF.max_attempts(), None);
         for request in [get(), post(), Request::new("PATCH")] {
-            for (attempt, expected) in (1..=6).zip([1, 2, 4, 8, 16, 32]) {
+            for (attempt, expected) in (1..=2).zip([1, 2]) {
                 assert_eq!(
                     e.retry_decision_with(attempt, &request, 0.5),
                     retry(secs(expected)),
                     "{request:?} attempt {attempt}"
                 );
             }
+            // Without an attempt limit in the reference, errcat's default of 3 applies.
+            assert_eq!(
+                e.retry_decision_with(3, &request, 0.5),
+                give_up(GiveUpReason::AttemptsExhausted {
+                    max_attempts: 3,
+                    limit: Limit::Default
+                })
+            );
         }
         let upstream = error(503, "UPSTREAM_UNAVAILABLE", &[("Retry-After", "5")]);
         assert!(!upstream.any_method());
@@ -582,11 +602,15 @@ mod vantaprism {
         // A shorter Retry-After than the backoff: the backoff wins.
         let soon = error(503, "UPSTREAM_UNAVAILABLE", &[("Retry-After", "1")]);
         assert_eq!(soon.retry_decision_with(2, &get(), 0.5), retry(secs(2)));
-        // An hour: honoured, since the reference sets no cap.
+        // An hour: the reference sets no cap, errcat's default longest wait does.
         let later = error(503, "UPSTREAM_UNAVAILABLE", &[("Retry-After", "3600")]);
         assert_eq!(
-            later.retry_decision_with(1, &get(), 0.5),
-            retry(secs(3_600))
+            later.retry_decision_with(1, &get(), 0.5).reason(),
+            Some(GiveUpReason::WaitTooLong {
+                wait: secs(3_600),
+                cap: secs(60),
+                limit: Limit::Default
+            })
         );
     }
 
@@ -618,7 +642,23 @@ mod inkog {
         let e = Error::from_response(429, &[("Retry-After", "60")], body);
         assert_eq!(e.code().as_str(), "RATE_LIMITED");
         assert_eq!(e.retry_decision_with(1, &post(), 0.5), retry(secs(60)));
-        assert_eq!(e.retry_decision_with(9, &get(), 0.5), retry(secs(60)));
+        assert_eq!(e.retry_decision_with(2, &get(), 0.5), retry(secs(60)));
+        // The reference gives no attempt limit: errcat's default of 3 ends it, and a
+        // client's own number replaces the default.
+        assert_eq!(
+            e.retry_decision_with(3, &get(), 0.5).reason(),
+            Some(GiveUpReason::AttemptsExhausted {
+                max_attempts: 3,
+                limit: Limit::Default
+            })
+        );
+        let limits = errcat::Limits::new().with_max_attempts(10);
+        let request = get();
+        let input = errcat::Attempt::new(e.policy(), e.outcome(), &request)
+            .with_attempt(9)
+            .with_limits(&limits)
+            .with_jitter(0.5);
+        assert_eq!(errcat::decide(&input), retry(secs(60)));
     }
 }
 

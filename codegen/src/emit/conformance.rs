@@ -463,15 +463,70 @@ impl<'a> Facts<'a> {
     }
 }
 
-/// The client's limits of a case.
+/// errcat's documented defaults, where neither the reference nor the client gives a number
+/// (DESIGN.md, "Nothing unbounded by default"): attempts in all, as AWS's standard mode.
+const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+/// The default longest single wait, in ms, raised to the reference's caps where longer.
+const DEFAULT_MAX_WAIT_MS: u64 = 60_000;
+/// The default overall deadline from the first attempt, in ms.
+const DEFAULT_DEADLINE_MS: u64 = 300_000;
+/// The longest wait any runtime hands out: JavaScript's timers hold 2^31 − 1 ms.
+const TIMER_MAX_MS: u64 = 2_147_483_647;
+
+/// The client's limits of a case: a limit the case does not name keeps errcat's
+/// default (`None`), `Some(None)` is written `null` and removes it.
 #[derive(Default, Clone, Copy, Serialize)]
 struct Limits {
     #[serde(skip_serializing_if = "Option::is_none")]
-    max_attempts: Option<u32>,
+    max_attempts: Option<Option<u32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    max_wait_ms: Option<u64>,
+    max_wait_ms: Option<Option<u64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    deadline_ms: Option<u64>,
+    deadline_ms: Option<Option<u64>>,
+}
+
+impl Limits {
+    /// Every limit removed.
+    const NONE: Limits = Limits {
+        max_attempts: Some(None),
+        max_wait_ms: Some(None),
+        deadline_ms: Some(None),
+    };
+
+    fn attempts(max_attempts: u32) -> Limits {
+        Limits {
+            max_attempts: Some(Some(max_attempts)),
+            ..Limits::default()
+        }
+    }
+
+    fn wait(max_wait_ms: u64) -> Limits {
+        Limits {
+            max_wait_ms: Some(Some(max_wait_ms)),
+            ..Limits::default()
+        }
+    }
+
+    fn deadline(deadline_ms: u64) -> Limits {
+        Limits {
+            deadline_ms: Some(Some(deadline_ms)),
+            ..Limits::default()
+        }
+    }
+
+    /// The same limits with the attempt limit removed, so that a case at attempt 3
+    /// tests what it names for a vendor whose reference gives no attempt limit too.
+    fn no_attempt_limit(self) -> Limits {
+        Limits {
+            max_attempts: Some(None),
+            ..self
+        }
+    }
+
+    /// The client's own longest wait, if the case sets one.
+    fn client_wait_ms(&self) -> Option<u64> {
+        self.max_wait_ms.flatten()
+    }
 }
 
 /// A case's budget: a bucket of 500 holding `available` tokens.
@@ -612,7 +667,35 @@ impl<'a> Case<'a> {
         }
     }
 
-    fn retry(self, code: Option<&str>, delay_ms: f64) -> String {
+    /// A retry after `delay_ms`, unless one of errcat's defaults or the platform's timer
+    /// ends the sequence first: checked in the order of the semantics (attempts, then
+    /// the longest wait, the timer, the deadline), each only where neither the reference
+    /// nor the case's limits give a number. The caller has checked the case's own limits.
+    fn retry(self, f: &Facts<'_>, code: Option<&str>, delay_ms: f64) -> String {
+        let l = self.limits;
+        if f.attempts.is_none() && l.max_attempts.is_none() && self.attempt >= DEFAULT_MAX_ATTEMPTS
+        {
+            return self.give_up(code, "attempts_exhausted", Some("default"));
+        }
+        let default_wait = [f.cap_ms, server_cap_ms(f.v)]
+            .into_iter()
+            .flatten()
+            .fold(DEFAULT_MAX_WAIT_MS, u64::max);
+        if l.max_wait_ms.is_none() && delay_ms > default_wait as f64 {
+            return self.give_up(code, "wait_too_long", Some("default"));
+        }
+        if delay_ms > TIMER_MAX_MS as f64 {
+            return self.give_up(code, "wait_too_long", Some("platform"));
+        }
+        let deadline = match l.deadline_ms {
+            None => Some((DEFAULT_DEADLINE_MS, "default")),
+            Some(ms) => ms.map(|ms| (ms, "client")),
+        };
+        if let Some((deadline, limit)) = deadline
+            && self.elapsed_ms as f64 + delay_ms > deadline as f64
+        {
+            return self.give_up(code, "deadline_exceeded", Some(limit));
+        }
         self.expect(Expect {
             code,
             decision: "retry",
@@ -709,6 +792,7 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
             // No server delay is sent: every retrying rule backs off, to
             // at least the code's shortest wait.
             _ => case.retry(
+                &f,
                 Some(&code),
                 f.backoff_ms(1, 0.5)
                     .max(c.min_delay_ms.map_or(0.0, |ms| ms as f64)),
@@ -752,7 +836,7 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
                 base(&format!("backoff at attempt 2, jitter {jitter}"))
                     .attempt(2)
                     .jitter(jitter)
-                    .retry(Some(&code), f.backoff_ms(2, jitter)),
+                    .retry(&f, Some(&code), f.backoff_ms(2, jitter)),
             );
         }
         if let Some(header) = delay_header {
@@ -770,13 +854,13 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
                 } else {
                     asked.max(f.backoff_ms(attempt, 0.5))
                 };
-                let client_cap = limits.max_wait_ms.map(|ms| ms as f64);
+                let client_cap = limits.client_wait_ms().map(|ms| ms as f64);
                 if server_cap_ms(v).is_some_and(|cap| asked > cap as f64) {
                     case.give_up(Some(&code), "wait_too_long", Some("reference"))
                 } else if client_cap.is_some_and(|cap| wait > cap) {
                     case.give_up(Some(&code), "wait_too_long", Some("client"))
                 } else {
-                    case.retry(Some(&code), wait)
+                    case.retry(&f, Some(&code), wait)
                 }
             };
             out.push(server(
@@ -801,21 +885,34 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
                         Limits::default(),
                     ));
                 }
-                None => out.push(server(
-                    "with an hour's server delay and no cap",
-                    3600,
-                    1,
-                    Limits::default(),
-                )),
+                None => {
+                    // Past errcat's default longest wait, and honoured once it is removed.
+                    out.push(server(
+                        "with an hour's server delay and no cap",
+                        3600,
+                        1,
+                        Limits::default(),
+                    ));
+                    out.push(server(
+                        "with an hour's server delay, no cap and no limits",
+                        3600,
+                        1,
+                        Limits::NONE,
+                    ));
+                    // 30 days: past the platform's timer (24.8 days) even without limits.
+                    out.push(server(
+                        "with a 30-day server delay and no limits",
+                        2_592_000,
+                        1,
+                        Limits::NONE,
+                    ));
+                }
             }
             out.push(server(
                 "with a server delay above the client's max_wait",
                 20,
                 1,
-                Limits {
-                    max_wait_ms: Some(10_000),
-                    ..Limits::default()
-                },
+                Limits::wait(10_000),
             ));
         }
         // Attempt limits: the reference's, the client's, and a tie.
@@ -829,31 +926,46 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
                 out.push(
                     base("one below the reference's attempt limit")
                         .attempt(limit - 1)
-                        .retry(Some(&code), f.backoff_ms(limit - 1, 0.5)),
+                        .retry(&f, Some(&code), f.backoff_ms(limit - 1, 0.5)),
                 );
                 out.push(
                     base("at a client limit equal to the reference's")
                         .attempt(limit)
-                        .limits(Limits {
-                            max_attempts: Some(limit),
-                            ..Limits::default()
-                        })
+                        .limits(Limits::attempts(limit))
                         .give_up(Some(&code), "attempts_exhausted", Some("reference")),
                 );
             }
-            None => out.push(
-                base("at attempt 10 without an attempt limit")
-                    .attempt(10)
-                    .retry(Some(&code), f.backoff_ms(10, 0.5)),
-            ),
+            None => {
+                out.push(
+                    base("at errcat's default attempt limit")
+                        .attempt(DEFAULT_MAX_ATTEMPTS)
+                        .give_up(Some(&code), "attempts_exhausted", Some("default")),
+                );
+                out.push(
+                    base("at attempt 10 with every limit removed")
+                        .attempt(10)
+                        .limits(Limits::NONE)
+                        .retry(&f, Some(&code), f.backoff_ms(10, 0.5)),
+                );
+                out.push(
+                    base("at attempt 10 with the client's attempt limit of 20")
+                        .attempt(10)
+                        .limits(Limits::attempts(20))
+                        .retry(&f, Some(&code), f.backoff_ms(10, 0.5)),
+                );
+                // The twelve-day sequence: 2^20 s, honoured with every limit removed.
+                out.push(
+                    base("at attempt 21 with every limit removed")
+                        .attempt(21)
+                        .limits(Limits::NONE)
+                        .retry(&f, Some(&code), f.backoff_ms(21, 0.5)),
+                );
+            }
         }
         out.push(
             base("at the client's attempt limit of 2")
                 .attempt(2)
-                .limits(Limits {
-                    max_attempts: Some(2),
-                    ..Limits::default()
-                })
+                .limits(Limits::attempts(2))
                 .give_up(Some(&code), "attempts_exhausted", Some("client")),
         );
         // The client's wait cap and deadline against the backoff.
@@ -861,38 +973,35 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
         out.push(
             base("backoff above the client's max_wait")
                 .attempt(3)
-                .limits(Limits {
-                    max_wait_ms: Some((wait3 as u64).saturating_sub(1)),
-                    ..Limits::default()
-                })
+                .limits(Limits::wait((wait3 as u64).saturating_sub(1)).no_attempt_limit())
                 .give_up(Some(&code), "wait_too_long", Some("client")),
         );
         out.push(
             base("backoff within the client's deadline")
                 .attempt(3)
-                .limits(Limits {
-                    deadline_ms: Some(60_000),
-                    ..Limits::default()
-                })
+                .limits(Limits::deadline(60_000).no_attempt_limit())
                 .elapsed(60_000 - wait3.ceil() as u64)
-                .retry(Some(&code), wait3),
+                .retry(&f, Some(&code), wait3),
         );
         out.push(
             base("backoff past the client's deadline")
                 .attempt(3)
-                .limits(Limits {
-                    deadline_ms: Some(60_000),
-                    ..Limits::default()
-                })
+                .limits(Limits::deadline(60_000).no_attempt_limit())
                 .elapsed(60_001 - wait3.floor() as u64)
-                .give_up(Some(&code), "deadline_exceeded", None),
+                .give_up(Some(&code), "deadline_exceeded", Some("client")),
+        );
+        out.push(
+            base("backoff past errcat's default deadline")
+                .attempt(2)
+                .elapsed(DEFAULT_DEADLINE_MS + 1 - f.backoff_ms(2, 0.5).floor() as u64)
+                .give_up(Some(&code), "deadline_exceeded", Some("default")),
         );
         // The budget: a retry costs 5 tokens.
-        out.push(
-            base("with 5 tokens in the budget")
-                .budget(5)
-                .retry(Some(&code), f.backoff_ms(1, 0.5)),
-        );
+        out.push(base("with 5 tokens in the budget").budget(5).retry(
+            &f,
+            Some(&code),
+            f.backoff_ms(1, 0.5),
+        ));
         out.push(base("with 4 tokens in the budget").budget(4).give_up(
             Some(&code),
             "budget_exhausted",
@@ -926,7 +1035,7 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
             out.push(if needs_safe(c, status) && !f.safe(method, key) {
                 case.give_up(Some(&code), "not_idempotent", None)
             } else {
-                case.retry(Some(&code), f.backoff_ms(1, 0.5))
+                case.retry(&f, Some(&code), f.backoff_ms(1, 0.5))
             });
         }
     }
@@ -945,7 +1054,7 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
             out.push(if f.attempts == Some(1) {
                 case.give_up(Some(UNKNOWN_CODE), "attempts_exhausted", Some("reference"))
             } else if safe {
-                case.retry(Some(UNKNOWN_CODE), f.backoff_ms(1, 0.5))
+                case.retry(&f, Some(UNKNOWN_CODE), f.backoff_ms(1, 0.5))
             } else {
                 case.give_up(Some(UNKNOWN_CODE), "not_idempotent", None)
             });
@@ -965,7 +1074,7 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
                     .method(unsafe_method)
                     .key(key);
                 out.push(if failure == "connect" || f.safe(unsafe_method, key) {
-                    case.retry(None, f.backoff_ms(1, 0.5))
+                    case.retry(&f, None, f.backoff_ms(1, 0.5))
                 } else {
                     case.give_up(None, "not_idempotent", None)
                 });
@@ -975,7 +1084,7 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
                     Case::failure(v, &format!("{failure} failure, {method}"), failure)
                         .method(method.as_str())
                         .attempt(2)
-                        .retry(None, f.backoff_ms(2, 0.5)),
+                        .retry(&f, None, f.backoff_ms(2, 0.5)),
                 );
                 // A timeout costs 10 tokens, a connect failure 5.
                 let cost = if failure == "connect" { 5 } else { 10 };
@@ -990,7 +1099,7 @@ fn retry_cases(v: &Vendor) -> Vec<String> {
                     out.push(if available < cost {
                         case.give_up(None, "budget_exhausted", None)
                     } else {
-                        case.retry(None, f.backoff_ms(1, 0.5))
+                        case.retry(&f, None, f.backoff_ms(1, 0.5))
                     });
                 }
             }

@@ -366,15 +366,17 @@ pub fn server_delay_line(v: &Vendor) -> String {
             duration(cap)
         ),
         (Some(_), None) => {
-            "The reference caps no server delay: it is honoured as given.".to_owned()
+            "The reference caps no server delay: errcat's default longest wait (60 s) applies unless the client sets its own.".to_owned()
         }
     }
 }
 
-/// Whose numbers stop retries: the reference's, and the client's own.
-pub const LIMITS_NOTE: &str = "Numbers without a note are the reference's. errcat adds no cap or \
-attempt limit of its own; a client sets its own with `errcat::Limits` (most attempts, longest \
-wait, overall deadline) and a shared `errcat::Budget`, and a give-up says whose limit it hit.";
+/// Whose numbers stop retries: the reference's, errcat's defaults, and the client's own.
+pub const LIMITS_NOTE: &str = "Numbers without a note are the reference's, and a default never \
+replaces one. Where neither the reference nor the client gives a number, errcat's defaults \
+apply: 3 attempts, a longest wait of 60 s (a longer Retry-After is a give-up), 5 minutes for \
+the whole call. A client raises, lowers or removes each with `errcat::Limits` and shares an \
+`errcat::Budget`; a give-up says whose limit it hit.";
 
 /// What a client does for a code, in a few words: its rule, and whether the
 /// reference declares it safe to retry whatever the method.
@@ -736,7 +738,7 @@ fn vendor(v: &Vendor) -> String {
     s.push_str(&row(&[
         "Cap".into(),
         r.cap_ms().map_or_else(
-            || "none (the reference gives none; errcat sets none)".into(),
+            || "none (the reference gives none; errcat's default longest wait, 60 s, ends retries past it)".into(),
             duration,
         ),
     ]));
@@ -747,7 +749,7 @@ fn vendor(v: &Vendor) -> String {
     s.push_str(&row(&[
         "Attempts in all".into(),
         r.attempt_limit().map_or_else(
-            || "no limit (the reference gives none; errcat sets none)".into(),
+            || "3 (errcat's default: the reference gives none)".into(),
             |n| n.to_string(),
         ),
     ]));
@@ -778,7 +780,9 @@ fn vendor(v: &Vendor) -> String {
         "Longest server delay honoured".into(),
         match (&r.delay_header, r.max_server_delay_ms) {
             (Some(_), Some(cap)) => duration(cap),
-            (Some(_), None) => "any (the reference gives no cap; errcat sets none)".into(),
+            (Some(_), None) => {
+                "60 s (errcat's default longest wait: the reference gives no cap)".into()
+            }
             (None, _) => "none documented".into(),
         },
     ]));

@@ -18,7 +18,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
-use errcat::{Attempt, Budget, Decision, Limits, Outcome, Request, TransportFailure, decide};
+use errcat::{
+    Attempt, Budget, Decision, Limit, Limits, Outcome, Request, TransportFailure, decide,
+};
 use errcat_codegen::{body, ir};
 use http_body_util::{BodyExt, Full};
 use serde_json::{Map, Value};
@@ -176,8 +178,7 @@ fn expect(
     v: &ir::Vendor,
     method: &str,
     script: &[Step],
-    max_attempts: Option<u32>,
-    deadline: Option<Duration>,
+    limits: &Limits,
     mut budget: Option<u32>,
 ) -> Expect {
     let safe = v.retry.safe_methods.value.iter().any(|m| m == method);
@@ -186,7 +187,26 @@ fn expect(
         .max_attempts
         .documented
         .then_some(v.retry.max_attempts.value);
-    let limit = [reference_limit, max_attempts].into_iter().flatten().min();
+    // errcat's defaults where neither the reference nor the client gives a number: the
+    // default attempt limit only without the reference's, the default longest wait raised
+    // to the reference's caps.
+    let client_limit = match limits.max_attempts() {
+        Some((_, Limit::Default)) if reference_limit.is_some() => None,
+        limit => limit.map(|(n, _)| n),
+    };
+    let limit = [reference_limit, client_limit].into_iter().flatten().min();
+    let max_wait = limits.max_wait().map(|(cap, whose)| match whose {
+        Limit::Default => [
+            v.retry.max_ms.documented.then_some(v.retry.max_ms.value),
+            v.retry.max_server_delay_ms,
+        ]
+        .into_iter()
+        .flatten()
+        .map(Duration::from_millis)
+        .fold(cap, Duration::max),
+        _ => cap,
+    });
+    let deadline = limits.deadline().map(|(deadline, _)| deadline);
     let mut waits = Vec::new();
     let mut decisions = Vec::new();
     let mut elapsed = Duration::ZERO;
@@ -233,6 +253,9 @@ fn expect(
         if let (Some(delay), Some(cap)) = (f.server_delay, cap)
             && delay > cap
         {
+            return give_up(decisions, waits);
+        }
+        if max_wait.is_some_and(|cap| wait > cap) {
             return give_up(decisions, waits);
         }
         if deadline.is_some_and(|deadline| elapsed + wait > deadline) {
@@ -288,14 +311,7 @@ fn cases(catalog: &ir::Catalog) -> Vec<Case> {
                        script: Vec<Step>,
                        limits: Limits,
                        budget: Option<u32>| {
-            let expect = expect(
-                v,
-                method,
-                &script,
-                limits.max_attempts(),
-                limits.deadline(),
-                budget,
-            );
+            let expect = expect(v, method, &script, &limits, budget);
             cases.push(Case {
                 name: format!("{}: {name}", v.id),
                 vendor: index,
@@ -921,13 +937,14 @@ async fn one_service_and_one_budget_serve_request_after_request() {
     let catalog = support::catalog();
     let v = support::vendor(&catalog, "pentify");
     let vendor = support::runtime_vendor(v);
-    // Each request fails twice with a 502 and then succeeds; the deadline allows two waits.
+    // Each request fails twice with a 502 and then succeeds; the deadline allows two waits
+    // and a second for the attempt after them (it bounds the whole call, attempts included).
     let script = {
         let mut script = vec![Step::reply(502, PROXY_502); FAILURES];
         script.push(Step::ok());
         script
     };
-    let deadline = backoff(v, 1) + backoff(v, 2);
+    let deadline = backoff(v, 1) + backoff(v, 2) + Duration::from_secs(1);
     let limits = Limits::new().with_deadline(deadline);
     let requests = 3;
     let server = Server::start(vec![script; requests * 2], requests * 2 * 3).await;
@@ -1005,9 +1022,9 @@ async fn a_post_carrying_the_vendors_idempotency_key_header_is_retried() {
     let failure = Step::reply(500, &envelope_body(v, &code, "Internal error"));
     let script = vec![failure.clone(), failure, Step::ok()];
     // With the key the POST is safe to repeat, so it gets the GET's schedule.
-    let keyed = expect(v, "GET", &script, None, None, None);
+    let keyed = expect(v, "GET", &script, &Limits::new(), None);
     assert_eq!(keyed.attempts, 3);
-    let server = Server::start(vec![script.clone(), script.clone(), script], 9).await;
+    let server = Server::start(vec![script; 5], 15).await;
     let retrier = errcat::Retrier::new(support::runtime_vendor(v)).with_jitter(fixed_jitter);
 
     let client = reqwest_client(retrier.clone());
@@ -1032,10 +1049,51 @@ async fn a_post_carrying_the_vendors_idempotency_key_header_is_retried() {
         .header(key, "scan-8")
         .body(Full::new(Bytes::new()))
         .expect("a request");
-    let response = service.oneshot(request).await.expect("a response");
+    let response = service.clone().oneshot(request).await.expect("a response");
     assert_eq!(response.status().as_u16(), 200);
 
-    for case in [0, 2] {
+    // Pentify's key is a body field: a request marked `Idempotent` in its extensions is
+    // repeated alike through both adapters, and the report comes back with the response.
+    let body = r#"{"target":"example.com","idempotency_key":"scan-9"}"#;
+    let slot = errcat::ReportSlot::new();
+    let marked = client
+        .post(server.case_url(3))
+        .body(body)
+        .with_extension(errcat::Idempotent)
+        .with_extension(slot.clone())
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(marked.status().as_u16(), 200);
+    let report = marked
+        .extensions()
+        .get::<errcat::Report>()
+        .cloned()
+        .expect("the report is in the response's extensions");
+    assert_eq!(report.attempts(), 3);
+    assert_eq!(report.waits().len(), 2);
+    assert_eq!(
+        report.decision().and_then(Decision::reason),
+        Some(errcat::GiveUpReason::NotAnError)
+    );
+    assert_eq!(slot.take(), Some(report));
+    let tower_slot = errcat::ReportSlot::new();
+    let request = http::Request::post(server.case_url(4))
+        .extension(errcat::Idempotent)
+        .extension(tower_slot.clone())
+        .body(Full::new(Bytes::from(body)))
+        .expect("a request");
+    let response = service.clone().oneshot(request).await.expect("a response");
+    assert_eq!(response.status().as_u16(), 200);
+    let report = response
+        .extensions()
+        .get::<errcat::Report>()
+        .cloned()
+        .expect("the report is in the response's extensions");
+    assert_eq!(report.attempts(), 3);
+    assert_eq!(tower_slot.take(), Some(report));
+
+    for case in [0, 2, 3, 4] {
         assert_eq!(
             seen(&server, case, Last::Status(200)),
             wanted(&keyed),
@@ -1047,5 +1105,50 @@ async fn a_post_carrying_the_vendors_idempotency_key_header_is_retried() {
         1,
         "a POST without the key is not repeated"
     );
+    server.stop().await;
+}
+
+#[tokio::test(start_paused = true)]
+#[allow(
+    clippy::await_holding_lock,
+    reason = "the guard only orders tests, each on its own thread"
+)]
+async fn the_deadline_cancels_an_attempt_against_a_hanging_server() {
+    let _serial = one_at_a_time();
+    let catalog = support::catalog();
+    let v = support::vendor(&catalog, "vantaprism");
+    // A 10 s client timeout per attempt and a 2 s deadline for the whole call: the
+    // attempt is cancelled at the deadline, not at its own timeout.
+    let deadline = Duration::from_secs(2);
+    let retrier = errcat::Retrier::new(support::runtime_vendor(v))
+        .with_limits(Limits::new().with_deadline(deadline))
+        .with_jitter(fixed_jitter);
+    let server = Server::start(vec![vec![Step::Hang]], 3).await;
+    let slot = errcat::ReportSlot::new();
+    let started = tokio::time::Instant::now();
+    let result = reqwest_client(retrier)
+        .get(server.case_url(0))
+        .with_extension(slot.clone())
+        .send()
+        .await;
+    assert_eq!(started.elapsed(), deadline);
+    let error = result.expect_err("a hanging server gives no response");
+    let reqwest_middleware::Error::Middleware(error) = error else {
+        panic!("not the middleware's error: {error}");
+    };
+    assert_eq!(
+        error.downcast_ref::<errcat::reqwest_retry::DeadlineExceeded>(),
+        Some(&errcat::reqwest_retry::DeadlineExceeded { deadline })
+    );
+    let report = slot.take().expect("the report is left in the slot");
+    assert_eq!(report.attempts(), 1);
+    assert_eq!(
+        report.decision().and_then(Decision::reason),
+        Some(errcat::GiveUpReason::DeadlineExceeded {
+            deadline,
+            limit: Limit::Client
+        })
+    );
+    assert_eq!(server.arrivals(0).len(), 1);
     server.stop().await;
 }

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import errcat
-from errcat import Attempt, Budget, Decision, Limits, Outcome, Request, TransportFailure, decide
+from errcat import DEFAULT, Attempt, Budget, Decision, Limits, Outcome, Request, TransportFailure, decide
+from errcat._retry import Default
 
 #: The cases every language runs, written by ``cargo xtask codegen`` (and by hand for edge.json).
 SHARED = Path(__file__).resolve().parents[2] / "conformance"
@@ -17,8 +18,10 @@ HAND = Path(__file__).resolve().parent / "cases"
 
 
 def files() -> list[Path]:
-    """The shared case files, and the hand-written ones of this folder."""
-    return sorted(SHARED.glob("*.json")) + sorted(HAND.glob("*.json"))
+    """The shared case files (not the scenarios, which ``test_scenarios.py`` runs through the
+    adapters), and the hand-written ones of this folder."""
+    shared = [p for p in sorted(SHARED.glob("*.json")) if p.name != "scenarios.json"]
+    return shared + sorted(HAND.glob("*.json"))
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -34,13 +37,16 @@ def delay_ms(after_ns: int) -> int:
 
 
 def _limits(raw: dict[str, Any]) -> Limits:
-    max_wait = raw.get("max_wait_ms")
-    deadline = raw.get("deadline_ms")
-    return Limits(
-        max_attempts=raw.get("max_attempts"),
-        max_wait=None if max_wait is None else max_wait / 1000,
-        deadline=None if deadline is None else deadline / 1000,
-    )
+    """A case's limits: a number sets a limit, ``null`` removes it, a limit not named keeps the default."""
+
+    def seconds(name: str) -> Union[float, None, Default]:
+        if name not in raw:
+            return DEFAULT
+        value = raw[name]
+        return None if value is None else float(value) / 1000
+
+    max_attempts = raw["max_attempts"] if "max_attempts" in raw else DEFAULT
+    return Limits(max_attempts=max_attempts, max_wait=seconds("max_wait_ms"), deadline=seconds("deadline_ms"))
 
 
 def parse_answer(case: dict[str, Any]) -> dict[str, Any]:

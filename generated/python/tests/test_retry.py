@@ -148,7 +148,17 @@ def test_3_the_attempt_limit_is_the_smaller_one_and_the_reference_wins_ties() ->
     )
     assert run(response(429, Retry.BACKOFF), attempt=4, limits=Limits(max_attempts=9)).is_retry
     unlimited = Policy(Backoff(S, 2.0, None, Jitter(), None), None, ("GET",), None)
-    assert run(response(429, Retry.BACKOFF), attempt=1000, policy=unlimited).is_retry
+    # Without the reference's limit, errcat's default ends it; removed, the platform's timer does.
+    assert run(response(429, Retry.BACKOFF), attempt=3, policy=unlimited) == give_up(
+        "attempts_exhausted", max_attempts=3, limit="default"
+    )
+    assert run(response(429, Retry.BACKOFF), attempt=2, policy=unlimited).is_retry
+    assert run(response(429, Retry.BACKOFF), attempt=21, policy=unlimited, limits=Limits.none()) == Decision(
+        after_ns=2**20 * S
+    )
+    assert run(response(429, Retry.BACKOFF), attempt=1000, policy=unlimited, limits=Limits.none()) == give_up(
+        "wait_too_long", wait_ns=2**64 - 1, cap_ns=2_147_483_647 * MS, limit="platform"
+    )
     assert run(response(429, Retry.BACKOFF), attempt=7, policy=unlimited, limits=Limits(max_attempts=7)) == give_up(
         "attempts_exhausted", max_attempts=7, limit="client"
     )
@@ -177,8 +187,15 @@ def test_5_the_wait_honours_the_server_delay() -> None:
     assert run(response(429, Retry.RETRY_AFTER), attempt=3) == Decision(after_ns=4 * S)
     assert run(response(429, Retry.BACKOFF, 20), attempt=2) == Decision(after_ns=20 * S)
     assert run(response(429, Retry.BACKOFF, 1), attempt=3) == Decision(after_ns=4 * S)
-    # The backoff cap does not cap the server's wait.
-    assert run(response(503, Retry.BACKOFF, 99)) == Decision(after_ns=99 * S)
+    # The backoff cap does not cap the server's wait; errcat's default longest wait (60 s) does.
+    assert run(response(503, Retry.BACKOFF, 60)) == Decision(after_ns=60 * S)
+    assert run(response(503, Retry.BACKOFF, 99)) == give_up("wait_too_long", wait_ns=99 * S, cap_ns=60 * S, limit="default")
+    assert run(response(503, Retry.BACKOFF, 99), limits=Limits(max_wait=None)) == Decision(after_ns=99 * S)
+    # A 30-day Retry-After: past the platform's timer even with every limit removed.
+    month = 30 * 86_400
+    assert run(response(429, Retry.RETRY_AFTER, month), limits=Limits.none()) == give_up(
+        "wait_too_long", wait_ns=month * S, cap_ns=2_147_483_647 * MS, limit="platform"
+    )
     assert run(response(429, Retry.BACKOFF), jitter=0.0) == Decision(after_ns=750 * MS)
 
 
@@ -203,8 +220,15 @@ def test_6_the_vendor_caps_the_server_delay_then_the_client_caps_the_wait() -> N
 def test_7_the_deadline_counts_the_time_already_spent() -> None:
     limits = Limits(deadline=10)
     assert run(response(429, Retry.BACKOFF), attempt=3, limits=limits, elapsed=6) == Decision(after_ns=4 * S)
-    assert run(response(429, Retry.BACKOFF), attempt=3, limits=limits, elapsed=6.001) == give_up("deadline_exceeded", deadline_ns=10 * S)
-    assert run(TransportFailure.CONNECT, limits=Limits(deadline=0.5)) == give_up("deadline_exceeded", deadline_ns=500 * MS)
+    assert run(response(429, Retry.BACKOFF), attempt=3, limits=limits, elapsed=6.001) == give_up(
+        "deadline_exceeded", deadline_ns=10 * S, limit="client"
+    )
+    assert run(TransportFailure.CONNECT, limits=Limits(deadline=0.5)) == give_up(
+        "deadline_exceeded", deadline_ns=500 * MS, limit="client"
+    )
+    # errcat's default deadline of 5 minutes, and none once removed.
+    assert run(TransportFailure.CONNECT, elapsed=299.001) == give_up("deadline_exceeded", deadline_ns=300 * S, limit="default")
+    assert run(TransportFailure.CONNECT, elapsed=299.001, limits=Limits(deadline=None)) == Decision(after_ns=S)
 
 
 def test_a_missing_jitter_draws_a_sample() -> None:

@@ -129,7 +129,10 @@ def test_min_delay_raises_the_wait() -> None:
     err = parse(403, [("retry-after", "2")], '{"error":{"message":"secondary rate limit"}}')
     assert type(err) is SecondaryError and err.retry_decision(1, "GET", 0.5).after_ns == 60 * S
     longer = parse(403, [("retry-after", "90")], '{"error":{"message":"secondary rate limit"}}')
-    assert longer.retry_decision(1, "GET", 0.5).after_ns == 90 * S
+    # A longer server delay is honoured once the client lifts errcat's default longest wait (60 s).
+    assert longer.retry_decision(1, "GET", 0.5, limits=Limits(max_wait=None)).after_ns == 90 * S
+    reason = longer.retry_decision(1, "GET", 0.5).reason
+    assert reason is not None and reason.id == "wait_too_long" and reason.limit == "default"
 
 
 def test_the_should_retry_header_overrides_either_way() -> None:

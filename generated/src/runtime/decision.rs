@@ -123,7 +123,7 @@ pub enum GiveUpReason {
     AttemptsExhausted {
         /// The number of attempts allowed, the first one included.
         max_attempts: u32,
-        /// Whose limit it is: the vendor's reference, or the client's [`Limits`].
+        /// Whose limit it is: the vendor's reference, the client's [`Limits`], or errcat's default.
         limit: Limit,
     },
     /// The request is not safe to repeat, and the server may already have acted on it.
@@ -134,13 +134,16 @@ pub enum GiveUpReason {
         wait: Duration,
         /// The longest wait allowed.
         cap: Duration,
-        /// Whose cap it is: the vendor's reference, or the client's [`Limits`].
+        /// Whose cap it is: the vendor's reference, the client's [`Limits`], errcat's
+        /// default or the platform's timer.
         limit: Limit,
     },
-    /// Waiting would carry the retry past the client's overall deadline.
+    /// Waiting would carry the retry past the overall deadline.
     DeadlineExceeded {
-        /// The client's deadline, measured from the first attempt.
+        /// The deadline, measured from the first attempt.
         deadline: Duration,
+        /// Whose deadline it is: the client's [`Limits`], or errcat's default.
+        limit: Limit,
     },
     /// The retry budget shared with other requests holds too few tokens.
     BudgetExhausted,
@@ -168,8 +171,8 @@ impl GiveUpReason {
     pub fn limit(&self) -> Option<Limit> {
         match self {
             GiveUpReason::AttemptsExhausted { limit, .. }
-            | GiveUpReason::WaitTooLong { limit, .. } => Some(*limit),
-            GiveUpReason::DeadlineExceeded { .. } => Some(Limit::Client),
+            | GiveUpReason::WaitTooLong { limit, .. }
+            | GiveUpReason::DeadlineExceeded { limit, .. } => Some(*limit),
             _ => None,
         }
     }
@@ -200,8 +203,8 @@ impl fmt::Display for GiveUpReason {
                     "a wait of {wait:?} is more than the {cap:?} cap, {limit}"
                 )
             }
-            GiveUpReason::DeadlineExceeded { deadline } => {
-                write!(f, "the wait would pass the client's {deadline:?} deadline")
+            GiveUpReason::DeadlineExceeded { deadline, limit } => {
+                write!(f, "the call would pass the {deadline:?} deadline, {limit}")
             }
             GiveUpReason::BudgetExhausted => f.write_str("the retry budget is used up"),
             GiveUpReason::ServerDeclined => f.write_str("the server said not to retry"),
@@ -357,6 +360,22 @@ impl<'a> Attempt<'a> {
     }
 }
 
+/// The longest single wait under `limits`: the client's, or errcat's default raised to the
+/// reference's own caps (on the backoff and on the server's delay) where they are longer,
+/// so that a documented number is never replaced by a default.
+fn max_wait(policy: &Policy, limits: &Limits) -> Option<(Duration, Limit)> {
+    match limits.max_wait()? {
+        (cap, Limit::Default) => {
+            let reference = [policy.backoff.max(), policy.max_server_delay];
+            Some((
+                reference.into_iter().flatten().fold(cap, Duration::max),
+                Limit::Default,
+            ))
+        }
+        client => Some(client),
+    }
+}
+
 /// Decides whether and when to retry after a failed attempt.
 ///
 /// The first check that applies wins:
@@ -370,8 +389,9 @@ impl<'a> Attempt<'a> {
 /// 3. A `Never` rule gives up, an `After` rule gives up naming the action. A transport
 ///    failure is treated as a `Backoff` rule without a server delay.
 /// 4. The attempt limit is the smaller of the vendor's documented `max_attempts` and the
-///    client's, whichever exist; with neither there is none. Reaching it gives up, saying
-///    whose limit it was (the vendor's on a tie).
+///    client's, whichever exist; with neither, errcat's default
+///    ([`Limits::DEFAULT_MAX_ATTEMPTS`]) unless the client removed it. Reaching it gives
+///    up, saying whose limit it was (the vendor's on a tie).
 /// 5. A 5xx status or an `Idempotent` rule (unless the vendor declares the code safe for
 ///    any method, or the server said to retry), or a timeout or reset after the request
 ///    was sent, needs a request that is safe to repeat ([`Policy::is_safe`]); otherwise
@@ -380,12 +400,13 @@ impl<'a> Attempt<'a> {
 ///    `RetryAfter` or `UntilReset` rule waits exactly that long and the other rules at
 ///    least that long. A code's minimum delay raises the wait to at least that.
 /// 7. A server delay above the vendor's documented `max_server_delay` gives up; then a
-///    wait above the client's `max_wait` gives up.
-/// 8. A wait that would pass the client's deadline gives up.
+///    wait above the client's `max_wait` (or errcat's default, raised to the reference's
+///    caps where they are longer) gives up; then a wait above [`Limits::TIMER_MAX`].
+/// 8. A wait that would pass the deadline (the client's or errcat's default) gives up.
 /// 9. Otherwise retry after the wait; with a budget, only when it pays for the retry.
 ///
-/// errcat adds no limit of its own: without a documented cap, attempt limit or client
-/// limit, the server's delay is honoured as given and retries go on.
+/// Nothing is unbounded by default: where neither the reference nor the client limits a
+/// sequence, [`Limits`]' documented defaults do, and the give-up names [`Limit::Default`].
 pub fn decide(input: &Attempt<'_>) -> Decision {
     let give_up = |reason| Decision::GiveUp { reason };
     let policy = input.policy;
@@ -434,10 +455,14 @@ pub fn decide(input: &Attempt<'_>) -> Decision {
         ),
         Outcome::Transport(failure) => (Retry::Backoff, None, None, failure.was_sent()),
     };
+    // The reference's attempt limit is never replaced by the default; a client's applies
+    // when lower, and the default only where the reference gives none.
     let attempt_limit = match (policy.backoff.max_attempts(), limits.max_attempts()) {
-        (Some(reference), Some(client)) if client < reference => Some((client, Limit::Client)),
+        (Some(reference), Some((client, Limit::Client))) if client < reference => {
+            Some((client, Limit::Client))
+        }
         (Some(reference), _) => Some((reference, Limit::Reference)),
-        (None, client) => client.map(|client| (client, Limit::Client)),
+        (None, limit) => limit,
     };
     if let Some((max_attempts, limit)) = attempt_limit
         && input.attempt >= max_attempts
@@ -466,19 +491,22 @@ pub fn decide(input: &Attempt<'_>) -> Decision {
             limit: Limit::Reference,
         });
     }
-    if let Some(cap) = limits.max_wait()
+    if let Some((cap, limit)) = max_wait(policy, &limits)
         && wait > cap
     {
+        return give_up(GiveUpReason::WaitTooLong { wait, cap, limit });
+    }
+    if wait > Limits::TIMER_MAX {
         return give_up(GiveUpReason::WaitTooLong {
             wait,
-            cap,
-            limit: Limit::Client,
+            cap: Limits::TIMER_MAX,
+            limit: Limit::Platform,
         });
     }
-    if let Some(deadline) = limits.deadline()
+    if let Some((deadline, limit)) = limits.deadline()
         && input.elapsed.saturating_add(wait) > deadline
     {
-        return give_up(GiveUpReason::DeadlineExceeded { deadline });
+        return give_up(GiveUpReason::DeadlineExceeded { deadline, limit });
     }
     if let Some(budget) = input.budget
         && !budget.try_withdraw(&input.outcome)
@@ -668,18 +696,80 @@ mod tests {
     }
 
     #[test]
-    fn without_any_attempt_limit_retries_go_on() {
+    fn without_a_reference_limit_the_default_bounds_attempts() {
         let request = Request::new("GET");
         let outcome = response(503, Retry::Backoff, None);
-        let input = Attempt::new(&SILENT, outcome, &request)
-            .with_attempt(1_000)
-            .with_jitter(0.5);
-        assert_eq!(decide(&input), retry(Duration::from_nanos(u64::MAX)));
-        let limits = Limits::new().with_max_attempts(3);
+        let input = Attempt::new(&SILENT, outcome, &request).with_jitter(0.5);
+        assert_eq!(decide(&input.with_attempt(2)), retry(secs(2)));
         assert_eq!(
-            decide(&input.with_attempt(3).with_limits(&limits)),
+            decide(&input.with_attempt(3)),
             give_up(GiveUpReason::AttemptsExhausted {
                 max_attempts: 3,
+                limit: Limit::Default
+            })
+        );
+        // A client's number replaces the default, higher or lower.
+        let more = Limits::new().with_max_attempts(20);
+        assert_eq!(
+            decide(&input.with_attempt(6).with_limits(&more)),
+            retry(secs(32))
+        );
+        let fewer = Limits::new().with_max_attempts(2);
+        assert_eq!(
+            decide(&input.with_attempt(2).with_limits(&fewer)),
+            give_up(GiveUpReason::AttemptsExhausted {
+                max_attempts: 2,
+                limit: Limit::Client
+            })
+        );
+        // Removed, the sequence is bounded by the wait: the default longest wait (60 s) at
+        // attempt 7 (64 s), the platform's timer (2^31 - 1 ms) with every limit removed.
+        let unlimited = Limits::new().without_max_attempts();
+        assert_eq!(
+            decide(&input.with_attempt(7).with_limits(&unlimited)),
+            give_up(GiveUpReason::WaitTooLong {
+                wait: secs(64),
+                cap: secs(60),
+                limit: Limit::Default
+            })
+        );
+        let none = Limits::none();
+        assert_eq!(
+            decide(&input.with_attempt(21).with_limits(&none)),
+            retry(secs(1 << 20))
+        );
+        assert_eq!(
+            decide(&input.with_attempt(1_000).with_limits(&none)),
+            give_up(GiveUpReason::WaitTooLong {
+                wait: Duration::from_nanos(u64::MAX),
+                cap: Limits::TIMER_MAX,
+                limit: Limit::Platform
+            })
+        );
+    }
+
+    #[test]
+    fn a_reference_number_is_never_replaced_by_a_default() {
+        // Pentify's 5 attempts, not the default 3.
+        assert_eq!(run(Retry::Backoff, 429, 4, "GET", None), retry(secs(8)));
+        // A reference whose caps are above the default longest wait keeps them.
+        let patient = Policy {
+            max_server_delay: Some(secs(90)),
+            ..POLICY
+        };
+        let get = Request::new("GET");
+        let outcome = response(429, Retry::RetryAfter, Some(90));
+        assert_eq!(
+            decide(&Attempt::new(&patient, outcome, &get)),
+            retry(secs(90))
+        );
+        // A client's own cap is the client's, even below the reference's.
+        let limits = Limits::new().with_max_wait(secs(80));
+        assert_eq!(
+            decide(&Attempt::new(&patient, outcome, &get).with_limits(&limits)),
+            give_up(GiveUpReason::WaitTooLong {
+                wait: secs(90),
+                cap: secs(80),
                 limit: Limit::Client
             })
         );
@@ -716,7 +806,7 @@ mod tests {
         };
         let input = Attempt::new(&SILENT, declared, &post).with_jitter(0.5);
         assert_eq!(decide(&input), retry(secs(1)));
-        assert_eq!(decide(&input.with_attempt(3)), retry(secs(4)));
+        assert_eq!(decide(&input.with_attempt(2)), retry(secs(2)));
         let undeclared = response(500, Retry::Backoff, None);
         assert_eq!(
             decide(&Attempt::new(&SILENT, undeclared, &post)),
@@ -803,22 +893,45 @@ mod tests {
     }
 
     #[test]
-    fn without_a_reference_cap_the_server_wait_is_honoured_as_given() {
+    fn without_a_reference_cap_the_default_longest_wait_applies() {
         // VantaPrism 429 "Retry after Retry-After seconds" with 45 s; Inkog's 60 s.
         let get = Request::new("GET");
-        for wait in [45, 60, 3_600] {
+        for wait in [45, 60] {
             let outcome = response(429, Retry::RetryAfter, Some(wait));
             assert_eq!(
                 decide(&Attempt::new(&SILENT, outcome, &get)),
                 retry(secs(wait))
             );
         }
+        // A 30-day Retry-After is a give-up, not a sleep; removed, the platform's timer
+        // (24.8 days) still refuses it; a client that accepts it says so.
+        let month = response(429, Retry::RetryAfter, Some(2_592_000));
+        assert_eq!(
+            decide(&Attempt::new(&SILENT, month, &get)),
+            give_up(GiveUpReason::WaitTooLong {
+                wait: secs(2_592_000),
+                cap: secs(60),
+                limit: Limit::Default
+            })
+        );
+        let none = Limits::none();
+        assert_eq!(
+            decide(&Attempt::new(&SILENT, month, &get).with_limits(&none))
+                .reason()
+                .and_then(|r| r.limit()),
+            Some(Limit::Platform)
+        );
+        let hour = response(429, Retry::RetryAfter, Some(3_600));
+        assert_eq!(
+            decide(&Attempt::new(&SILENT, hour, &get).with_limits(&none)),
+            retry(secs(3_600))
+        );
     }
 
     #[test]
     fn the_client_max_wait_caps_the_chosen_wait() {
         let get = Request::new("GET");
-        let limits = Limits::new().with_max_wait(secs(40));
+        let limits = Limits::new().with_max_wait(secs(40)).without_max_attempts();
         let at = |outcome, attempt| {
             decide(
                 &Attempt::new(&SILENT, outcome, &get)
@@ -869,13 +982,21 @@ mod tests {
         let outcome = response(429, Retry::RetryAfter, Some(45));
         let input = Attempt::new(&SILENT, outcome, &get).with_limits(&limits);
         assert_eq!(decide(&input.with_elapsed(secs(15))), retry(secs(45)));
+        let exceeded = give_up(GiveUpReason::DeadlineExceeded {
+            deadline: secs(60),
+            limit: Limit::Client,
+        });
+        assert_eq!(decide(&input.with_elapsed(secs(16))), exceeded);
+        assert_eq!(decide(&input.with_elapsed(Duration::MAX)), exceeded);
+        // Without one of the client's, the default deadline of 5 minutes.
+        let default = Attempt::new(&SILENT, outcome, &get);
+        assert_eq!(decide(&default.with_elapsed(secs(255))), retry(secs(45)));
         assert_eq!(
-            decide(&input.with_elapsed(secs(16))),
-            give_up(GiveUpReason::DeadlineExceeded { deadline: secs(60) })
-        );
-        assert_eq!(
-            decide(&input.with_elapsed(Duration::MAX)),
-            give_up(GiveUpReason::DeadlineExceeded { deadline: secs(60) })
+            decide(&default.with_elapsed(secs(256))),
+            give_up(GiveUpReason::DeadlineExceeded {
+                deadline: secs(300),
+                limit: Limit::Default
+            })
         );
     }
 
@@ -977,9 +1098,19 @@ mod tests {
             should_retry: None,
             known_code: true,
         };
+        // A longer server delay is honoured once the client lifts the default longest wait.
+        let lifted = Limits::new().without_max_wait();
+        assert_eq!(
+            decide(&Attempt::new(&SILENT, longer, &get).with_limits(&lifted)),
+            retry(secs(90))
+        );
         assert_eq!(
             decide(&Attempt::new(&SILENT, longer, &get)),
-            retry(secs(90))
+            give_up(GiveUpReason::WaitTooLong {
+                wait: secs(90),
+                cap: secs(60),
+                limit: Limit::Default
+            })
         );
         let limits = Limits::new().with_max_wait(secs(30));
         assert_eq!(
@@ -1128,7 +1259,10 @@ mod tests {
                 cap: secs(1),
                 limit: Limit::Client,
             },
-            GiveUpReason::DeadlineExceeded { deadline: secs(1) },
+            GiveUpReason::DeadlineExceeded {
+                deadline: secs(1),
+                limit: Limit::Default,
+            },
             GiveUpReason::BudgetExhausted,
         ];
         let ids: Vec<_> = reasons.iter().map(GiveUpReason::id).collect();
@@ -1155,7 +1289,7 @@ mod tests {
                 Some(Limit::Client),
                 None,
                 Some(Limit::Client),
-                Some(Limit::Client),
+                Some(Limit::Default),
                 None
             ]
         );
@@ -1197,8 +1331,12 @@ mod tests {
             "a wait of 60s is more than the 30s cap, the vendor's limit"
         );
         assert_eq!(
-            GiveUpReason::DeadlineExceeded { deadline: secs(90) }.to_string(),
-            "the wait would pass the client's 90s deadline"
+            GiveUpReason::DeadlineExceeded {
+                deadline: secs(90),
+                limit: Limit::Client
+            }
+            .to_string(),
+            "the call would pass the 90s deadline, the client's limit"
         );
         assert_eq!(
             GiveUpReason::NotAnError.to_string(),

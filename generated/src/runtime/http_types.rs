@@ -36,11 +36,16 @@ impl Request {
     }
 
     /// Creates the request `request` is, as far as `policy` is concerned: its method, and
-    /// whether it carries the vendor's idempotency key as a header of that name (compared
-    /// case-insensitively). A key sent in the body is not seen here: mark such a request
-    /// with [`Request::with_idempotency_key`].
+    /// whether it carries the vendor's idempotency key: marked with
+    /// [`Idempotent`](crate::Idempotent) in its extensions (for a key in the body or the
+    /// query), or as a header of the key's name (compared case-insensitively).
     pub fn from_http<B>(request: &http::Request<B>, policy: &Policy) -> Request {
-        Request::from_http_parts(request.method(), request.headers(), policy)
+        let parsed = Request::from_http_parts(request.method(), request.headers(), policy);
+        if request.extensions().get::<crate::Idempotent>().is_some() {
+            parsed.with_idempotency_key()
+        } else {
+            parsed
+        }
     }
 
     /// Creates the request that `method` and `headers` make, as [`Request::from_http`]
@@ -181,8 +186,14 @@ mod tests {
             .body(())
             .unwrap_or_default();
         assert!(!Request::from_http(&bare, &policy).has_idempotency_key());
-        // Pentify's key is a body field: a request is marked by hand.
+        // Pentify's key is a body field: a request is marked in its extensions.
         assert_eq!(pentify::POLICY.idempotency_key, Some("idempotency_key"));
+        let marked = http::Request::post("https://example.test/")
+            .extension(crate::Idempotent)
+            .body(r#"{"idempotency_key":"k"}"#)
+            .unwrap_or_default();
+        assert!(Request::from_http(&marked, &pentify::POLICY).has_idempotency_key());
+        assert!(!Request::from_http(&bare, &pentify::POLICY).has_idempotency_key());
         assert_eq!(pentify::POLICY.backoff.jitter(), Jitter::Proportional(0.25));
     }
 }

@@ -9,6 +9,7 @@
 //! - [`limits`]: the client's own limits, and whose limit a give-up hit.
 //! - [`decision`]: retry rules, requests, policies and the decision whether to retry.
 //! - [`budget`]: the retry budget, a token bucket shared by every request to a vendor.
+//! - [`report`]: what a retrying call did ([`Report`]), and the per-request [`Idempotent`] mark.
 //! - [`lookup`]: the code table for large vendors.
 //! - [`vendor`]: what every generated vendor module shares (`VendorCode`, `VendorError`).
 //! - `http_types` (feature `http`): the `http` crate's responses, requests and methods as inputs.
@@ -29,6 +30,7 @@ pub mod limits;
 pub mod lookup;
 pub mod outcome;
 pub mod rate_limit;
+pub mod report;
 pub mod response;
 pub mod vendor;
 pub mod xml;
@@ -42,6 +44,7 @@ pub use http_types::parse_http;
 pub use limits::{Limit, Limits};
 pub use outcome::{Outcome, TransportFailure};
 pub use rate_limit::{RateLimit, RateLimitHeaders, ResetFormat};
+pub use report::{Idempotent, Report, ReportSlot};
 pub use response::{Envelope, Format, RawError};
 
 // The adapters: one client's decisions in one value, and each HTTP stack's glue behind its feature.

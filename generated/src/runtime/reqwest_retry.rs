@@ -29,8 +29,20 @@
 //!   body (a reset or closed connection, an incomplete message) is `Reset`. Errors that
 //!   are not about the transfer (building the request, redirects, decoding) and errors
 //!   of other middleware are returned at once.
-//! - **Waits** are `tokio::time::sleep`; the elapsed time for the client's deadline is
-//!   measured on tokio's clock from the first attempt.
+//! - **Idempotency per request.** A request carries the vendor's idempotency key when it
+//!   is marked with [`Idempotent`] (`RequestBuilder::with_extension(errcat::Idempotent)`,
+//!   for a key in the body or the query) or sends a header of the key's name.
+//! - **The deadline bounds the whole call.** The deadline (the client's, or errcat's
+//!   default of 5 minutes) is measured on tokio's clock from the first attempt; an
+//!   attempt still running when it passes is cancelled and the call ends with a
+//!   [`DeadlineExceeded`] error, and a wait that would pass it is not begun.
+//! - **The outcome is returned.** The [`Report`] (attempts, each wait, the final
+//!   decision) is in the returned response's extensions, and in a [`ReportSlot`] put in
+//!   the request's extensions (`with_extension(slot.clone())`), which also serves when
+//!   the call ends in an error.
+//! - **Waits** are `tokio::time::sleep`. With tokio's paused clock in tests, a client
+//!   timeout (reqwest's own) fires as soon as the runtime is idle, before a loopback
+//!   response arrives: test with the clock running, or without client timeouts.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -40,7 +52,10 @@ use reqwest::ResponseBuilderExt;
 use reqwest_middleware::{Middleware, Next};
 use tokio::time::Instant;
 
-use crate::{Budget, Decision, Limits, Request, Retrier, TransportFailure};
+use crate::{
+    Budget, Decision, GiveUpReason, Idempotent, Limits, Report, ReportSlot, Request, Retrier,
+    TransportFailure,
+};
 
 /// A `reqwest_middleware::Middleware` that retries as the vendor's reference says, within
 /// the client's limits and budget. See the [module documentation](self).
@@ -68,7 +83,7 @@ impl RetryMiddleware {
     }
 
     /// Takes jitter samples from `jitter`; see [`Retrier::with_jitter`].
-    pub fn with_jitter(self, jitter: fn() -> f64) -> RetryMiddleware {
+    pub fn with_jitter(self, jitter: impl Fn() -> f64 + Send + Sync + 'static) -> RetryMiddleware {
         RetryMiddleware::new(self.retrier.with_jitter(jitter))
     }
 
@@ -77,58 +92,89 @@ impl RetryMiddleware {
         &self.retrier
     }
 
-    /// Sends `request` until the decision is to stop, and returns the last result.
+    /// Sends `request` until the decision is to stop, and returns the last result with
+    /// its [`Report`] (in the response's extensions, and in a [`ReportSlot`] the caller
+    /// put in the middleware extensions).
     ///
-    /// A success costs one clone of the request and nothing else: the clock is read only
-    /// for a client deadline, and the error path (reading the body, deciding, waiting)
-    /// is boxed, so the future every request carries stays small.
+    /// A success costs one clone of the request, a timer for the deadline and the report;
+    /// the error path (reading the body, deciding, waiting) is boxed, so the future every
+    /// request carries stays small.
     async fn send(
         &self,
         request: reqwest::Request,
         extensions: &mut Extensions,
         next: Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
-        let started = self.retrier.limits().deadline().map(|_| Instant::now());
-        let elapsed = || started.map(|s| s.elapsed()).unwrap_or_default();
-        let mut attempt: u32 = 0;
-        loop {
+        let started = Instant::now();
+        let elapsed = || started.elapsed();
+        let keyed = extensions.get::<Idempotent>().is_some();
+        let slot = extensions.get::<ReportSlot>().cloned();
+        let deadline = self.retrier.limits().deadline();
+        let mut report = Report::default();
+        let mut result = loop {
+            report.attempted();
             let Some(this_attempt) = request.try_clone() else {
                 // A streaming body: it can be sent once only.
-                return next.run(request, extensions).await;
+                break within(
+                    deadline,
+                    elapsed(),
+                    next.run(request, extensions),
+                    &mut report,
+                )
+                .await;
             };
-            attempt = attempt.saturating_add(1);
-            let (decision, result) = match next.clone().run(this_attempt, extensions).await {
+            let run = next.clone().run(this_attempt, extensions);
+            let (decision, result) = match within(deadline, elapsed(), run, &mut report).await {
                 Ok(response) if response.status().as_u16() < 400 => {
                     self.retrier.after_success();
-                    return Ok(response);
+                    report.decided(Decision::GiveUp {
+                        reason: GiveUpReason::NotAnError,
+                    });
+                    break Ok(response);
                 }
                 Ok(response) => {
-                    let sent = self.request(&request);
-                    Box::pin(self.decide(response, &sent, attempt, elapsed)).await
+                    let sent = self.request(&request, keyed);
+                    Box::pin(self.decide(response, &sent, report.attempts(), elapsed)).await
                 }
                 Err(error) => match failure_of(&error) {
                     Some(failure) => {
-                        let sent = self.request(&request);
-                        let decision =
-                            self.retrier
-                                .after_failure(failure, &sent, attempt, elapsed());
+                        let sent = self.request(&request, keyed);
+                        let decision = self.retrier.after_failure(
+                            failure,
+                            &sent,
+                            report.attempts(),
+                            elapsed(),
+                        );
                         (decision, Err(error))
                     }
-                    None => return Err(error),
+                    None => break Err(error),
                 },
             };
+            report.decided(decision);
             match decision.delay() {
                 Some(wait) => Box::pin(tokio::time::sleep(wait)).await,
-                None => return result,
+                None => break result,
             }
+        };
+        if let Ok(response) = &mut result {
+            response.extensions_mut().insert(report.clone());
         }
+        if let Some(slot) = slot {
+            slot.fill(report);
+        }
+        result
     }
 
     /// What the decision needs to know of `request`: its method, and whether it carries
-    /// the vendor's idempotency key as a header.
-    fn request(&self, request: &reqwest::Request) -> Request {
+    /// the vendor's idempotency key, marked with [`Idempotent`] or as a header.
+    fn request(&self, request: &reqwest::Request, keyed: bool) -> Request {
         let policy = self.retrier.vendor().policy();
-        Request::from_http_parts(request.method(), request.headers(), policy)
+        let sent = Request::from_http_parts(request.method(), request.headers(), policy);
+        if keyed {
+            sent.with_idempotency_key()
+        } else {
+            sent
+        }
     }
 
     /// Decides after an error response, reading its body and handing back the response rebuilt.
@@ -171,6 +217,50 @@ impl RetryMiddleware {
         *rebuilt.headers_mut() = headers;
         rebuilt.extensions_mut().extend(extensions);
         (decision, Ok(reqwest::Response::from(rebuilt)))
+    }
+}
+
+/// The error of an attempt the middleware cancelled because it would have run past the
+/// deadline; the [`Report`]'s decision is then `GiveUp(DeadlineExceeded)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeadlineExceeded {
+    /// The deadline, measured from the first attempt.
+    pub deadline: std::time::Duration,
+}
+
+impl std::fmt::Display for DeadlineExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the attempt was cancelled at the {:?} deadline",
+            self.deadline
+        )
+    }
+}
+
+impl std::error::Error for DeadlineExceeded {}
+
+/// Runs one attempt, cancelled (dropped, closing its connection) when it would run past
+/// the deadline; the cancellation is recorded in `report`.
+async fn within(
+    deadline: Option<(std::time::Duration, crate::Limit)>,
+    elapsed: std::time::Duration,
+    attempt: impl Future<Output = reqwest_middleware::Result<reqwest::Response>>,
+    report: &mut Report,
+) -> reqwest_middleware::Result<reqwest::Response> {
+    let Some((deadline, limit)) = deadline else {
+        return attempt.await;
+    };
+    match tokio::time::timeout(deadline.saturating_sub(elapsed), attempt).await {
+        Ok(result) => result,
+        Err(_) => {
+            report.decided(Decision::GiveUp {
+                reason: GiveUpReason::DeadlineExceeded { deadline, limit },
+            });
+            Err(reqwest_middleware::Error::middleware(DeadlineExceeded {
+                deadline,
+            }))
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! One client's retry decisions for one vendor: the vendor's policy, the client's limits, a shared budget and a jitter source, in one value the adapters share.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::runtime::trace;
@@ -11,8 +13,9 @@ use crate::{
 /// What a client needs to decide every retry against one vendor.
 ///
 /// It holds the vendor (whose [`Policy`](crate::Policy) comes from its reference), the
-/// client's own [`Limits`] (none by default), an optional [`Budget`] shared by every
-/// clone, and the source of jitter samples ([`jitter_sample`] by default). The tower
+/// client's own [`Limits`] (errcat's documented defaults unless set), an optional
+/// [`Budget`] shared by every clone, and the source of jitter samples ([`jitter_sample`]
+/// by default; any closure, such as a seeded generator). The tower
 /// policy and the reqwest middleware are each a `Retrier` plus the glue their framework
 /// needs; a hand-written retry loop can call [`Retrier::after_response`] and
 /// [`Retrier::after_failure`] itself.
@@ -35,26 +38,38 @@ use crate::{
 ///     retrier.after_response(429, &[("Retry-After", "2")], body, &get, 3, Duration::ZERO);
 /// assert!(!decision.is_retry());
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Retrier {
     vendor: Vendor,
     limits: Limits,
     budget: Option<Budget>,
-    jitter: fn() -> f64,
+    jitter: Arc<dyn Fn() -> f64 + Send + Sync>,
+}
+
+impl fmt::Debug for Retrier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Retrier")
+            .field("vendor", &self.vendor)
+            .field("limits", &self.limits)
+            .field("budget", &self.budget)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Retrier {
-    /// Decides as `vendor`'s reference says, with no client limits, no budget and random jitter.
+    /// Decides as `vendor`'s reference says, within errcat's default [`Limits`], with no
+    /// budget and random jitter.
     pub fn new(vendor: Vendor) -> Retrier {
         Retrier {
             vendor,
             limits: Limits::new(),
             budget: None,
-            jitter: jitter_sample,
+            jitter: Arc::new(jitter_sample),
         }
     }
 
-    /// Applies the client's own limits (most attempts, longest wait, overall deadline).
+    /// Applies the client's own limits (most attempts, longest wait, overall deadline);
+    /// what `limits` leaves at its default keeps errcat's default.
     pub fn with_limits(self, limits: Limits) -> Retrier {
         Retrier { limits, ..self }
     }
@@ -69,9 +84,12 @@ impl Retrier {
     }
 
     /// Takes jitter samples in `[0, 1)` from `jitter` instead of [`jitter_sample`], for
-    /// example a constant to make waits reproducible in tests.
-    pub fn with_jitter(self, jitter: fn() -> f64) -> Retrier {
-        Retrier { jitter, ..self }
+    /// example a constant or a seeded generator to make waits reproducible in tests.
+    pub fn with_jitter(self, jitter: impl Fn() -> f64 + Send + Sync + 'static) -> Retrier {
+        Retrier {
+            jitter: Arc::new(jitter),
+            ..self
+        }
     }
 
     /// The vendor whose reference the decisions follow.
@@ -94,7 +112,7 @@ impl Retrier {
     /// A status below 400 is no error: the decision is `GiveUp(NotAnError)`, the body is
     /// not read and the budget is credited with a success. Otherwise the response is
     /// parsed as the vendor's error and decided on; `elapsed` is the time since the first
-    /// attempt was sent, used only against the client's deadline.
+    /// attempt was sent, used only against the deadline.
     pub fn after_response<H: Headers + ?Sized>(
         &self,
         status: u16,

@@ -34,6 +34,16 @@
 //!   that is not classified is returned without a retry: errcat does not repeat a
 //!   request after a failure it cannot name.
 //!
+//! What it gives the caller:
+//!
+//! - **Idempotency per request**: a request marked with [`Idempotent`](crate::Idempotent)
+//!   in its extensions, or carrying a header of the key's name, is repeated as a safe one.
+//! - **The outcome**: the [`Report`] (attempts, each wait, the final decision) is in the
+//!   returned response's extensions, and in a [`ReportSlot`] put in the request's extensions.
+//! - **The deadline** (the client's, or errcat's default) is checked before every wait;
+//!   a tower policy cannot cancel an attempt in flight, so bound each attempt with a
+//!   `timeout` layer below the retry layer, as the crate README shows.
+//!
 //! tower clones the policy for every request: the clone counts that request's attempts
 //! and measures its elapsed time from its first attempt (on tokio's clock, so a paused
 //! clock in tests drives it), while the [`Budget`](crate::Budget) inside is shared by
@@ -45,7 +55,9 @@ use tokio::time::{Instant, Sleep};
 use tower::BoxError;
 
 pub use crate::runtime::classify::classify_error;
-use crate::{Budget, Limits, Request, Retrier, TransportFailure};
+use crate::{
+    Budget, Decision, GiveUpReason, Limits, Report, ReportSlot, Request, Retrier, TransportFailure,
+};
 
 /// A `tower::retry::Policy` that retries as the vendor's reference says, within the
 /// client's limits and budget. See the [module documentation](self) for what it needs.
@@ -54,6 +66,7 @@ pub struct RetryPolicy<E = BoxError> {
     classify: fn(&E) -> Option<TransportFailure>,
     attempt: u32,
     started: Option<Instant>,
+    report: Report,
 }
 
 impl RetryPolicy<BoxError> {
@@ -65,6 +78,7 @@ impl RetryPolicy<BoxError> {
             classify: |error| classify_error(error.as_ref()),
             attempt: 0,
             started: None,
+            report: Report::default(),
         }
     }
 }
@@ -83,6 +97,7 @@ impl<E> RetryPolicy<E> {
             classify,
             attempt: self.attempt,
             started: self.started,
+            report: self.report,
         }
     }
 
@@ -97,8 +112,11 @@ impl<E> RetryPolicy<E> {
     }
 
     /// Takes jitter samples from `jitter`; see [`Retrier::with_jitter`].
-    pub fn with_jitter(self, jitter: fn() -> f64) -> RetryPolicy<E> {
-        self.map(|r| r.with_jitter(jitter))
+    pub fn with_jitter(self, jitter: impl Fn() -> f64 + Send + Sync + 'static) -> RetryPolicy<E> {
+        RetryPolicy {
+            retrier: self.retrier.with_jitter(jitter),
+            ..self
+        }
     }
 
     /// The decisions' settings.
@@ -115,6 +133,25 @@ impl<E> RetryPolicy<E> {
     }
 }
 
+impl<E> RetryPolicy<E> {
+    /// Records the decision that ends the call, and returns the [`Report`]: in the
+    /// response's extensions, and in the request's [`ReportSlot`] if it has one.
+    fn finish<B, Rb>(
+        &mut self,
+        request: &http::Request<B>,
+        result: &mut Result<http::Response<Rb>, E>,
+        decision: Decision,
+    ) {
+        self.report.decided(decision);
+        if let Some(slot) = request.extensions().get::<ReportSlot>() {
+            slot.fill(self.report.clone());
+        }
+        if let Ok(response) = result {
+            response.extensions_mut().insert(self.report.clone());
+        }
+    }
+}
+
 impl<E> Clone for RetryPolicy<E> {
     fn clone(&self) -> Self {
         RetryPolicy {
@@ -122,6 +159,7 @@ impl<E> Clone for RetryPolicy<E> {
             classify: self.classify,
             attempt: self.attempt,
             started: self.started,
+            report: self.report.clone(),
         }
     }
 }
@@ -148,10 +186,18 @@ where
         result: &mut Result<http::Response<Rb>, E>,
     ) -> Option<Sleep> {
         self.attempt = self.attempt.saturating_add(1);
+        self.report.attempted();
         if let Ok(response) = result
             && response.status().as_u16() < 400
         {
             self.retrier.after_success();
+            self.finish(
+                request,
+                result,
+                Decision::GiveUp {
+                    reason: GiveUpReason::NotAnError,
+                },
+            );
             return None;
         }
         let elapsed = self.started.map(|s| s.elapsed()).unwrap_or_default();
@@ -165,13 +211,28 @@ where
                 self.attempt,
                 elapsed,
             ),
-            Err(error) => {
-                let failure = (self.classify)(error)?;
-                self.retrier
-                    .after_failure(failure, &sent, self.attempt, elapsed)
-            }
+            Err(error) => match (self.classify)(error) {
+                Some(failure) => self
+                    .retrier
+                    .after_failure(failure, &sent, self.attempt, elapsed),
+                None => {
+                    if let Some(slot) = request.extensions().get::<ReportSlot>() {
+                        slot.fill(self.report.clone());
+                    }
+                    return None;
+                }
+            },
         };
-        decision.delay().map(tokio::time::sleep)
+        match decision.delay() {
+            Some(wait) => {
+                self.report.decided(decision);
+                Some(tokio::time::sleep(wait))
+            }
+            None => {
+                self.finish(request, result, decision);
+                None
+            }
+        }
     }
 
     fn clone_request(&mut self, request: &http::Request<B>) -> Option<http::Request<B>> {

@@ -6,6 +6,9 @@ import { readFileSync } from "node:fs";
 import {
   ApiError,
   Budget,
+  DEFAULT_LIMITS,
+  NO_LIMITS,
+  TIMER_MAX_MS,
   backoffDelayMs,
   bounded,
   decide,
@@ -183,7 +186,7 @@ test("decide: the checks run in the agreed order", () => {
   });
   assert.deepEqual(run(response(429, { kind: "retry_after" }, 5000), { limits: { deadlineMs: 10_000 }, elapsedMs: 5001 }), {
     retry: false,
-    reason: { id: "deadline_exceeded", deadlineMs: 10_000 },
+    reason: { id: "deadline_exceeded", deadlineMs: 10_000, limit: "client" },
   });
   const capped = { ...PENTIFY, maxServerDelayMs: 30_000 };
   assert.deepEqual(decide({ policy: capped, outcome: response(429, { kind: "retry_after" }, 31_000), request: { method: "GET" }, jitter: 0.5 }), {
@@ -198,12 +201,36 @@ test("decide: transport failures back off; only a connect failure is safe for an
   assert.deepEqual(run({ kind: "transport", failure: "timeout" }, post), { retry: false, reason: { id: "not_idempotent" } });
   assert.deepEqual(run({ kind: "transport", failure: "reset" }, { attempt: 2 }), { retry: true, delayMs: 2000 });
   const noLimit = { ...PENTIFY, backoff: { ...PENTIFY.backoff, maxAttempts: null } };
-  assert.equal(decide({ policy: noLimit, outcome: { kind: "transport", failure: "connect" }, request: { method: "GET" }, attempt: 40, jitter: 0.5 }).retry, true);
+  const connect = { policy: noLimit, outcome: { kind: "transport", failure: "connect" }, request: { method: "GET" }, jitter: 0.5 };
+  // Without the reference's limit, errcat's default of 3 attempts ends it; removed, the
+  // backoff (capped at 30 s) goes on; a client's number replaces the default.
+  assert.deepEqual(decide({ ...connect, attempt: 3 }).reason, { id: "attempts_exhausted", maxAttempts: 3, limit: "default" });
+  assert.equal(decide({ ...connect, attempt: 40, limits: { maxAttempts: null } }).retry, true);
+  assert.equal(decide({ ...connect, attempt: 40, limits: { maxAttempts: 41 } }).retry, true);
   assert.deepEqual(run({ kind: "transport", failure: "connect" }, { attempt: 2, limits: { maxAttempts: 2 } }).reason, {
     id: "attempts_exhausted",
     maxAttempts: 2,
     limit: "client",
   });
+});
+
+test("decide: nothing unbounded by default, no wait past the platform's timer", () => {
+  const silent = { ...PENTIFY, maxServerDelayMs: null, backoff: { ...PENTIFY.backoff, maxAttempts: null, maxMs: null, jitter: { kind: "none" } } };
+  const at = (retryAfterMs, limits, extra = {}) =>
+    decide({ policy: silent, outcome: response(429, { kind: "retry_after" }, retryAfterMs), request: { method: "GET" }, jitter: 0.5, limits, ...extra });
+  // The references' 45 s and 60 s are honoured; 61 s is past the default longest wait.
+  assert.deepEqual(at(45_000), { retry: true, delayMs: 45_000 });
+  assert.deepEqual(at(60_000), { retry: true, delayMs: 60_000 });
+  assert.deepEqual(at(61_000).reason, { id: "wait_too_long", waitMs: 61_000, capMs: 60_000, limit: "default" });
+  // A 30-day Retry-After is past setTimeout's 2^31 - 1 ms even with every limit removed.
+  assert.deepEqual(at(2_592_000_000, NO_LIMITS).reason, { id: "wait_too_long", waitMs: 2_592_000_000, capMs: TIMER_MAX_MS, limit: "platform" });
+  // An hour, without the longest wait, still passes the default deadline; both removed, it is honoured.
+  assert.equal(at(3_600_000, { maxWaitMs: null }).reason.id, "deadline_exceeded");
+  assert.deepEqual(at(3_600_000, { maxWaitMs: null, deadlineMs: null }), { retry: true, delayMs: 3_600_000 });
+  // The default deadline of 5 minutes counts the elapsed time.
+  assert.deepEqual(at(45_000, undefined, { elapsedMs: 255_000 }), { retry: true, delayMs: 45_000 });
+  assert.deepEqual(at(45_000, undefined, { elapsedMs: 255_001 }).reason, { id: "deadline_exceeded", deadlineMs: 300_000, limit: "default" });
+  assert.deepEqual(DEFAULT_LIMITS, { maxAttempts: 3, maxWaitMs: 60_000, deadlineMs: 300_000 });
 });
 
 test("the budget withdraws 5 per retry, 10 after a timeout, and refills by 1 up to capacity", () => {

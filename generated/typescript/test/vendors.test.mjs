@@ -224,7 +224,12 @@ test("min_delay raises the wait, then the client's limits apply", () => {
   assert.equal(p.info.minDelayMs, 60_000);
   assert.deepEqual(decision(p), { retry: true, delayMs: 60_000 });
   const longer = github.parse(403, [["retry-after", "90"]], '{"message":"secondary rate limit"}', NOW);
-  assert.deepEqual(decision(longer), { retry: true, delayMs: 90_000 });
+  // A longer server delay is honoured once the client lifts errcat's default longest wait (60 s).
+  assert.deepEqual(longer.retryDecision(1, { method: "GET" }, 0.5, { limits: { maxWaitMs: null } }), { retry: true, delayMs: 90_000 });
+  assert.deepEqual(decision(longer), {
+    retry: false,
+    reason: { id: "wait_too_long", waitMs: 90_000, capMs: 60_000, limit: "default" },
+  });
   assert.deepEqual(p.retryDecision(1, { method: "GET" }, 0.5, { limits: { maxWaitMs: 30_000 } }), {
     retry: false,
     reason: { id: "wait_too_long", waitMs: 60_000, capMs: 30_000, limit: "client" },

@@ -26,9 +26,15 @@ from errcat._budget import Budget
 from errcat._headers import Headers, parse_retry_after
 from errcat._response import Envelope, RawError
 from errcat._retry import (
+    DEFAULT,
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_WAIT,
+    TIMER_MAX,
     Attempt,
     Backoff,
     Decision,
+    Default,
     GiveUpReason,
     Jitter,
     Limits,
@@ -45,12 +51,18 @@ from errcat._vendor import ApiError, CodeInfo, Table, Vendor
 from errcat._vendors import MODULES
 
 __all__ = [
+    "DEFAULT",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_MAX_WAIT",
+    "TIMER_MAX",
     "ApiError",
     "Attempt",
     "Backoff",
     "Budget",
     "CodeInfo",
     "Decision",
+    "Default",
     "Envelope",
     "GiveUpReason",
     "Headers",

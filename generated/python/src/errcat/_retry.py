@@ -8,14 +8,22 @@ in a fixed order and the first that applies wins (see :func:`decide`).
 
 from __future__ import annotations
 
+import enum
 import math
 import random
 from dataclasses import dataclass
-from typing import ClassVar, Literal, Optional, Union
+from typing import ClassVar, Literal, Optional, Tuple, Union
 
 __all__ = [
     "Attempt",
     "Backoff",
+    "DEFAULT",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_MAX_WAIT",
+    "TIMER_MAX",
+    "Default",
+    "Limit",
     "Decision",
     "GiveUpReason",
     "Jitter",
@@ -290,30 +298,82 @@ class Response:
 Outcome = Union[Response, TransportFailure]
 
 
+class Default(enum.Enum):
+    """The type of :data:`DEFAULT`: a limit left at errcat's default."""
+
+    DEFAULT = "default"
+
+    def __repr__(self) -> str:
+        return "DEFAULT"
+
+
+#: A limit left at errcat's default (the value every :class:`Limits` field starts with).
+DEFAULT = Default.DEFAULT
+
+#: Attempts in all, the first included, where neither the reference nor the client gives a
+#: number: 3, as the AWS SDKs' standard mode.
+DEFAULT_MAX_ATTEMPTS = 3
+#: The longest single wait, in seconds, where the client gives none: 60, raised to the
+#: reference's own caps where they are longer, so every wait the references describe applies.
+DEFAULT_MAX_WAIT = 60.0
+#: The overall time from the first attempt, in seconds, where the client gives none.
+DEFAULT_DEADLINE = 300.0
+#: The longest wait any errcat runtime hands out or sleeps, in seconds: 2**31 - 1 ms, what
+#: JavaScript's timers hold (about 24.8 days). No setting lifts it.
+TIMER_MAX = 2_147_483.647
+_TIMER_MAX_NS = 2_147_483_647 * 1_000_000
+
+Limit = Literal["reference", "client", "default", "platform"]
+
+
 @dataclass(frozen=True)
 class Limits:
-    """The client's own limits, each optional (the default is none).
+    """The client's own limits. Nothing is unbounded by default: a field left at
+    :data:`DEFAULT` keeps errcat's default (:data:`DEFAULT_MAX_ATTEMPTS` where the reference
+    gives no attempt limit, :data:`DEFAULT_MAX_WAIT`, :data:`DEFAULT_DEADLINE`), a number sets
+    it (higher or lower), ``None`` removes it. The reference's numbers always apply, and no
+    wait is longer than :data:`TIMER_MAX`.
 
     ``max_attempts`` counts every attempt, the first included; ``max_wait`` is the longest single
     wait accepted; ``deadline`` the overall time from the first attempt. Times are in seconds.
     """
 
-    max_attempts: Optional[int] = None
-    max_wait: Optional[float] = None
-    deadline: Optional[float] = None
+    max_attempts: Union[int, None, Default] = DEFAULT
+    max_wait: Union[float, None, Default] = DEFAULT
+    deadline: Union[float, None, Default] = DEFAULT
+
+    @staticmethod
+    def none() -> Limits:
+        """Every limit removed: only the reference's numbers and the platform's timer remain."""
+        return Limits(None, None, None)
 
     @property
-    def max_wait_ns(self) -> Optional[int]:
-        """``max_wait`` in nanoseconds."""
-        return None if self.max_wait is None else to_ns(self.max_wait)
+    def max_attempts_limit(self) -> Optional[Tuple[int, Limit]]:
+        """The attempt limit and whose it is (``client`` or ``default``); ``None`` when removed."""
+        if self.max_attempts is None:
+            return None
+        if isinstance(self.max_attempts, Default):
+            return DEFAULT_MAX_ATTEMPTS, "default"
+        return max(self.max_attempts, 1), "client"
 
     @property
-    def deadline_ns(self) -> Optional[int]:
-        """``deadline`` in nanoseconds."""
-        return None if self.deadline is None else to_ns(self.deadline)
+    def max_wait_ns(self) -> Optional[Tuple[int, Limit]]:
+        """The longest wait in nanoseconds and whose it is; ``None`` when removed."""
+        return _resolve_ns(self.max_wait, DEFAULT_MAX_WAIT)
+
+    @property
+    def deadline_ns(self) -> Optional[Tuple[int, Limit]]:
+        """The deadline in nanoseconds and whose it is; ``None`` when removed."""
+        return _resolve_ns(self.deadline, DEFAULT_DEADLINE)
 
 
-Limit = Literal["reference", "client"]
+def _resolve_ns(value: Union[float, None, Default], default: float) -> Optional[Tuple[int, Limit]]:
+    if value is None:
+        return None
+    if isinstance(value, Default):
+        return to_ns(default), "default"
+    return to_ns(value), "client"
+
 
 ReasonId = Literal[
     "not_an_error",
@@ -346,7 +406,12 @@ class GiveUpReason:
     deadline_ns: Optional[int] = None
 
     def __str__(self) -> str:
-        whose = "the vendor's" if self.limit == "reference" else "the client's"
+        whose = {
+            "reference": "the vendor's",
+            "client": "the client's",
+            "default": "errcat's default",
+            "platform": "the platform timer's",
+        }.get(self.limit or "client", "the client's")
         if self.id == "not_an_error":
             return "the response is not an error"
         if self.id == "not_retryable":
@@ -361,7 +426,7 @@ class GiveUpReason:
         if self.id == "wait_too_long":
             return f"the wait of {_seconds(self.wait_ns)}s is longer than {whose} cap of {_seconds(self.cap_ns)}s"
         if self.id == "deadline_exceeded":
-            return f"waiting would pass the client's deadline of {_seconds(self.deadline_ns)}s"
+            return f"the call would pass {whose} deadline of {_seconds(self.deadline_ns)}s"
         if self.id == "server_declined":
             return "the server said not to retry"
         return "the retry budget is spent"
@@ -429,13 +494,14 @@ def decide(input: Attempt) -> Decision:
     ``retry_after`` and ``until_reset`` stay, any other becomes ``backoff``. Otherwise rule
     ``never`` or ``after`` gives up; a transport failure counts as rule ``backoff`` without a
     server delay. 3. The attempt limit is the smaller of the vendor's and the client's (the
-    vendor's on a tie). 4. A 5xx status or rule ``idempotent`` (unless the code is safe for any
-    method, or the server said ``true``), and a timeout or reset, need a safe request. 5. The
-    wait is the backoff delay; with a server delay, rules ``retry_after`` and ``until_reset``
-    wait exactly that, other rules the longer of the two; a code's ``min_delay`` raises the
-    wait to it. 6. A server delay above the vendor's ``max_server_delay``, then a wait above the
-    client's ``max_wait``, gives up. 7. A wait that would pass the client's deadline gives up.
-    8. Otherwise retry.
+    vendor's on a tie); with neither, errcat's default unless the client removed it. 4. A 5xx
+    status or rule ``idempotent`` (unless the code is safe for any method, or the server said
+    ``true``), and a timeout or reset, need a safe request. 5. The wait is the backoff delay;
+    with a server delay, rules ``retry_after`` and ``until_reset`` wait exactly that, other
+    rules the longer of the two; a code's ``min_delay`` raises the wait to it. 6. A server delay
+    above the vendor's ``max_server_delay``, then a wait above the client's ``max_wait`` (or the
+    default, raised to the reference's caps), then above :data:`TIMER_MAX`, gives up. 7. A wait
+    that would pass the deadline (the client's or the default) gives up. 8. Otherwise retry.
     """
     policy = input.policy
     outcome = input.outcome
@@ -466,12 +532,17 @@ def decide(input: Attempt) -> Decision:
         needs_safe = outcome != TransportFailure.CONNECT
 
     reference = policy.backoff.max_attempts
-    client = input.limits.max_attempts
-    if reference is not None and (client is None or reference <= client):
-        if attempt >= reference:
-            return _give_up(GiveUpReason("attempts_exhausted", max_attempts=reference, limit="reference"))
-    elif client is not None and attempt >= client:
-        return _give_up(GiveUpReason("attempts_exhausted", max_attempts=client, limit="client"))
+    client = input.limits.max_attempts_limit
+    # The reference's number is never replaced by the default; a client's applies when lower.
+    attempt_limit: Optional[Tuple[int, Limit]]
+    if reference is None:
+        attempt_limit = client
+    elif client is not None and client[1] == "client" and client[0] < reference:
+        attempt_limit = client
+    else:
+        attempt_limit = (reference, "reference")
+    if attempt_limit is not None and attempt >= attempt_limit[0]:
+        return _give_up(GiveUpReason("attempts_exhausted", max_attempts=attempt_limit[0], limit=attempt_limit[1]))
 
     if needs_safe and not policy.is_safe(input.request):
         return _give_up(_NOT_IDEMPOTENT)
@@ -491,11 +562,17 @@ def decide(input: Attempt) -> Decision:
     if server_delay is not None and cap is not None and server_delay > cap:
         return _give_up(GiveUpReason("wait_too_long", wait_ns=server_delay, cap_ns=cap, limit="reference"))
     max_wait = input.limits.max_wait_ns
-    if max_wait is not None and wait > max_wait:
-        return _give_up(GiveUpReason("wait_too_long", wait_ns=wait, cap_ns=max_wait, limit="client"))
+    if max_wait is not None:
+        wait_cap, whose = max_wait
+        if whose == "default":
+            wait_cap = max(wait_cap, policy.backoff.max_ns or 0, policy.max_server_delay_ns or 0)
+        if wait > wait_cap:
+            return _give_up(GiveUpReason("wait_too_long", wait_ns=wait, cap_ns=wait_cap, limit=whose))
+    if wait > _TIMER_MAX_NS:
+        return _give_up(GiveUpReason("wait_too_long", wait_ns=wait, cap_ns=_TIMER_MAX_NS, limit="platform"))
     deadline = input.limits.deadline_ns
-    if deadline is not None and to_ns(input.elapsed) + wait > deadline:
-        return _give_up(GiveUpReason("deadline_exceeded", deadline_ns=deadline))
+    if deadline is not None and to_ns(input.elapsed) + wait > deadline[0]:
+        return _give_up(GiveUpReason("deadline_exceeded", deadline_ns=deadline[0], limit=deadline[1]))
     return Decision(after_ns=wait)
 
 

@@ -159,12 +159,12 @@ export const UNKNOWN_MEANING = "A code the catalog does not know yet.";
 
 /** Options of {@link ApiError.retryDecision} beyond the attempt, request and jitter. */
 export interface DecisionOptions {
-  /** The client's own limits. */
-  readonly limits?: Limits;
+  /** The client's own limits; errcat's defaults where left out. */
+  readonly limits?: Limits | undefined;
   /** Milliseconds since the first attempt was sent (used with a deadline). */
-  readonly elapsedMs?: number;
+  readonly elapsedMs?: number | undefined;
   /** A retry budget to withdraw from when the decision is to retry. */
-  readonly budget?: Budget;
+  readonly budget?: Budget | undefined;
 }
 
 /** The fields of a parsed error response, as {@link Parsed} declares them; {@link ApiError} has them too. */

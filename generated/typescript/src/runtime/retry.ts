@@ -94,18 +94,44 @@ export type Outcome =
     }
   | { readonly kind: "transport"; readonly failure: TransportFailure };
 
-/** The client's own limits; each is optional. */
+/**
+ * The client's own limits. A limit left out (or `undefined`) keeps errcat's
+ * default ({@link DEFAULT_LIMITS}), a number sets it (higher or lower), `null`
+ * removes it. The reference's own numbers always apply, and no wait is longer
+ * than {@link TIMER_MAX_MS}, what `setTimeout` holds.
+ */
 export interface Limits {
-  /** Attempts in all, the first included. */
-  readonly maxAttempts?: number;
+  /** Attempts in all, the first included; the default applies only where the reference gives none. */
+  readonly maxAttempts?: number | null | undefined;
   /** The longest single wait accepted, in milliseconds. */
-  readonly maxWaitMs?: number;
+  readonly maxWaitMs?: number | null | undefined;
   /** The overall time from the first attempt, in milliseconds. */
-  readonly deadlineMs?: number;
+  readonly deadlineMs?: number | null | undefined;
 }
 
-/** Which limit a give-up hit. */
-export type Limit = "reference" | "client";
+/**
+ * errcat's defaults, where neither the reference nor the client gives a
+ * number: 3 attempts (as AWS's standard mode) where the reference gives no
+ * limit; a longest single wait of 60 s (raised to the reference's own caps
+ * where they are longer), so a longer `Retry-After` is a give-up, not a sleep;
+ * 5 minutes for the whole call.
+ */
+export const DEFAULT_LIMITS = Object.freeze({ maxAttempts: 3, maxWaitMs: 60_000, deadlineMs: 300_000 });
+
+/** Every limit removed: only the reference's numbers and the platform's timer remain. */
+export const NO_LIMITS: Limits = Object.freeze({ maxAttempts: null, maxWaitMs: null, deadlineMs: null });
+
+/** The longest wait `setTimeout` holds, 2^31 − 1 ms (about 24.8 days); no setting lifts it. */
+export const TIMER_MAX_MS = 2_147_483_647;
+
+/** Which limit a give-up hit: the vendor's reference, the client's, errcat's default, or the platform's timer. */
+export type Limit = "reference" | "client" | "default" | "platform";
+
+/** A limit as the client left it: its number and whose it is, or null when removed. */
+function resolve(value: number | null | undefined, fallback: number): [number, Limit] | null {
+  if (value === null) return null;
+  return value === undefined ? [fallback, "default"] : [value, "client"];
+}
 
 /** Why a failed request should not be retried now; `id` is the stable snake_case id. */
 export type GiveUpReason =
@@ -115,7 +141,7 @@ export type GiveUpReason =
   | { readonly id: "attempts_exhausted"; readonly maxAttempts: number; readonly limit: Limit }
   | { readonly id: "not_idempotent" }
   | { readonly id: "wait_too_long"; readonly waitMs: number; readonly capMs: number; readonly limit: Limit }
-  | { readonly id: "deadline_exceeded"; readonly deadlineMs: number }
+  | { readonly id: "deadline_exceeded"; readonly deadlineMs: number; readonly limit: Limit }
   | { readonly id: "budget_exhausted" }
   | { readonly id: "server_declined" };
 
@@ -133,13 +159,13 @@ export interface Attempt {
   /** The request. */
   readonly request: Request;
   /** Attempts already made, including the one that failed (0 counts as 1); default 1. */
-  readonly attempt?: number;
-  /** The client's limits. */
-  readonly limits?: Limits;
+  readonly attempt?: number | undefined;
+  /** The client's limits; errcat's defaults where left out. */
+  readonly limits?: Limits | undefined;
   /** Milliseconds since the first attempt was sent (used with a deadline). */
-  readonly elapsedMs?: number;
+  readonly elapsedMs?: number | undefined;
   /** A jitter sample in [0, 1); default a fresh {@link jitterSample}. */
-  readonly jitter?: number;
+  readonly jitter?: number | undefined;
 }
 
 /** The largest delay, in nanoseconds, as Rust's `Duration` saturates it (`u64::MAX`). */
@@ -211,8 +237,11 @@ function giveUp(reason: GiveUpReason): Decision {
  * waits exactly the server's delay, an `until_reset` rule exactly the wait
  * until the reset, or without one backs off, other rules the longer of the
  * server's delay and the backoff; then at least the code's `minDelayMs`);
- * the reference's cap on the server's delay, then the client's longest wait;
- * the client's deadline. A transport failure behaves like a `backoff` rule.
+ * the reference's cap on the server's delay, then the client's longest wait
+ * (or errcat's default, raised to the reference's caps), then the platform's
+ * timer ({@link TIMER_MAX_MS}); the deadline (the client's or the default).
+ * A transport failure behaves like a `backoff` rule. Where neither the
+ * reference nor the client gives a number, {@link DEFAULT_LIMITS} apply.
  *
  * The should-retry header saying `true` makes any response retryable
  * whatever its rule, method or status: a rule that retries keeps its delay,
@@ -251,12 +280,16 @@ export function decide(input: Attempt): Decision {
     needsSafe = outcome.failure !== "connect";
   }
   const reference = policy.backoff.maxAttempts;
-  const client = limits.maxAttempts ?? null;
-  if (reference !== null || client !== null) {
-    const useReference = reference !== null && (client === null || reference <= client);
-    const effective = useReference ? reference : (client as number);
+  const client = resolve(limits.maxAttempts, DEFAULT_LIMITS.maxAttempts);
+  // The reference's number is never replaced by the default; a client's applies when lower.
+  let attemptLimit: [number, Limit] | null;
+  if (reference === null) attemptLimit = client;
+  else if (client !== null && client[1] === "client" && Math.max(Math.floor(client[0]), 1) < reference) attemptLimit = client;
+  else attemptLimit = [reference, "reference"];
+  if (attemptLimit !== null) {
+    const effective = Math.max(Math.floor(attemptLimit[0]), 1);
     if (attempt >= effective) {
-      return giveUp({ id: "attempts_exhausted", maxAttempts: effective, limit: useReference ? "reference" : "client" });
+      return giveUp({ id: "attempts_exhausted", maxAttempts: effective, limit: attemptLimit[1] });
     }
   }
   if (needsSafe && !isSafe(policy, request)) return giveUp({ id: "not_idempotent" });
@@ -269,11 +302,18 @@ export function decide(input: Attempt): Decision {
     }
   }
   wait = Math.max(wait, minDelay);
-  if (limits.maxWaitMs !== undefined && wait > limits.maxWaitMs) {
-    return giveUp({ id: "wait_too_long", waitMs: wait, capMs: limits.maxWaitMs, limit: "client" });
+  const maxWait = resolve(limits.maxWaitMs, DEFAULT_LIMITS.maxWaitMs);
+  if (maxWait !== null) {
+    let [cap, limit] = maxWait;
+    if (limit === "default") cap = Math.max(cap, policy.backoff.maxMs ?? 0, policy.maxServerDelayMs ?? 0);
+    if (wait > cap) return giveUp({ id: "wait_too_long", waitMs: wait, capMs: cap, limit });
   }
-  if (limits.deadlineMs !== undefined && (input.elapsedMs ?? 0) + wait > limits.deadlineMs) {
-    return giveUp({ id: "deadline_exceeded", deadlineMs: limits.deadlineMs });
+  if (wait > TIMER_MAX_MS) {
+    return giveUp({ id: "wait_too_long", waitMs: wait, capMs: TIMER_MAX_MS, limit: "platform" });
+  }
+  const deadline = resolve(limits.deadlineMs, DEFAULT_LIMITS.deadlineMs);
+  if (deadline !== null && (input.elapsedMs ?? 0) + wait > deadline[0]) {
+    return giveUp({ id: "deadline_exceeded", deadlineMs: deadline[0], limit: deadline[1] });
   }
   return { retry: true, delayMs: wait };
 }
