@@ -20,21 +20,21 @@ const conformanceDir = "../conformance"
 
 // conformanceCase is the part of a case the runner reads.
 type conformanceCase struct {
-	Name           string           `json:"name"`
-	Vendor         string           `json:"vendor"`
-	Status         int              `json:"status"`
-	Failure        string           `json:"failure"`
-	Headers        [][2]string      `json:"headers"`
-	Body           string           `json:"body"`
-	Now            *float64         `json:"now"`
-	Method         string           `json:"method"`
-	IdempotencyKey bool             `json:"idempotency_key"`
-	Attempt        *int             `json:"attempt"`
-	Jitter         *float64         `json:"jitter"`
-	Limits         map[string]int64 `json:"limits"`
-	ElapsedMs      int64            `json:"elapsed_ms"`
-	Budget         map[string]int   `json:"budget"`
-	Expect         map[string]any   `json:"expect"`
+	Name           string            `json:"name"`
+	Vendor         string            `json:"vendor"`
+	Status         int               `json:"status"`
+	Failure        string            `json:"failure"`
+	Headers        [][2]string       `json:"headers"`
+	Body           string            `json:"body"`
+	Now            *float64          `json:"now"`
+	Method         string            `json:"method"`
+	IdempotencyKey bool              `json:"idempotency_key"`
+	Attempt        *int              `json:"attempt"`
+	Jitter         *float64          `json:"jitter"`
+	Limits         map[string]*int64 `json:"limits"`
+	ElapsedMs      int64             `json:"elapsed_ms"`
+	Budget         map[string]int    `json:"budget"`
+	Expect         map[string]any    `json:"expect"`
 	// Parse, when present, is what parsing the response answers (vendors.json).
 	Parse map[string]any `json:"parse"`
 }
@@ -154,6 +154,32 @@ func parseAnswer(t *testing.T, c *conformanceCase) map[string]any {
 	}
 }
 
+// limit is one of a case's limits, scaled by unit: absent keeps errcat's
+// default (0), null removes it (errcat.Unlimited), a number is the client's (a
+// client's 0, which the package cannot tell from the default, as the least it
+// holds: 1).
+func (c *conformanceCase) limit(key string, unit int64) int64 {
+	n, ok := c.Limits[key]
+	switch {
+	case !ok:
+		return 0
+	case n == nil:
+		return errcat.Unlimited
+	case *n <= 0:
+		return 1
+	}
+	return *n * unit
+}
+
+// limits are the case's limits, in the package's terms.
+func (c *conformanceCase) limits() errcat.Limits {
+	return errcat.Limits{
+		MaxAttempts: int(c.limit("max_attempts", 1)),
+		MaxWait:     time.Duration(c.limit("max_wait_ms", int64(time.Millisecond))),
+		Deadline:    time.Duration(c.limit("deadline_ms", int64(time.Millisecond))),
+	}
+}
+
 // retryAnswer is what the package answers for a retry case, with only the keys its expect has.
 func retryAnswer(t *testing.T, c *conformanceCase) map[string]any {
 	answer := map[string]any{}
@@ -185,11 +211,7 @@ func retryAnswer(t *testing.T, c *conformanceCase) map[string]any {
 		Outcome: outcome,
 		Request: errcat.Request{Method: c.Method, IdempotencyKey: c.IdempotencyKey},
 		Attempt: attempt,
-		Limits: errcat.Limits{
-			MaxAttempts: int(c.Limits["max_attempts"]),
-			MaxWait:     time.Duration(c.Limits["max_wait_ms"]) * time.Millisecond,
-			Deadline:    time.Duration(c.Limits["deadline_ms"]) * time.Millisecond,
-		},
+		Limits:  c.limits(),
 		Elapsed: time.Duration(c.ElapsedMs) * time.Millisecond,
 		Jitter:  &jitter,
 	}

@@ -120,7 +120,7 @@ const (
 // GiveUp says why a failed request should not be retried now. The fields beside
 // Reason are set for the reasons they belong to: Action (after_action),
 // MaxAttempts and Limit (attempts_exhausted), Wait, Cap and Limit
-// (wait_too_long), Deadline (deadline_exceeded).
+// (wait_too_long), Deadline and Limit (deadline_exceeded).
 type GiveUp struct {
 	Reason      Reason
 	Action      string
@@ -132,10 +132,7 @@ type GiveUp struct {
 
 // String says why in a sentence.
 func (g GiveUp) String() string {
-	whose := "the client's"
-	if g.Limit == LimitReference {
-		whose = "the vendor's"
-	}
+	whose := g.Limit.whose()
 	switch g.Reason {
 	case NotAnError:
 		return "the response is not an error"
@@ -154,7 +151,7 @@ func (g GiveUp) String() string {
 	case WaitTooLong:
 		return fmt.Sprintf("the wait of %v is longer than %s cap of %v", g.Wait, whose, g.Cap)
 	case DeadlineExceeded:
-		return fmt.Sprintf("waiting would pass the client's deadline of %v", g.Deadline)
+		return fmt.Sprintf("the call would pass %s deadline of %v", whose, g.Deadline)
 	case BudgetExhausted:
 		return "the retry budget is used up"
 	case ServerDeclined:
@@ -191,7 +188,7 @@ type Attempt struct {
 	// Attempt counts the attempts already made, the one that just failed
 	// included (0 counts as 1).
 	Attempt int
-	// Limits are the client's own limits.
+	// Limits are the client's own limits (the zero value: errcat's defaults).
 	Limits Limits
 	// Elapsed is the time since the first attempt was sent (used with a deadline only).
 	Elapsed time.Duration
@@ -210,15 +207,17 @@ type Attempt struct {
 //     stay, any other becomes backoff. Otherwise rule never or after gives up; a
 //     transport failure counts as rule backoff without a server delay.
 //  3. The attempt limit is the smaller of the vendor's and the client's (the
-//     vendor's on a tie).
+//     vendor's on a tie); with neither, errcat's default unless the client
+//     removed it.
 //  4. A 5xx status or rule idempotent (unless the code is safe for any method,
 //     or the server said "true"), and a timeout or reset, need a safe request.
 //  5. The wait is the backoff delay; with a server delay, rules retry_after and
 //     until_reset wait exactly that, other rules the longer of the two; a code's
 //     MinDelay raises the wait to it.
 //  6. A server delay above the vendor's MaxServerDelay, then a wait above the
-//     client's MaxWait, gives up.
-//  7. A wait that would pass the client's deadline gives up.
+//     client's MaxWait (or the default, raised to the reference's caps), then
+//     above TimerMax, gives up.
+//  7. A wait that would pass the deadline (the client's or the default) gives up.
 //  8. Otherwise retry after the wait; with a budget, only when it pays for the retry.
 func Decide(in *Attempt) Decision {
 	policy := in.Policy
@@ -260,13 +259,14 @@ func Decide(in *Attempt) Decision {
 		needsSafe = outcome.Failure.WasSent()
 	}
 
-	reference, client := policy.Backoff.MaxAttempts, in.Limits.MaxAttempts
-	if reference > 0 && (client <= 0 || reference <= client) {
-		if attempt >= reference {
-			return giveUp(GiveUp{Reason: AttemptsExhausted, MaxAttempts: reference, Limit: LimitReference})
-		}
-	} else if client > 0 && attempt >= client {
-		return giveUp(GiveUp{Reason: AttemptsExhausted, MaxAttempts: client, Limit: LimitClient})
+	// The reference's number is never replaced by the default; a client's
+	// applies when lower.
+	limit, whose, hasLimit := in.Limits.AttemptLimit()
+	if reference := policy.Backoff.MaxAttempts; reference > 0 && (!hasLimit || whose != LimitClient || reference <= limit) {
+		limit, whose, hasLimit = reference, LimitReference, true
+	}
+	if hasLimit && attempt >= limit {
+		return giveUp(GiveUp{Reason: AttemptsExhausted, MaxAttempts: limit, Limit: whose})
 	}
 
 	if needsSafe && !policy.IsSafe(in.Request) {
@@ -292,11 +292,19 @@ func Decide(in *Attempt) Decision {
 	if hasServer && policy.MaxServerDelay > 0 && server > policy.MaxServerDelay {
 		return giveUp(GiveUp{Reason: WaitTooLong, Wait: server, Cap: policy.MaxServerDelay, Limit: LimitReference})
 	}
-	if in.Limits.MaxWait > 0 && wait > in.Limits.MaxWait {
-		return giveUp(GiveUp{Reason: WaitTooLong, Wait: wait, Cap: in.Limits.MaxWait, Limit: LimitClient})
+	if waitCap, whose, ok := in.Limits.WaitLimit(); ok {
+		if whose == LimitDefault {
+			waitCap = max(waitCap, policy.Backoff.Max, policy.MaxServerDelay)
+		}
+		if wait > waitCap {
+			return giveUp(GiveUp{Reason: WaitTooLong, Wait: wait, Cap: waitCap, Limit: whose})
+		}
 	}
-	if in.Limits.Deadline > 0 && addSaturating(max(in.Elapsed, 0), wait) > in.Limits.Deadline {
-		return giveUp(GiveUp{Reason: DeadlineExceeded, Deadline: in.Limits.Deadline})
+	if wait > TimerMax {
+		return giveUp(GiveUp{Reason: WaitTooLong, Wait: wait, Cap: TimerMax, Limit: LimitPlatform})
+	}
+	if deadline, whose, ok := in.Limits.DeadlineLimit(); ok && addSaturating(max(in.Elapsed, 0), wait) > deadline {
+		return giveUp(GiveUp{Reason: DeadlineExceeded, Deadline: deadline, Limit: whose})
 	}
 	if in.Budget != nil && !in.Budget.TryWithdraw(outcome) {
 		return giveUp(GiveUp{Reason: BudgetExhausted})

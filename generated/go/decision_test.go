@@ -146,7 +146,8 @@ func TestDecideInOrder(t *testing.T) {
 		{run{outcome: resp(429, RuleRetryAfter), attempt: 3}, retryAfter(4 * s)},
 		{run{outcome: resp(429, RuleBackoff, 20*s), attempt: 2}, retryAfter(20 * s)},
 		{run{outcome: resp(429, RuleBackoff, s), attempt: 3}, retryAfter(4 * s)},
-		{run{outcome: resp(503, RuleBackoff, 99*s)}, retryAfter(99 * s)},
+		{run{outcome: resp(503, RuleBackoff, 99*s), limits: NoLimits()}, retryAfter(99 * s)},
+		{run{outcome: resp(503, RuleBackoff, 99*s)}, Decision{GiveUp: GiveUp{Reason: WaitTooLong, Wait: 99 * s, Cap: DefaultMaxWait, Limit: LimitDefault}}},
 		// 6. The vendor caps the server's delay, then the client the wait.
 		{run{outcome: resp(429, RuleRetryAfter, 30*s), policy: &capped}, retryAfter(30 * s)},
 		{run{outcome: resp(429, RuleRetryAfter, 31*s), policy: &capped, limits: Limits{MaxWait: 10 * s}}, Decision{GiveUp: GiveUp{Reason: WaitTooLong, Wait: 31 * s, Cap: 30 * s, Limit: LimitReference}}},
@@ -154,7 +155,7 @@ func TestDecideInOrder(t *testing.T) {
 		{run{outcome: resp(429, RuleBackoff), attempt: 4, limits: Limits{MaxWait: 8 * s}}, retryAfter(8 * s)},
 		// 7. The deadline counts the time already spent.
 		{run{outcome: resp(429, RuleBackoff), attempt: 3, limits: Limits{Deadline: 10 * s}, elapsed: 6 * s}, retryAfter(4 * s)},
-		{run{outcome: resp(429, RuleBackoff), attempt: 3, limits: Limits{Deadline: 10 * s}, elapsed: 6001 * ms}, Decision{GiveUp: GiveUp{Reason: DeadlineExceeded, Deadline: 10 * s}}},
+		{run{outcome: resp(429, RuleBackoff), attempt: 3, limits: Limits{Deadline: 10 * s}, elapsed: 6001 * ms}, Decision{GiveUp: GiveUp{Reason: DeadlineExceeded, Deadline: 10 * s, Limit: LimitClient}}},
 	} {
 		if got := c.run.decide(); got != c.want {
 			t.Errorf("case %d: got %v (%+v), want %v", i, got, got, c.want)

@@ -44,7 +44,7 @@ type Transport struct {
 	Vendor *Vendor
 	// Base sends each attempt; nil uses http.DefaultTransport.
 	Base http.RoundTripper
-	// Limits are the client's own limits (none by default).
+	// Limits are the client's own limits (the zero value: errcat's defaults).
 	Limits Limits
 	// Budget, when set, pays for every retry; share one per vendor.
 	Budget *Budget
@@ -150,7 +150,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := now()
 	if deadline, ok := ctx.Deadline(); ok {
 		left := deadline.Sub(start)
-		if limits.Deadline <= 0 || left < limits.Deadline {
+		if d, _, ok := limits.DeadlineLimit(); !ok || left < d {
 			limits.Deadline = max(left, time.Nanosecond)
 		}
 	}

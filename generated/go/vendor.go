@@ -475,7 +475,7 @@ func (e *APIError) Outcome() Outcome {
 
 // RetryDecision says whether and when to retry after attempt attempts (the
 // failed one included) of req, under the client's limits (the zero Limits for
-// none), with a fresh jitter sample and no budget. Use Decide for the rest.
+// errcat's defaults), with a fresh jitter sample and no budget. Use Decide for the rest.
 func (e *APIError) RetryDecision(attempt int, req Request, limits Limits) Decision {
 	return Decide(&Attempt{Policy: &e.Vendor.Policy, Outcome: e.Outcome(), Request: req, Attempt: attempt, Limits: limits})
 }
