@@ -34,7 +34,9 @@ type conformanceCase struct {
 	Limits         map[string]*int64 `json:"limits"`
 	ElapsedMs      int64             `json:"elapsed_ms"`
 	Budget         map[string]int    `json:"budget"`
-	Expect         map[string]any    `json:"expect"`
+	// Steps are a budget case's withdrawals and deposits (budget.json).
+	Steps  []string       `json:"steps"`
+	Expect map[string]any `json:"expect"`
 	// Parse, when present, is what parsing the response answers (vendors.json).
 	Parse map[string]any `json:"parse"`
 }
@@ -236,15 +238,64 @@ func retryAnswer(t *testing.T, c *conformanceCase) map[string]any {
 	return answer
 }
 
+// budgetAnswer is what the package's Budget answers for a budget case's steps.
+func budgetAnswer(t *testing.T, c *conformanceCase) map[string]any {
+	b := errcat.NewBudget()
+	for _, set := range []struct {
+		key  string
+		with func(*errcat.Budget, int) *errcat.Budget
+	}{
+		{"capacity", (*errcat.Budget).WithCapacity},
+		{"retry_cost", (*errcat.Budget).WithRetryCost},
+		{"timeout_cost", (*errcat.Budget).WithTimeoutCost},
+		{"success_deposit", (*errcat.Budget).WithSuccessDeposit},
+		{"available", (*errcat.Budget).WithAvailable},
+	} {
+		if n, ok := c.Budget[set.key]; ok {
+			b = set.with(b, n)
+		}
+	}
+	start := b.Available()
+	steps := []any{}
+	for _, step := range c.Steps {
+		var outcome errcat.Outcome
+		switch step {
+		case "success":
+			b.DepositSuccess()
+			steps = append(steps, map[string]any{"available": float64(b.Available())})
+			continue
+		case "response":
+			outcome = errcat.Outcome{Status: 503, Rule: errcat.Retry{Rule: errcat.RuleBackoff}}
+		default:
+			f, ok := errcat.TransportFailureFromID(step)
+			if !ok {
+				t.Fatalf("unknown step %q", step)
+			}
+			outcome = errcat.FailureOutcome(f)
+		}
+		allowed := b.TryWithdraw(outcome)
+		steps = append(steps, map[string]any{"allowed": allowed, "available": float64(b.Available())})
+	}
+	return map[string]any{"capacity": float64(b.Capacity()), "available": float64(start), "steps": steps}
+}
+
 func TestConformance(t *testing.T) {
 	for _, path := range caseFiles(t) {
 		name := filepath.Base(path)
+		if name == "scenarios.json" {
+			// Adapter scenarios, in their own format; Go's adapter, Transport,
+			// is tested by its own transport tests.
+			continue
+		}
 		for _, c := range loadCases(t, path) {
 			t.Run(name+": "+c.Name, func(t *testing.T) {
 				var got map[string]any
-				if name == "parse.json" {
+				switch name {
+				case "parse.json":
 					got = parseAnswer(t, &c)
-				} else {
+				case "budget.json":
+					got = budgetAnswer(t, &c)
+				default:
 					got = retryAnswer(t, &c)
 				}
 				if !reflect.DeepEqual(got, c.Expect) {
